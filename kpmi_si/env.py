@@ -1,0 +1,72 @@
+"""Reading settings from the environment, failing early with a message a sysadmin can act on.
+
+A typo in DEBUG or DATABASE_URL should stop the process at start, not surface later as a
+confusing runtime error; every reader here raises ImproperlyConfigured naming the variable.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class Env:
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        self.environ = os.environ if environ is None else environ
+
+    def str(self, name: str, default: str = "") -> str:
+        return self.environ.get(name, default).strip()
+
+    def bool(self, name: str, default: bool) -> bool:
+        raw = self.environ.get(name)
+        if raw is None:
+            return default
+        value = raw.strip().lower()
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use one of: true, false, 1, 0, yes, no.")
+
+    def int(self, name: str, default: int) -> int:
+        raw = self.environ.get(name)
+        if raw is None or not raw.strip():
+            return default
+        try:
+            return int(raw)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+
+    def list(self, name: str, default: list[str]) -> list[str]:
+        raw = self.environ.get(name)
+        if raw is None:
+            return default
+        return [item.strip() for item in raw.split(",") if item.strip()]
+
+    def database(self, name: str, default: str) -> dict:
+        url = self.str(name) or default
+        try:
+            config = dj_database_url.parse(url, conn_max_age=self.int("DB_CONN_MAX_AGE", 60))
+        except Exception as exc:  # dj_database_url raises several types for bad URLs
+            raise ImproperlyConfigured(f"{name} is not a usable database URL: {exc}") from None
+        engine = config.get("ENGINE", "")
+        if engine not in ("django.db.backends.sqlite3", "django.db.backends.postgresql"):
+            raise ImproperlyConfigured(
+                f"{name} must point to PostgreSQL (postgres://...) or SQLite (sqlite:///...), not {engine or url!r}."
+            )
+        if engine.endswith("sqlite3"):
+            # SQLite holds no connections worth keeping; long-lived ones only lock the file.
+            config["CONN_MAX_AGE"] = 0
+        return config
+
+    def redis_url(self, name: str) -> str:
+        url = self.str(name)
+        if url and not url.startswith(("redis://", "rediss://", "unix://")):
+            raise ImproperlyConfigured(f"{name}={url!r} must start with redis://, rediss:// or unix://.")
+        return url

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from members.urls import directory_patterns, member_patterns
+
+from . import views
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("beranda/", views.home, name="home"),
+    path("komtik/", views.komtik_home, name="komtik_home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("akun/masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("akun/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("kpmi/", include(directory_patterns)),
+    path("", include(member_patterns)),
+    path("perhimpunan/", include("associations.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,72 @@
+"""Project-level pages: the landing page, the role-based home redirect and KOMTIK's overview."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from associations.models import Association
+from members import permissions, selectors
+from members.models import Kecamatan, Kpmi, Level
+
+
+@require_GET
+def landing(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "landing.html",
+        {
+            "n_kpmi": Kpmi.objects.filter(status=Kpmi.Status.ACTIVE).count(),
+            "n_kecamatan": Kecamatan.objects.filter(kpmi_set__isnull=False).distinct().count(),
+            "level_totals": [(Level(k).label, v) for k, v in selectors.level_totals().items()],
+        },
+    )
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Where each role lands after login."""
+    user = request.user
+    if permissions.is_komtik_admin(user):
+        return redirect("komtik_home")
+    code = permissions.officer_association_code(user)
+    if code:
+        return redirect("associations:home", code=code)
+    managed = sorted(permissions.managed_kpmi_ids(user))
+    if len(managed) == 1:
+        return redirect("members:member_list", kpmi_pk=managed[0])
+    if managed:
+        return render(request, "choose_kpmi.html", {"groups": selectors.kpmi_for_user(user=user)})
+    member = getattr(user, "member", None)
+    if member is not None:
+        return redirect(member)
+    return redirect("directory:kpmi_list")
+
+
+@login_required
+@require_GET
+def komtik_home(request: HttpRequest) -> HttpResponse:
+    if not permissions.is_komtik_admin(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "komtik_home.html",
+        {
+            "level_totals": [(Level(k).label, v) for k, v in selectors.level_totals().items()],
+            "n_kpmi": Kpmi.objects.count(),
+            "associations": Association.objects.all(),
+        },
+    )
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For the load balancer and docker-compose: the process serves and the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,121 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Desa, Kecamatan, Kpmi, KpmiRole, LevelChange, Member, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = BaseUserAdmin.fieldsets + ((_("Preferences"), {"fields": ("language",)}),)
+    list_display = ("username", "first_name", "last_name", "email", "is_superuser", "is_active")
+
+
+@admin.register(Kecamatan)
+class KecamatanAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+@admin.register(Desa)
+class DesaAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kecamatan")
+    list_filter = ("kecamatan",)
+    search_fields = ("code", "name")
+    list_select_related = ("kecamatan",)
+
+
+class KpmiRoleInline(admin.TabularInline):
+    model = KpmiRole
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Kpmi)
+class KpmiAdmin(admin.ModelAdmin):
+    list_display = ("name", "kecamatan", "status", "founded_on", "founded_from")
+    list_filter = ("status", "kecamatan")
+    search_fields = ("name", "address")
+    date_hierarchy = "founded_on"
+    autocomplete_fields = ("kecamatan", "desa", "founded_from", "founded_by")
+    list_select_related = ("kecamatan", "founded_from")
+    inlines = [KpmiRoleInline]
+
+
+@admin.register(KpmiRole)
+class KpmiRoleAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "kpmi", "since")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__first_name", "kpmi__name")
+    autocomplete_fields = ("user", "kpmi")
+    list_select_related = ("user", "kpmi")
+
+
+class LevelChangeInline(admin.TabularInline):
+    """The ladder history is shown, never edited here: it changes through the level-change form."""
+
+    model = LevelChange
+    extra = 0
+    can_delete = False
+    fields = ("effective_on", "kind", "from_level", "to_level", "reason", "evidence", "recorded_by")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ("full_name", "kpmi", "level", "gender", "joined_on")
+    list_filter = ("level", "gender", "kpmi__kecamatan")
+    search_fields = ("full_name", "phone", "email", "kpmi__name")
+    date_hierarchy = "joined_on"
+    autocomplete_fields = ("kpmi", "trained_by", "user")
+    list_select_related = ("kpmi",)
+    inlines = [LevelChangeInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A level never changes without a history row, so the admin cannot type one in; new members
+        # start as trainer candidates through the same service the site uses.
+        return ("level",)
+
+    def save_model(self, request, obj, form, change):
+        try:
+            if change:
+                data = {name: form.cleaned_data[name] for name in services.MEMBER_EDITABLE_FIELDS}
+                stored = Member.objects.select_related("kpmi").get(pk=obj.pk)
+                services.member_update(actor=request.user, member=stored, data=data)
+                if obj.user_id != stored.user_id:
+                    stored.user = obj.user
+                    stored.save(update_fields=["user", "updated_at"])
+            else:
+                data = {name: form.cleaned_data[name] for name in services.MEMBER_EDITABLE_FIELDS}
+                member = services.member_register(actor=request.user, kpmi=obj.kpmi, **data)
+                if obj.user_id:
+                    member.user = obj.user
+                    member.save(update_fields=["user", "updated_at"])
+                obj.pk = member.pk
+        except ValidationError as exc:
+            # Admin forms were validated already; a service rule still refusing is a real error to show.
+            self.message_user(request, "; ".join(exc.messages), level="error")
+            raise
+
+
+@admin.register(LevelChange)
+class LevelChangeAdmin(admin.ModelAdmin):
+    list_display = ("member", "kind", "from_level", "to_level", "effective_on", "recorded_by")
+    list_filter = ("kind", "to_level")
+    search_fields = ("member__full_name", "reason", "evidence")
+    date_hierarchy = "effective_on"
+    list_select_related = ("member", "recorded_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,105 @@
+"""Who may do what, in one place. Views call these through the helpers in members/views_helpers.py,
+and services call them again, so a rule holds whether the request comes from the UI, a URL typed by
+hand, the admin or a management command."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ObjectDoesNotExist
+
+from .models import KpmiRole, Level
+
+if TYPE_CHECKING:
+    from .models import Kpmi, Member
+
+COMMUNITIES = "communities"  # associations.Association.Code.COMMUNITIES, without importing upward
+
+
+def is_komtik_admin(user: Any) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def officer_association_code(user: Any) -> str | None:
+    """The code of the association this user is an officer of, or None."""
+    if not (user and user.is_authenticated and user.is_active):
+        return None
+    if not hasattr(user, "_officer_code"):
+        try:
+            # Officer lives in the associations app, which builds on this one; the reverse
+            # accessor keeps this module free of an upward import.
+            user._officer_code = user.officer.association.code
+        except ObjectDoesNotExist:
+            user._officer_code = None
+    return user._officer_code
+
+
+def is_officer(user: Any, association_code: str | None = None) -> bool:
+    code = officer_association_code(user)
+    return code is not None and (association_code is None or code == association_code)
+
+
+def managed_kpmi_ids(user: Any) -> frozenset[int]:
+    """KPMI this user keeps as one of its managers or supervisors. Cached on the user object."""
+    if not (user and user.is_authenticated and user.is_active):
+        return frozenset()
+    if not hasattr(user, "_managed_kpmi_ids"):
+        user._managed_kpmi_ids = frozenset(KpmiRole.objects.filter(user=user).values_list("kpmi_id", flat=True))
+    return user._managed_kpmi_ids
+
+
+def can_manage_kpmi(user: Any, kpmi: Kpmi) -> bool:
+    """Add and edit members, edit the group's record."""
+    return is_komtik_admin(user) or kpmi.pk in managed_kpmi_ids(user)
+
+
+def can_view_kpmi_members(user: Any, kpmi: Kpmi) -> bool:
+    """See the member list with personal data: the group's keepers, KOMTIK admin, and officers,
+    whose oversight covers every KPMI of the regency."""
+    return can_manage_kpmi(user, kpmi) or is_officer(user)
+
+
+def can_view_member(user: Any, member: Member) -> bool:
+    if user and user.is_authenticated and member.user_id == user.pk:
+        return True
+    return can_view_kpmi_members(user, member.kpmi)
+
+
+def can_create_kpmi(user: Any) -> bool:
+    """Registering a new group (rintisan KPMI) is watched by the Communities association."""
+    return is_komtik_admin(user) or is_officer(user, COMMUNITIES)
+
+
+def can_edit_kpmi(user: Any, kpmi: Kpmi) -> bool:
+    return can_manage_kpmi(user, kpmi) or is_officer(user, COMMUNITIES)
+
+
+def allowed_level_targets(user: Any, member: Member) -> list[int]:
+    """The levels `user` may move `member` to, following the ladder rules:
+
+    - one step up at a time;
+    - trainer candidate -> trainer: an officer of the Communities association (a central ToT is
+      held by that association) or the KOMTIK admin;
+    - trainer -> manager: the member's KPMI managers/supervisors, any association officer, the admin;
+    - manager -> pioneer: by founding a KPMI (members.services.kpmi_create) or the admin;
+    - a step down, a skip or any other correction: the KOMTIK admin only.
+    Nobody but the admin changes their own level.
+    """
+    if is_komtik_admin(user):
+        return [level for level in Level.values if level != member.level]
+    if user is None or not user.is_authenticated or member.user_id == user.pk:
+        return []
+    next_level = member.level + 1
+    if next_level == Level.TRAINER and is_officer(user, COMMUNITIES):
+        return [next_level]
+    if next_level == Level.MANAGER and (can_manage_kpmi(user, member.kpmi) or is_officer(user)):
+        return [next_level]
+    return []
+
+
+def allowed_initial_levels(user: Any) -> list[int]:
+    """A new member starts as a trainer candidate; only the admin may register someone higher
+    (e.g. when entering the records of a group that existed before the system)."""
+    if is_komtik_admin(user):
+        return list(Level.values)
+    return [Level.TRAINER_CANDIDATE]
