@@ -1,0 +1,87 @@
+"""The fixed cast every test can call on: the KOMTIK admin, an officer of each association, the
+manager and supervisor of KPMI A, the manager of KPMI B, a plain member of KPMI A, and an outsider."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from members.models import KpmiRole, Level
+
+from . import factories
+
+
+@pytest.fixture
+def kpmi_a(db):
+    return factories.KpmiFactory(name="KPMI Alfa", kecamatan=factories.kecamatan("Tarogong Kidul"))
+
+
+@pytest.fixture
+def kpmi_b(db):
+    return factories.KpmiFactory(name="KPMI Beta", kecamatan=factories.kecamatan("Cibatu"))
+
+
+@pytest.fixture
+def admin_user(db):
+    return factories.UserFactory(username="admin", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def officer_communities(db):
+    return factories.make_officer("communities")
+
+
+@pytest.fixture
+def officer_users(db):
+    return factories.make_officer("users")
+
+
+@pytest.fixture
+def officer_platform(db):
+    return factories.make_officer("platform")
+
+
+@pytest.fixture
+def officer_entrepreneurs(db):
+    return factories.make_officer("entrepreneurs")
+
+
+@pytest.fixture
+def manager_a(kpmi_a):
+    return factories.make_keeper(kpmi_a, KpmiRole.Role.MANAGER, username="manager_a")
+
+
+@pytest.fixture
+def supervisor_a(kpmi_a):
+    return factories.make_keeper(kpmi_a, KpmiRole.Role.SUPERVISOR, username="supervisor_a")
+
+
+@pytest.fixture
+def manager_b(kpmi_b):
+    return factories.make_keeper(kpmi_b, KpmiRole.Role.MANAGER, username="manager_b")
+
+
+@pytest.fixture
+def member_user_a(kpmi_a):
+    """A plain member of KPMI A (a trainer) who can log in and see their own record."""
+    user = factories.UserFactory(username="member_a")
+    factories.MemberFactory(kpmi=kpmi_a, user=user, level=Level.TRAINER, full_name="Euis Anggota")
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    return factories.UserFactory(username="outsider")
+
+
+@pytest.fixture
+def client_for():
+    """client_for(user) -> a test client logged in as that user (anonymous for None)."""
+
+    def make(user) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
