@@ -9,9 +9,7 @@ import pytest
 from members.models import Level, Member
 from tests.factories import PASSWORD
 
-# serialized_rollback: a live server needs committed data, and the reference data (kecamatan, associations)
-# that migrations load must come back after each flush.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _no_horizontal_scroll(page) -> bool:
