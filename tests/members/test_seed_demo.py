@@ -1,0 +1,73 @@
+"""`seed_demo`: realistic, deterministic, safe to run twice, refuses a production database."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+
+from members.models import Kpmi, Level, LevelChange, Member, User
+
+pytestmark = pytest.mark.django_db
+
+
+def _fingerprint():
+    return (
+        list(Kpmi.objects.order_by("name").values_list("name", "kecamatan__name", "founded_on", "founded_from__name")),
+        list(Member.objects.order_by("pk").values_list("full_name", "level", "joined_on", "trained_by__full_name")),
+        LevelChange.objects.count(),
+    )
+
+
+def test_seed_builds_garut_with_every_role_and_explained_levels(settings):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    text = out.getvalue()
+    for username in (
+        "admin",
+        "petugas_komunitas",
+        "petugas_pengguna",
+        "petugas_platform",
+        "pengelola",
+        "pembina",
+        "anggota",
+    ):
+        assert username in text
+        assert User.objects.filter(username=username).exists()
+    assert "kpmi-demo-2026" in text
+
+    assert 25 <= Kpmi.objects.count() <= 40
+    assert 450 <= Member.objects.count() <= 800
+    per_level = dict(Member.objects.values_list("level").annotate(n=Count("pk")))
+    assert all(per_level.get(level, 0) > 0 for level in Level.values)
+    assert Kpmi.objects.filter(founded_from__isnull=False, founded_by__level=Level.PIONEER).count() >= 10
+    assert Member.objects.filter(trained_by__isnull=False).count() > Member.objects.count() // 2
+    assert Kpmi.objects.values("kecamatan").distinct().count() >= 25
+
+    # The invariant: every member's last history row is their current level.
+    for member in Member.objects.prefetch_related("level_changes"):
+        history = list(member.level_changes.all())
+        assert history[0].kind == LevelChange.Kind.REGISTRATION
+        assert history[-1].to_level == member.level
+
+
+def test_running_twice_changes_nothing(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    before = _fingerprint()
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "nothing changed" in out.getvalue()
+    assert _fingerprint() == before
+
+
+def test_refuses_with_debug_off_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not Kpmi.objects.exists()
+    call_command("seed_demo", "--force", stdout=StringIO())
+    assert Kpmi.objects.exists()
