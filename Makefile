@@ -33,6 +33,11 @@ test: setup
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# Benchmark on PostgreSQL at Garut and Province scale (see README). BENCH_SCALES=garut for a quick run.
+BENCH_SCALES ?= garut,province
+bench: setup
+	$(PY) -m kpmi_si.bench --scales $(BENCH_SCALES)
+
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

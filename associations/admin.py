@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Association, Officer
+from .models import Association, Evaluation, MonthlyActual, Officer, Period, Target, TargetResult
 
 
 class OfficerInline(admin.TabularInline):
@@ -23,3 +23,67 @@ class OfficerAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "user__first_name", "user__last_name", "title")
     autocomplete_fields = ("user",)
     list_select_related = ("user", "association")
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    list_display = ("name", "start", "end", "status", "parent")
+    list_filter = ("status",)
+    search_fields = ("name",)
+    # Opening, closing and evaluating go through the audited services (the Periods page).
+    readonly_fields = ("status", "closed_at")
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ("period", "association", "metric", "kpmi", "member", "value")
+    list_filter = ("association", "metric", "period")
+    search_fields = ("metric", "kpmi__name", "member__full_name")
+    list_select_related = ("period", "association", "kpmi", "member")
+
+    def has_add_permission(self, request):
+        return False  # set on the association's Targets page, which audits every change
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(admin.ModelAdmin):
+    list_display = ("period", "status", "created_at", "finished_at", "results_changed", "requested_by")
+    list_filter = ("status", "period")
+    search_fields = ("period__name", "error")
+    list_select_related = ("period", "requested_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TargetResult)
+class TargetResultAdmin(admin.ModelAdmin):
+    list_display = ("period", "metric", "kpmi", "member", "target", "actual", "status", "evaluated_at")
+    list_filter = ("period", "association", "metric", "status")
+    search_fields = ("kpmi__name", "member__full_name")
+    list_select_related = ("period", "kpmi", "member")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MonthlyActual)
+class MonthlyActualAdmin(admin.ModelAdmin):
+    list_display = ("period", "metric", "month", "actual")
+    list_filter = ("period", "metric")
+    search_fields = ("metric",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

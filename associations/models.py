@@ -51,3 +51,226 @@ class Officer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.association})"
+
+
+class Period(models.Model):
+    """A time span targets are set for: a year, optionally split into quarters (child periods).
+
+    Periods at the same level never overlap (years with years, quarters of a year with each other);
+    a quarter lies inside its year. Closing a period freezes its evaluation results.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    parent = models.ForeignKey(
+        "self", verbose_name=_("part of"), on_delete=models.CASCADE, null=True, blank=True, related_name="parts"
+    )
+    status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.OPEN)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        ordering = ["-start", "parent_id", "start"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="period_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+
+class Target(models.Model):
+    """How much of a metric is expected in a period: a default for every subject (no KPMI and no
+    member), or an override for one KPMI (KPMI metrics) or one manager (manager metrics)."""
+
+    period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="targets")
+    association = models.ForeignKey(
+        Association, verbose_name=_("association"), on_delete=models.PROTECT, related_name="targets"
+    )
+    metric = models.CharField(_("metric"), max_length=32)
+    kpmi = models.ForeignKey(
+        "members.Kpmi", verbose_name=_("KPMI"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("manager"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    value = models.PositiveIntegerField(_("target"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["period", "metric", "kpmi_id", "member_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kpmi__isnull=True) | models.Q(member__isnull=True), name="target_one_subject"
+            ),
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="target_not_negative"),
+            models.UniqueConstraint(
+                fields=["period", "metric"],
+                condition=models.Q(kpmi__isnull=True, member__isnull=True),
+                name="target_one_default",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "metric", "kpmi"], condition=models.Q(kpmi__isnull=False), name="target_one_per_kpmi"
+            ),
+            models.UniqueConstraint(
+                fields=["period", "metric", "member"],
+                condition=models.Q(member__isnull=False),
+                name="target_one_per_member",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        subject = self.kpmi or self.member or _("default")
+        return f"{self.period} · {self.metric} · {subject}: {self.value}"
+
+
+class Evaluation(models.Model):
+    """One run of the target evaluation for a period: its progress, and how it ended."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="evaluations")
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    steps_done = models.PositiveSmallIntegerField(default=0)
+    steps_total = models.PositiveSmallIntegerField(default=0)
+    results_changed = models.PositiveIntegerField(_("results changed"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # At most one evaluation of a period is waiting or running at a time.
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="evaluation_one_active_per_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.get_status_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.SUCCEEDED:
+            return 100
+        return int(100 * self.steps_done / self.steps_total) if self.steps_total else 0
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class TargetResult(models.Model):
+    """The stored outcome of a target for one subject (a KPMI or a manager) in a period.
+
+    Rewritten only by the evaluation service, and only where a number changed, so that running the
+    evaluation twice changes nothing the second time.
+    """
+
+    class Status(models.TextChoices):
+        ACHIEVED = "achieved", _("Achieved")
+        ON_TRACK = "on_track", _("On track")
+        BEHIND = "behind", _("Behind")
+        NOT_STARTED = "not_started", _("Not started")
+
+    period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="results")
+    association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="+")
+    metric = models.CharField(_("metric"), max_length=32)
+    kpmi = models.ForeignKey(
+        "members.Kpmi", verbose_name=_("KPMI"), on_delete=models.CASCADE, related_name="target_results"
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("manager"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="target_results",
+    )
+    # Copied from the KPMI so the dashboard filters and groups by district from this table alone.
+    kecamatan = models.ForeignKey("members.Kecamatan", on_delete=models.PROTECT, related_name="+")
+    target = models.PositiveIntegerField(_("target"))
+    actual = models.PositiveIntegerField(_("actual"))
+    ratio = models.DecimalField(_("ratio"), max_digits=8, decimal_places=3)
+    status = models.CharField(_("status"), max_length=12, choices=Status)
+    evaluated_at = models.DateTimeField(_("evaluated at"))
+
+    class Meta:
+        verbose_name = _("target result")
+        verbose_name_plural = _("target results")
+        ordering = ["period", "metric", "kpmi__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "metric", "kpmi"], condition=models.Q(member__isnull=True), name="result_one_per_kpmi"
+            ),
+            models.UniqueConstraint(
+                fields=["period", "metric", "member"],
+                condition=models.Q(member__isnull=False),
+                name="result_one_per_member",
+            ),
+        ]
+        indexes = [
+            # The dashboard's default order and its "most done" order, page by page.
+            models.Index(fields=["period", "metric", "ratio", "id"], name="result_by_ratio"),
+            models.Index(fields=["period", "metric", "actual", "id"], name="result_by_actual"),
+            models.Index(fields=["period", "kpmi"], name="result_kpmi"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.metric} · {self.member or self.kpmi}: {self.actual}/{self.target}"
+
+
+class MonthlyActual(models.Model):
+    """Per month, how much of a metric was done in the whole regency: the dashboard's trend line,
+    stored by the evaluation so the dashboard never scans the activity tables."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="monthly_actuals")
+    metric = models.CharField(max_length=32)
+    month = models.DateField()
+    actual = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("monthly actual")
+        verbose_name_plural = _("monthly actuals")
+        ordering = ["period", "metric", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "metric", "month"], name="monthly_actual_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.metric} · {self.month:%Y-%m}: {self.actual}"

@@ -1,17 +1,131 @@
+"""Reads for associations: dashboards come from stored evaluation results (TargetResult and
+MonthlyActual), so their cost does not grow with the number of logged activities."""
+
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from members.models import Kpmi
-from members.selectors import kpmi_directory
 
-from .models import Association
+from .metrics import METRICS, Metric, metrics_of
+from .models import Association, Evaluation, MonthlyActual, Period, Target, TargetResult
+
+# Ties break on the primary key, so a page of 25 reads 25 rows through an index, whatever the scale.
+SORTS = {
+    "name": ("kpmi__name", "member__full_name"),
+    "-name": ("-kpmi__name", "-member__full_name"),
+    "kecamatan": ("kecamatan__name", "kpmi__name"),
+    "-kecamatan": ("-kecamatan__name", "kpmi__name"),
+    "target": ("target",),
+    "-target": ("-target",),
+    "actual": ("actual",),
+    "-actual": ("-actual",),
+    "ratio": ("ratio",),
+    "-ratio": ("-ratio",),
+}
+DEFAULT_SORT = "ratio"
 
 
 def association_by_code(*, code: str) -> Association:
-    return Association.objects.prefetch_related("officers__user").get(code=code)
+    return Association.objects.get(code=code)
 
 
-def association_overview(*, filters: dict | None = None) -> QuerySet[Kpmi]:
-    """Every KPMI with its members per level: what an officer scans first, before targets exist."""
-    return kpmi_directory(filters=filters)
+def periods() -> QuerySet[Period]:
+    return Period.objects.select_related("parent").order_by("-start", "parent_id", "start")
+
+
+def current_period() -> Period | None:
+    """The period a dashboard opens on: the open year running today, else the latest one."""
+    today = timezone.localdate()
+    top = Period.objects.filter(parent__isnull=True)
+    return top.filter(start__lte=today, end__gte=today).order_by("-start").first() or top.order_by("-start").first()
+
+
+def latest_evaluation(*, period: Period) -> Evaluation | None:
+    return (
+        Evaluation.objects.filter(period=period).select_related("requested_by").order_by("-created_at", "-pk").first()
+    )
+
+
+def results(
+    *, period: Period, metric: Metric, filters: dict[str, Any] | None = None, sort: str = DEFAULT_SORT
+) -> QuerySet[TargetResult]:
+    from .filters import ResultFilter
+
+    qs = TargetResult.objects.filter(period=period, metric=metric.code).select_related("kpmi", "member", "kecamatan")
+    qs = ResultFilter(filters, queryset=qs).qs
+    order = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    return qs.order_by(*order, "-pk" if order[0].startswith("-") else "pk")
+
+
+@dataclass
+class Totals:
+    target: int
+    actual: int
+    subjects: int
+    achieved: int
+    on_track: int
+    behind: int
+    not_started: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.actual / self.target) if self.target else 100
+
+
+def totals(qs: QuerySet[TargetResult]) -> Totals:
+    row = qs.order_by().aggregate(
+        target=Sum("target"),
+        actual=Sum("actual"),
+        subjects=Count("pk"),
+        achieved=Count("pk", filter=Q(status=TargetResult.Status.ACHIEVED)),
+        on_track=Count("pk", filter=Q(status=TargetResult.Status.ON_TRACK)),
+        behind=Count("pk", filter=Q(status=TargetResult.Status.BEHIND)),
+        not_started=Count("pk", filter=Q(status=TargetResult.Status.NOT_STARTED)),
+    )
+    return Totals(**{key: value or 0 for key, value in row.items()})
+
+
+def by_kecamatan(qs: QuerySet[TargetResult]) -> list[dict[str, Any]]:
+    return list(
+        qs.order_by()
+        .values("kecamatan__name")
+        .annotate(target=Sum("target"), actual=Sum("actual"))
+        .order_by("kecamatan__name")
+    )
+
+
+def monthly_trend(*, period: Period, metric: Metric) -> list[tuple[Any, int]]:
+    return list(
+        MonthlyActual.objects.filter(period=period, metric=metric.code).order_by("month").values_list("month", "actual")
+    )
+
+
+def targets_of(*, period: Period, association: Association) -> QuerySet[Target]:
+    return (
+        Target.objects.filter(period=period, association=association)
+        .select_related("kpmi", "member", "member__kpmi")
+        .order_by("metric", "kpmi__name", "member__full_name")
+    )
+
+
+def kpmi_progress(*, kpmi: Kpmi, period: Period | None = None) -> tuple[Period | None, list[TargetResult]]:
+    """A group's own targets and its managers' targets in the current period, behind first."""
+    period = period or current_period()
+    if period is None:
+        return None, []
+    rows = list(
+        TargetResult.objects.filter(period=period, kpmi=kpmi)
+        .select_related("member")
+        .order_by("ratio", "metric", "member__full_name")
+    )
+    for row in rows:
+        row.metric_def = METRICS.get(row.metric)
+    return period, rows
+
+
+__all__ = ["metrics_of"]

@@ -1,39 +1,307 @@
+"""Association pages: the dashboard of targets against actuals, periods, targets, evaluations."""
+
 from __future__ import annotations
 
+import io
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members import permissions
-from members.filters import KpmiFilter
-from members.models import Kpmi, Level
+from members.forms import apply_service_errors
 
-from . import selectors
-from .models import Association
+from . import permissions, selectors, services
+from .filters import ResultFilter
+from .forms import DefaultTargetsForm, OverrideForm, PeriodYearForm
+from .metrics import KPMI, METRICS, metrics_of
+from .models import Association, Evaluation, Period, Target, TargetResult
 
 
-@login_required
-@require_GET
-def association_home(request: HttpRequest, code: str) -> HttpResponse:
-    """An association's home: its officers and the groups it watches. Officers see only their own."""
+def _association_or_403(request: HttpRequest, code: str, check=permissions.can_view_dashboard) -> Association:
     try:
         association = selectors.association_by_code(code=code)
     except Association.DoesNotExist:
         raise Http404 from None
-    if not (permissions.is_komtik_admin(request.user) or permissions.is_officer(request.user, code)):
+    if not check(request.user, code):
         raise PermissionDenied
-    groups = selectors.association_overview(filters=request.GET)
+    return association
+
+
+def _chosen_period(request: HttpRequest) -> Period | None:
+    raw = request.GET.get("period") or request.POST.get("period")
+    if raw and raw.isdigit():
+        period = Period.objects.filter(pk=int(raw)).first()
+        if period is not None:
+            return period
+    return selectors.current_period()
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    """Target against actual for every KPMI or manager, for one metric of the association."""
+    association = _association_or_403(request, code)
+    metrics = metrics_of(code)
+    period = _chosen_period(request)
+    metric = (
+        METRICS.get(request.GET.get("metric", "")) if request.GET.get("metric") in {m.code for m in metrics} else None
+    )
+    metric = metric or (metrics[0] if metrics else None)
+    context = {
+        "association": association,
+        "metrics": metrics,
+        "metric": metric,
+        "period": period,
+        "periods": selectors.periods(),
+        "filter": ResultFilter(request.GET or None, queryset=TargetResult.objects.none()),
+        "can_manage_targets": permissions.can_manage_targets(request.user, code),
+        "can_evaluate": permissions.can_evaluate(request.user),
+    }
+    if period is not None and metric is not None:
+        sort = request.GET.get("sort", selectors.DEFAULT_SORT)
+        rows = selectors.results(period=period, metric=metric, filters=request.GET, sort=sort)
+        if request.GET.get("format") == "xlsx":
+            return _xlsx(association, period, metric, rows)
+        # The district chart compares districts, so it ignores the district filter.
+        unfiltered_kecamatan = {k: v for k, v in request.GET.items() if k != "kecamatan"}
+        by_kecamatan = selectors.by_kecamatan(
+            selectors.results(period=period, metric=metric, filters=unfiltered_kecamatan)
+        )
+        trend = selectors.monthly_trend(period=period, metric=metric)
+        context.update(
+            sort=sort,
+            per_manager=metric.subject != KPMI,
+            page=Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page")),
+            totals=selectors.totals(rows),
+            evaluation=selectors.latest_evaluation(period=period),
+            trend_data={
+                "label": str(metric.label),
+                "labels": [month.strftime("%Y-%m") for month, _n in trend],
+                "values": [n for _month, n in trend],
+            },
+            kecamatan_data={
+                "labels": [row["kecamatan__name"] for row in by_kecamatan],
+                "actual": [row["actual"] for row in by_kecamatan],
+                "target": [row["target"] for row in by_kecamatan],
+                "actualLabel": _("Actual"),
+                "targetLabel": _("Target"),
+            },
+            query_without_sort="&".join(
+                f"{k}={v}" for k, v in request.GET.items() if k not in ("sort", "page", "format")
+            ),
+        )
+    return render(request, "associations/dashboard.html", context)
+
+
+def _xlsx(association: Association, period: Period, metric, rows) -> HttpResponse:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=str(metric.code)[:31])
+    per_manager = metric.subject != KPMI
+    header = [_("Manager")] if per_manager else []
+    sheet.append([*header, "KPMI", _("District"), _("Target"), _("Actual"), "%", _("Status")])
+    for row in rows.iterator(chunk_size=2000):
+        name = [row.member.full_name] if per_manager else []
+        sheet.append(
+            [
+                *name,
+                row.kpmi.name,
+                row.kecamatan.name,
+                row.target,
+                row.actual,
+                float(row.ratio) * 100,
+                row.get_status_display(),
+            ]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="target-{association.code}-{metric.code}-{period.name}.xlsx"'
+    )
+    return response
+
+
+@login_required
+@require_GET
+def result_records(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The records behind one number of the dashboard."""
+    association = _association_or_403(request, code)
+    result = get_object_or_404(
+        TargetResult.objects.select_related("period", "kpmi", "member"), pk=pk, association=association
+    )
+    metric = METRICS[result.metric]
+    subject = result.kpmi if metric.subject == KPMI else result.member
+    records = metric.records(subject, result.period.start, result.period.end)
     return render(
         request,
-        "associations/home.html",
+        "associations/result_records.html",
         {
             "association": association,
-            "filter": KpmiFilter(request.GET or None, queryset=Kpmi.objects.none()),
-            "page": Paginator(groups, settings.PAGE_SIZE).get_page(request.GET.get("page")),
-            "levels": Level,
+            "result": result,
+            "metric": metric,
+            "subject": subject,
+            "records": records,
+            "records_template": metric.records_template,
         },
     )
+
+
+@login_required
+@require_POST
+def evaluation_start(request: HttpRequest, code: str) -> HttpResponse:
+    _association_or_403(request, code)
+    if not permissions.can_evaluate(request.user):
+        raise PermissionDenied
+    period = get_object_or_404(Period, pk=request.POST.get("period") or 0)
+    try:
+        services.evaluation_request(actor=request.user, period=period)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.info(request, _("The evaluation of %(period)s has started.") % {"period": period.name})
+    return redirect(f"{reverse('associations:home', args=[code])}?period={period.pk}")
+
+
+@login_required
+@require_GET
+def evaluation_status(request: HttpRequest, pk: int) -> JsonResponse:
+    if not permissions.can_evaluate(request.user):
+        raise PermissionDenied
+    evaluation = get_object_or_404(Evaluation, pk=pk)
+    return JsonResponse(
+        {
+            "status": evaluation.status,
+            "label": evaluation.get_status_display(),
+            "percent": evaluation.percent,
+            "active": evaluation.is_active,
+            "error": evaluation.error,
+        }
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def targets(request: HttpRequest, code: str) -> HttpResponse:
+    """Default targets per metric, and overrides for single groups or managers."""
+    association = _association_or_403(request, code, permissions.can_manage_targets)
+    period = _chosen_period(request)
+    if period is None:
+        messages.info(request, _("Open a period first."))
+        return redirect("associations:periods")
+    metrics = metrics_of(code)
+    existing = list(selectors.targets_of(period=period, association=association))
+    defaults = {t.metric: t.value for t in existing if t.kpmi_id is None and t.member_id is None}
+    defaults_form = DefaultTargetsForm(
+        request.POST if request.POST.get("form") == "defaults" else None, metrics=metrics, initial_values=defaults
+    )
+    override_form = OverrideForm(request.POST if request.POST.get("form") == "override" else None, metrics=metrics)
+    if request.method == "POST":
+        form = defaults_form if request.POST.get("form") == "defaults" else override_form
+        if form.is_valid():
+            try:
+                if form is defaults_form:
+                    for metric in metrics:
+                        value = form.cleaned_data.get(metric.code)
+                        if value is not None:
+                            services.target_set(
+                                actor=request.user,
+                                period=period,
+                                association=association,
+                                metric=metric.code,
+                                value=value,
+                            )
+                else:
+                    data = form.cleaned_data
+                    services.target_set(
+                        actor=request.user,
+                        period=period,
+                        association=association,
+                        metric=data["metric"],
+                        value=data["value"],
+                        kpmi=data.get("kpmi"),
+                        member=data.get("member"),
+                    )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("Targets saved."))
+                return redirect(f"{reverse('associations:targets', args=[code])}?period={period.pk}")
+    labels = {m.code: m.label for m in metrics}
+    overrides = [t for t in existing if t.kpmi_id or t.member_id]
+    for target in overrides:
+        target.metric_label = labels.get(target.metric, target.metric)
+    return render(
+        request,
+        "associations/targets.html",
+        {
+            "association": association,
+            "period": period,
+            "periods": selectors.periods(),
+            "defaults_form": defaults_form,
+            "override_form": override_form,
+            "overrides": overrides,
+        },
+    )
+
+
+@login_required
+@require_POST
+def target_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    association = _association_or_403(request, code, permissions.can_manage_targets)
+    target = get_object_or_404(Target.objects.select_related("period", "association"), pk=pk, association=association)
+    try:
+        services.target_delete(actor=request.user, target=target)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The override was removed."))
+    return redirect(f"{reverse('associations:targets', args=[code])}?period={target.period_id}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def periods(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_open_period(request.user):
+        raise PermissionDenied
+    form = PeriodYearForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = services.period_open_year(
+                actor=request.user, year=form.cleaned_data["year"], quarters=form.cleaned_data["quarters"]
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Period %(name)s is open.") % {"name": period.name})
+            return redirect("associations:periods")
+    return render(
+        request,
+        "associations/periods.html",
+        {"form": form, "periods": selectors.periods(), "can_close": permissions.can_close_period(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def period_close(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.can_close_period(request.user):
+        raise PermissionDenied
+    period = get_object_or_404(Period, pk=pk)
+    try:
+        services.period_close(actor=request.user, period=period)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Period %(name)s is closed; its results are frozen.") % {"name": period.name})
+    return redirect("associations:periods")

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -140,6 +141,14 @@ CELERY_TASK_ACKS_LATE = True  # a killed worker's task is redelivered; tasks are
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The schedule, in one place. django-celery-beat copies it into its tables at start, where the
+# admin can change the time (Periodic tasks) without a deploy.
+CELERY_BEAT_SCHEDULE = {
+    "evaluate-open-periods-nightly": {
+        "task": "associations.tasks.evaluate_open_periods",
+        "schedule": crontab(hour=1, minute=30),
+    },
+}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -158,6 +167,13 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 
 # Pagination sizes small enough for a cheap phone on a slow connection.
 PAGE_SIZE = 25
+
+# Logged work (programs): a record stays editable this many days after its date (KOMTIK admin
+# always may); target periods that can be closed will plug into programs.periods.
+WORK_EDIT_WINDOW_DAYS = env.int("WORK_EDIT_WINDOW_DAYS", 60)
+# Evidence photos and PDFs: the largest upload accepted, and the STORAGES alias that keeps them.
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
+EVIDENCE_STORAGE = env.str("EVIDENCE_STORAGE", "default")
 
 LOGGING = {
     "version": 1,

@@ -17,5 +17,6 @@ urlpatterns = [
     path("kpmi/", include(directory_patterns)),
     path("", include(member_patterns)),
     path("perhimpunan/", include("associations.urls")),
+    path("kegiatan/", include("programs.urls")),
     path("admin/", admin.site.urls),
 ]

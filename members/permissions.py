@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.contrib.auth import get_user_model
 
 from .models import KpmiRole, Level
 
@@ -25,12 +25,14 @@ def officer_association_code(user: Any) -> str | None:
     if not (user and user.is_authenticated and user.is_active):
         return None
     if not hasattr(user, "_officer_code"):
-        try:
-            # Officer lives in the associations app, which builds on this one; the reverse
-            # accessor keeps this module free of an upward import.
-            user._officer_code = user.officer.association.code
-        except ObjectDoesNotExist:
-            user._officer_code = None
+        # Officer lives in the associations app, which builds on this one; going through the
+        # reverse relation keeps this module free of an upward import. One query, cached.
+        codes = (
+            get_user_model()
+            .objects.filter(pk=user.pk, officer__isnull=False)
+            .values_list("officer__association__code", flat=True)
+        )
+        user._officer_code = next(iter(codes), None)
     return user._officer_code
 
 

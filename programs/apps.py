@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ProgramsConfig(AppConfig):
-    # Interventions (ToT, collaboration programmes, competitions, volunteer projects): issue 5.
+    # The work managers log (publications, education, deployments, trainings) and, with issue 5, the
+    # interventions built on it (ToT, collaboration programmes, competitions, volunteer projects).
     name = "programs"
     verbose_name = _("Programmes")

@@ -11,6 +11,24 @@ from members.models import KpmiRole, Level
 from . import factories
 
 
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """Transactional tests (live server, Celery worker) flush the database after each test, which
+    drops the reference data that migrations load; put it back before each of them. (pytest-django's
+    serialized_rollback loses it once ordinary `db` tests ran first in the same session.)"""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    from associations.models import Association
+    from members.models import Desa, Kecamatan
+    from members.reference import load_garut_locations
+
+    load_garut_locations(Kecamatan, Desa)
+    for code in Association.Code.values:
+        Association.objects.get_or_create(code=code)
+
+
 @pytest.fixture
 def kpmi_a(db):
     return factories.KpmiFactory(name="KPMI Alfa", kecamatan=factories.kecamatan("Tarogong Kidul"))

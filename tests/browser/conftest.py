@@ -27,23 +27,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(autouse=True)
-def reference_data(request):
-    """Live-server tests run in flushed transactional databases, which drops the reference data that
-    migrations load; put it back. (pytest-django's serialized_rollback loses it once ordinary `db`
-    tests ran first in the same session.)"""
-    if "browser" not in request.keywords:
-        return
-    request.getfixturevalue("transactional_db")
-    from associations.models import Association
-    from members.models import Desa, Kecamatan
-    from members.reference import load_garut_locations
-
-    load_garut_locations(Kecamatan, Desa)
-    for code in Association.Code.values:
-        Association.objects.get_or_create(code=code)
-
-
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -1,11 +1,24 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from associations import demo as periods_demo
 from members.demo import DEMO_PASSWORD, DemoBuilder, demo_present
+from programs.demo import WorkDemoBuilder, work_present
+
+ACCOUNTS = [
+    ("admin", "KOMTIK admin"),
+    ("petugas_komunitas", "officer (communities)"),
+    ("petugas_pengguna", "officer (users)"),
+    ("petugas_platform", "officer (platform)"),
+    ("petugas_entrepreneur", "officer (entrepreneurs)"),
+    ("pengelola", "KPMI manager"),
+    ("pembina", "supervisor (pembina) of two KPMI"),
+    ("anggota", "member"),
+]
 
 
 class Command(BaseCommand):
-    help = "Load deterministic demo data for Garut (KPMI, members, one account per role). Safe to run twice."
+    help = "Load deterministic demo data for Garut: groups, members, work, periods, an account per role. Safe twice."
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off (never on a live database).")
@@ -15,26 +28,22 @@ class Command(BaseCommand):
             raise CommandError(
                 "DEBUG is off: demo accounts with a known password do not belong here. Use --force to override."
             )
-        if demo_present():
+        # Each layer is guarded on its own: a database seeded before a layer existed gets just that
+        # layer on the next run, and a complete one is left as it is.
+        steps = [
+            ("groups, members and accounts", demo_present, lambda: DemoBuilder().build()),
+            ("logged work", work_present, lambda: WorkDemoBuilder().build()),
+            ("periods, targets and evaluations", periods_demo.periods_present, periods_demo.build),
+        ]
+        added = []
+        for label, present, build in steps:
+            if not present():
+                build()
+                added.append(label)
+        if added:
+            self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {', '.join(added)}."))
+        else:
             self.stdout.write("Demo data already present; nothing changed.")
-            self._print_accounts(
-                [
-                    ("admin", ""),
-                    ("petugas_komunitas", ""),
-                    ("petugas_pengguna", ""),
-                    ("petugas_platform", ""),
-                    ("petugas_entrepreneur", ""),
-                    ("pengelola", ""),
-                    ("pembina", ""),
-                    ("anggota", ""),
-                ]
-            )
-            return
-        accounts = DemoBuilder().build()
-        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
-        self._print_accounts([(a.username, a.role) for a in accounts])
-
-    def _print_accounts(self, rows):
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
-        for username, role in rows:
+        for username, role in ACCOUNTS:
             self.stdout.write(f"  {username:<22} {role}")

@@ -1,0 +1,438 @@
+"""Writes for periods, targets and their evaluation.
+
+The evaluation computes every result from the database, then writes, in one transaction, only the
+results whose numbers changed: running it twice changes nothing the second time, and a failure
+half-way leaves the previous results as they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kpmi_si.audit.services import audit_log
+from members.models import Kpmi, Level, Member
+
+from . import permissions
+from .metrics import KPMI, METRICS, Metric, subjects
+from .models import Association, Evaluation, MonthlyActual, Period, Target, TargetResult
+
+logger = logging.getLogger(__name__)
+
+QUARTERS = ((1, 1, 3, 31), (2, 4, 6, 30), (3, 7, 9, 30), (4, 10, 12, 31))
+# An evaluation still "running" after this long lost its worker; a new request may replace it.
+STALE_AFTER = dt.timedelta(hours=2)
+
+
+# --- periods ---------------------------------------------------------------------------------------------
+
+
+def _overlapping(start: dt.date, end: dt.date, parent: Period | None) -> Period | None:
+    return Period.objects.filter(parent=parent, start__lte=end, end__gte=start).order_by("start").first()
+
+
+@transaction.atomic
+def period_open_year(*, actor: Any, year: int, quarters: bool = False) -> Period:
+    """Open a calendar year as a period, optionally with its four quarters as parts."""
+    if not permissions.can_open_period(actor):
+        raise PermissionDenied
+    if not 2000 <= year <= timezone.localdate().year + 1:
+        raise ValidationError({"year": _("Choose a year between 2000 and next year.")})
+    return _period_create(
+        actor=actor, name=str(year), start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), quarters=quarters
+    )
+
+
+@transaction.atomic
+def period_open(
+    *, actor: Any, name: str, start: dt.date, end: dt.date, parent: Period | None = None, quarters: bool = False
+) -> Period:
+    """Open a period of any span (e.g. a programme year from July to June)."""
+    if not permissions.can_open_period(actor):
+        raise PermissionDenied
+    return _period_create(actor=actor, name=name, start=start, end=end, parent=parent, quarters=quarters)
+
+
+def _period_create(
+    *, actor: Any, name: str, start: dt.date, end: dt.date, parent: Period | None = None, quarters: bool = False
+) -> Period:
+    name = name.strip()
+    if end < start:
+        raise ValidationError({"end": _("The end must not be before the start.")})
+    if parent is not None and not (parent.start <= start and end <= parent.end):
+        raise ValidationError({"start": _("A part of a period must lie inside it.")})
+    # Lock existing periods of this level so two officers cannot open overlapping ones at once.
+    list(Period.objects.select_for_update().filter(parent=parent).values_list("pk", flat=True))
+    clash = _overlapping(start, end, parent)
+    if clash is not None:
+        raise ValidationError({"start": _("This period overlaps the period %(name)s.") % {"name": clash.name}})
+    if Period.objects.filter(name=name).exists():
+        raise ValidationError({"name": _("A period with this name exists already.")})
+    period = Period(name=name, start=start, end=end, parent=parent)
+    period.full_clean()
+    period.save()
+    audit_log(
+        actor=actor,
+        action="period.open",
+        target=period,
+        changes={"start": [None, start.isoformat()], "end": [None, end.isoformat()]},
+    )
+    if quarters:
+        if (start.month, start.day, end.month, end.day) != (1, 1, 12, 31) or start.year != end.year:
+            raise ValidationError({"quarters": _("Only a calendar year can be split into quarters.")})
+        for number, m1, m2, d2 in QUARTERS:
+            _period_create(
+                actor=actor,
+                name=f"{name} Q{number}",
+                start=dt.date(start.year, m1, 1),
+                end=dt.date(start.year, m2, d2),
+                parent=period,
+            )
+    return period
+
+
+@transaction.atomic
+def period_close(*, actor: Any, period: Period) -> Period:
+    """Freeze a period: its results no longer change and it is not evaluated again."""
+    if not permissions.can_close_period(actor):
+        raise PermissionDenied
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.is_closed:
+        return period
+    if Evaluation.objects.filter(
+        period=period, status__in=[Evaluation.Status.QUEUED, Evaluation.Status.RUNNING]
+    ).exists():
+        raise ValidationError(_("An evaluation of this period is still running; close it when it has finished."))
+    period.status = Period.Status.CLOSED
+    period.closed_at = timezone.now()
+    period.save(update_fields=["status", "closed_at"])
+    audit_log(actor=actor, action="period.close", target=period, changes={"status": ["open", "closed"]})
+    for part in period.parts.filter(status=Period.Status.OPEN):
+        period_close(actor=actor, period=part)
+    return period
+
+
+# --- targets ---------------------------------------------------------------------------------------------
+
+
+def _metric_for(association: Association, code: str) -> Metric:
+    metric = METRICS.get(code)
+    if metric is None or metric.association != association.code:
+        raise ValidationError(
+            {"metric": _("This metric does not belong to %(association)s.") % {"association": association.name}}
+        )
+    return metric
+
+
+@transaction.atomic
+def target_set(
+    *,
+    actor: Any,
+    period: Period,
+    association: Association,
+    metric: str,
+    value: int,
+    kpmi: Kpmi | None = None,
+    member: Member | None = None,
+) -> Target:
+    """Set the default target of a metric (no KPMI, no member) or an override for one subject."""
+    if not permissions.can_manage_targets(actor, association.code):
+        raise PermissionDenied
+    definition = _metric_for(association, metric)
+    errors: dict[str, str] = {}
+    if value is None or value < 0:
+        errors["value"] = _("A target cannot be negative.")
+    if period.is_closed:
+        errors["period"] = _("The period %(name)s is closed; its targets are frozen.") % {"name": period.name}
+    if kpmi is not None and member is not None:
+        errors["kpmi"] = _("Choose a KPMI or a manager, not both.")
+    if member is not None and definition.subject == KPMI:
+        errors["member"] = _("This metric is counted per KPMI; set the override for a KPMI.")
+    if kpmi is not None and definition.subject != KPMI:
+        errors["kpmi"] = _("This metric is counted per manager; set the override for a manager.")
+    if member is not None and member.level != Level.MANAGER:
+        errors["member"] = _("%(name)s is not a manager.") % {"name": member.full_name}
+    if errors:
+        raise ValidationError(errors)
+    target = Target.objects.select_for_update().filter(period=period, metric=metric, kpmi=kpmi, member=member).first()
+    old = target.value if target else None
+    if target is None:
+        target = Target(period=period, association=association, metric=metric, kpmi=kpmi, member=member, value=value)
+    target.value = value
+    target.full_clean(validate_constraints=False)
+    target.save()
+    if old != value:
+        audit_log(
+            actor=actor,
+            action="target.set",
+            target=target,
+            changes={"value": [old, value]},
+            note=f"{metric} {kpmi or member or 'default'}",
+        )
+    return target
+
+
+@transaction.atomic
+def target_delete(*, actor: Any, target: Target) -> None:
+    if not permissions.can_manage_targets(actor, target.association.code):
+        raise PermissionDenied
+    if target.period.is_closed:
+        raise ValidationError(
+            _("The period %(name)s is closed; its targets are frozen.") % {"name": target.period.name}
+        )
+    audit_log(actor=actor, action="target.delete", target=target, changes={"value": [target.value, None]})
+    target.delete()
+
+
+@transaction.atomic
+def targets_apply_defaults(*, actor: Any, period: Period, association: Association) -> list[Target]:
+    """Fill in the default target of every metric of an association that has none yet."""
+    made = []
+    for metric in METRICS.values():
+        if metric.association != association.code:
+            continue
+        if not Target.objects.filter(period=period, metric=metric.code, kpmi=None, member=None).exists():
+            made.append(
+                target_set(
+                    actor=actor, period=period, association=association, metric=metric.code, value=metric.default_target
+                )
+            )
+    return made
+
+
+# --- evaluation ------------------------------------------------------------------------------------------
+
+
+def result_status(*, target: int, actual: int, elapsed: Decimal) -> str:
+    """Achieved when the target is met; not started with nothing done; on track when the actual
+    keeps pace with the share of the period that has passed; behind otherwise."""
+    if actual >= target:
+        return TargetResult.Status.ACHIEVED
+    if actual == 0:
+        return TargetResult.Status.NOT_STARTED
+    if Decimal(actual) >= Decimal(target) * elapsed:
+        return TargetResult.Status.ON_TRACK
+    return TargetResult.Status.BEHIND
+
+
+def _elapsed(period: Period, today: dt.date) -> Decimal:
+    if today >= period.end:
+        return Decimal(1)
+    if today < period.start:
+        return Decimal(0)
+    days = (period.end - period.start).days + 1
+    return Decimal((today - period.start).days + 1) / Decimal(days)
+
+
+def _ratio(target: int, actual: int) -> Decimal:
+    if target == 0:
+        return Decimal("1.000")
+    return (Decimal(actual) / Decimal(target)).quantize(Decimal("0.001"))
+
+
+def evaluation_create(*, actor: Any, period: Period) -> tuple[Evaluation, bool]:
+    """A queued evaluation of the period, or the one already waiting or running (created=False)."""
+    if actor is not None and not permissions.can_evaluate(actor):
+        raise PermissionDenied
+    if period.is_closed:
+        raise ValidationError(_("The period %(name)s is closed; its results are frozen.") % {"name": period.name})
+    with transaction.atomic():
+        # A run that lost its worker long ago must not block every future run.
+        Evaluation.objects.filter(
+            period=period,
+            status__in=[Evaluation.Status.QUEUED, Evaluation.Status.RUNNING],
+            created_at__lt=timezone.now() - STALE_AFTER,
+        ).update(status=Evaluation.Status.FAILED, error="stale: no worker finished it", finished_at=timezone.now())
+        try:
+            with transaction.atomic():
+                evaluation = Evaluation.objects.create(
+                    period=period, requested_by=actor if getattr(actor, "is_authenticated", False) else None
+                )
+        except IntegrityError:
+            # The database allows one active evaluation per period: join the one under way.
+            active = Evaluation.objects.get(
+                period=period, status__in=[Evaluation.Status.QUEUED, Evaluation.Status.RUNNING]
+            )
+            return active, False
+    return evaluation, True
+
+
+def evaluation_request(*, actor: Any, period: Period) -> Evaluation:
+    """Queue an evaluation of a period and hand it to a worker once the request is committed."""
+    from .tasks import evaluate_period_task
+
+    with transaction.atomic():
+        evaluation, created = evaluation_create(actor=actor, period=period)
+        if created:
+            transaction.on_commit(lambda: evaluate_period_task.delay(evaluation.pk))
+    return evaluation
+
+
+def _progress(evaluation: Evaluation, done: int) -> None:
+    # Autocommitted, outside the writing transaction, so the progress bar moves while it works.
+    Evaluation.objects.filter(pk=evaluation.pk).update(steps_done=done)
+
+
+def _desired_results(period: Period, evaluation: Evaluation, today: dt.date) -> tuple[dict, dict]:
+    """Every result the period should have, computed in the database, metric by metric."""
+    targets = list(Target.objects.filter(period=period))
+    by_metric: dict[str, list[Target]] = {}
+    for target in targets:
+        by_metric.setdefault(target.metric, []).append(target)
+    codes = [code for code in METRICS if code in by_metric]
+    Evaluation.objects.filter(pk=evaluation.pk).update(steps_total=len(codes), steps_done=0)
+    elapsed = _elapsed(period, today)
+    results: dict[tuple[str, int, int | None], dict[str, Any]] = {}
+    monthly: dict[tuple[str, dt.date], int] = {}
+    for step, code in enumerate(codes, start=1):
+        metric = METRICS[code]
+        metric_targets = by_metric[code]
+        default = next((t.value for t in metric_targets if t.kpmi_id is None and t.member_id is None), None)
+        overrides = {
+            t.kpmi_id if metric.subject == KPMI else t.member_id: t.value
+            for t in metric_targets
+            if t.kpmi_id or t.member_id
+        }
+        actuals = metric.per_subject(period.start, period.end)
+        for subject_id, kpmi_id, kecamatan_id in subjects(metric):
+            target = overrides.get(subject_id, default)
+            if target is None:
+                continue
+            actual = actuals.get(subject_id, 0)
+            key = (code, kpmi_id, None if metric.subject == KPMI else subject_id)
+            results[key] = {
+                "association_id": metric_targets[0].association_id,
+                "kecamatan_id": kecamatan_id,
+                "target": target,
+                "actual": actual,
+                "ratio": _ratio(target, actual),
+                "status": result_status(target=target, actual=actual, elapsed=elapsed),
+            }
+        for month, n in metric.per_month(period.start, period.end).items():
+            monthly[(code, month)] = n
+        _progress(evaluation, step)
+    return results, monthly
+
+
+COMPARED = ("target", "actual", "ratio", "status", "kecamatan_id")
+
+
+def period_evaluate(*, evaluation_id: int, today: dt.date | None = None) -> Evaluation | None:
+    """Run one queued (or interrupted) evaluation to the end. Safe to call twice and after a worker
+    was killed half-way: it claims the row, recomputes everything and writes only the differences."""
+    today = today or timezone.localdate()
+    claimed = Evaluation.objects.filter(
+        pk=evaluation_id, status__in=[Evaluation.Status.QUEUED, Evaluation.Status.RUNNING]
+    ).update(status=Evaluation.Status.RUNNING, started_at=timezone.now())
+    if not claimed:
+        return None  # finished already (a redelivered task), or never existed
+    evaluation = Evaluation.objects.select_related("period").get(pk=evaluation_id)
+    period = evaluation.period
+    try:
+        if period.is_closed:
+            raise ValidationError(_("The period %(name)s is closed; its results are frozen.") % {"name": period.name})
+        desired, monthly = _desired_results(period, evaluation, today)
+        with transaction.atomic():
+            # One writer per period at a time; a concurrent run waits here, then finds nothing to do.
+            period = Period.objects.select_for_update().get(pk=period.pk)
+            if period.is_closed:
+                raise ValidationError(
+                    _("The period %(name)s is closed; its results are frozen.") % {"name": period.name}
+                )
+            changed = _write_results(period, desired, monthly)
+            Evaluation.objects.filter(pk=evaluation.pk).update(
+                status=Evaluation.Status.SUCCEEDED, finished_at=timezone.now(), results_changed=changed, error=""
+            )
+    except Exception as exc:
+        # The write transaction rolled back: the previous results stand. The run is marked failed
+        # for the officer to see; the exception is logged, not re-raised, so an in-process run
+        # (no broker) does not turn into a server error for the officer who started it.
+        logger.exception("Evaluation %s of period %s failed", evaluation_id, period)
+        message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else f"{type(exc).__name__}: {exc}"
+        Evaluation.objects.filter(pk=evaluation.pk).update(
+            status=Evaluation.Status.FAILED, finished_at=timezone.now(), error=message[:2000]
+        )
+    evaluation.refresh_from_db()
+    return evaluation
+
+
+COPY_THRESHOLD = 500
+INSERTED = (
+    "period_id",
+    "association_id",
+    "metric",
+    "kpmi_id",
+    "member_id",
+    "kecamatan_id",
+    *COMPARED[:4],
+    "evaluated_at",
+)
+
+
+def _insert(rows: list[TargetResult]) -> None:
+    """Insert new results. A first evaluation writes one row per subject and metric (tens of
+    thousands at province scale); on PostgreSQL COPY does that several times faster than INSERT."""
+    if connection.vendor != "postgresql" or len(rows) < COPY_THRESHOLD:
+        TargetResult.objects.bulk_create(rows, batch_size=2000)
+        return
+    table = TargetResult._meta.db_table
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(INSERTED)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([getattr(row, name) for name in INSERTED])
+
+
+def _write_results(period: Period, desired: dict, monthly: dict) -> int:
+    now = timezone.now()
+    existing = {
+        (r.metric, r.kpmi_id, r.member_id): r
+        for r in TargetResult.objects.filter(period=period).only("pk", "metric", "kpmi_id", "member_id", *COMPARED)
+    }
+    to_create, to_update = [], []
+    for key, values in desired.items():
+        row = existing.pop(key, None)
+        if row is None:
+            metric, kpmi_id, member_id = key
+            to_create.append(
+                TargetResult(
+                    period=period, metric=metric, kpmi_id=kpmi_id, member_id=member_id, evaluated_at=now, **values
+                )
+            )
+        elif any(getattr(row, name) != values[name] for name in COMPARED):
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.evaluated_at = now
+            to_update.append(row)
+    _insert(to_create)
+    TargetResult.objects.bulk_update(to_update, [*COMPARED, "evaluated_at"], batch_size=2000)
+    stale = [row.pk for row in existing.values()]
+    if stale:
+        TargetResult.objects.filter(pk__in=stale).delete()
+
+    stored = {(m.metric, m.month): m for m in MonthlyActual.objects.filter(period=period)}
+    month_create, month_update = [], []
+    for (metric, month), n in monthly.items():
+        row = stored.pop((metric, month), None)
+        if row is None:
+            month_create.append(MonthlyActual(period=period, metric=metric, month=month, actual=n))
+        elif row.actual != n:
+            row.actual = n
+            month_update.append(row)
+    MonthlyActual.objects.bulk_create(month_create)
+    MonthlyActual.objects.bulk_update(month_update, ["actual"])
+    if stored:
+        MonthlyActual.objects.filter(pk__in=[m.pk for m in stored.values()]).delete()
+    return len(to_create) + len(to_update) + len(stale) + len(month_create) + len(month_update) + len(stored)
+
+
+def periods_due_for_evaluation(today: dt.date | None = None) -> list[Period]:
+    """Open periods that have started: the nightly job evaluates them."""
+    today = today or timezone.localdate()
+    return list(Period.objects.filter(Q(status=Period.Status.OPEN), start__lte=today).order_by("start"))

@@ -1,0 +1,85 @@
+"""Run the benchmark: one fresh process per scale against its own PostgreSQL database (generated
+once and kept; drop kpmi_bench_* to regenerate). Prints a table, then one JSON object as the last line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from urllib.parse import urlsplit, urlunsplit
+
+
+def _database_url(base: str, name: str) -> str:
+    parts = urlsplit(base)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+def _ensure_database(base: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_database_url(base, "postgres"), autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scales", default="garut,province")
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    base = os.environ.get("BENCH_DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
+    if not base.startswith("postgres"):
+        sys.exit("The benchmark runs on PostgreSQL: set BENCH_DATABASE_URL=postgres://user@host:5432/postgres")
+
+    results = {}
+    for scale in args.scales.split(","):
+        name = f"kpmi_bench_{scale}"
+        _ensure_database(base, name)
+        env = {
+            **os.environ,
+            "DATABASE_URL": _database_url(base, name),
+            "DEBUG": "false",
+            "REDIS_URL": "",
+            "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-never-deployed-0123456789"),
+            "ALLOWED_HOSTS": "testserver",
+            "SECURE_SSL_REDIRECT": "false",
+        }
+        out = subprocess.run(
+            [sys.executable, "-m", "kpmi_si.bench.scale", "--scale", scale, "--repeat", str(args.repeat)],
+            env=env,
+            check=True,
+            stdout=subprocess.PIPE,  # progress goes to stderr, straight through
+            text=True,
+        )
+        results[scale] = json.loads(out.stdout.strip().splitlines()[-1])
+
+    rows = [
+        ("activities", "activities", "{:,}"),
+        ("stored results", "results", "{:,}"),
+        ("dashboard ms (slowest of 3)", "dashboard_ms", "{}"),
+        ("dashboard SQL queries", "dashboard_queries", "{}"),
+        ("dashboard / raw-SQL floor", "dashboard_vs_sql_floor", "{}"),
+        ("dashboard / same SQL on stored results", "dashboard_vs_stored_sql", "{}"),
+        ("minimal Django page ms", "django_minimal_page_ms", "{}"),
+        ("evaluation s (from empty)", "evaluate_s", "{}"),
+        ("evaluation SQL floor s", "evaluate_sql_floor_s", "{}"),
+        ("evaluation / floor", "evaluate_vs_sql_floor", "{}"),
+        ("re-evaluation s (nothing new)", "evaluate_rerun_s", "{}"),
+        ("results changed by re-evaluation", "evaluate_rerun_changed", "{}"),
+    ]
+    scales = list(results)
+    print(f"{'':42}" + "".join(f"{s:>14}" for s in scales))
+    for label, key, fmt in rows:
+        print(f"{label:42}" + "".join(f"{fmt.format(results[s][key]):>14}" for s in scales))
+    for scale in scales:
+        for code, d in results[scale]["dashboards"].items():
+            print(
+                f"  {scale:9} {code:12} {d['ms']:8.1f} ms  {d['queries']:3} queries  floor {d['floor_ms']:8.1f} ms  stored-SQL {d['stored_ms']:6.2f} ms"
+            )
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

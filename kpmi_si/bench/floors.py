@@ -1,0 +1,141 @@
+"""The raw-SQL floors the benchmark compares with: the smallest hand-written SQL that returns the
+numbers the evaluation stores and the dashboard shows, computed from the logged data."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from associations.metrics import KPMI, METRICS, Metric
+from associations.models import Period, Target, TargetResult
+
+# Per metric: the subject's actual over [start, end], as (subject id, n), and the month series.
+ACTUALS = {
+    "new_members": "SELECT kpmi_id, count(*) FROM members_member WHERE joined_on BETWEEN %s AND %s GROUP BY 1",
+    "new_trainers": (
+        "SELECT m.kpmi_id, count(*) FROM members_levelchange c JOIN members_member m ON m.id = c.member_id "
+        "WHERE c.kind = 'promotion' AND c.to_level = 2 AND c.effective_on BETWEEN %s AND %s GROUP BY 1"
+    ),
+    "new_kpmi": (
+        "SELECT founded_from_id, count(*) FROM members_kpmi "
+        "WHERE founded_from_id IS NOT NULL AND founded_on BETWEEN %s AND %s GROUP BY 1"
+    ),
+}
+MONTHLY = {
+    "new_members": "SELECT date_trunc('month', joined_on)::date, count(*) FROM members_member WHERE joined_on BETWEEN %s AND %s GROUP BY 1",
+    "new_trainers": (
+        "SELECT date_trunc('month', effective_on)::date, count(*) FROM members_levelchange "
+        "WHERE kind = 'promotion' AND to_level = 2 AND effective_on BETWEEN %s AND %s GROUP BY 1"
+    ),
+    "new_kpmi": (
+        "SELECT date_trunc('month', founded_on)::date, count(*) FROM members_kpmi "
+        "WHERE founded_from_id IS NOT NULL AND founded_on BETWEEN %s AND %s GROUP BY 1"
+    ),
+}
+WORK_KIND = {"publications": "publication", "education": "education", "deployments": "deployment"}
+WORK_ACTUALS = (
+    "SELECT member_id, count(*) FROM programs_activitycredit "
+    "WHERE status = 'approved' AND kind = %s AND date BETWEEN %s AND %s GROUP BY 1"
+)
+WORK_MONTHLY = (
+    "SELECT date_trunc('month', date)::date, count(*) FROM programs_activity "
+    "WHERE status = 'approved' AND kind = %s AND date BETWEEN %s AND %s GROUP BY 1"
+)
+
+
+def _actual_sql(metric: Metric, period: Period) -> tuple[str, list]:
+    if metric.code in WORK_KIND:
+        return WORK_ACTUALS, [WORK_KIND[metric.code], period.start, period.end]
+    return ACTUALS[metric.code], [period.start, period.end]
+
+
+def _monthly_sql(metric: Metric, period: Period) -> tuple[str, list]:
+    if metric.code in WORK_KIND:
+        return WORK_MONTHLY, [WORK_KIND[metric.code], period.start, period.end]
+    return MONTHLY[metric.code], [period.start, period.end]
+
+
+def evaluation(period: Period) -> dict[str, tuple[dict, dict]]:
+    """Every metric's actual per subject and per month: what the evaluation has to find out."""
+    out = {}
+    with connection.cursor() as cursor:
+        for code in Target.objects.filter(period=period).values_list("metric", flat=True).distinct():
+            metric = METRICS[code]
+            cursor.execute(*_actual_sql(metric, period))
+            per_subject = dict(cursor.fetchall())
+            cursor.execute(*_monthly_sql(metric, period))
+            out[code] = (per_subject, dict(cursor.fetchall()))
+    return out
+
+
+def check_evaluation(period: Period) -> None:
+    """The stored results hold the same numbers as the floor (else the comparison means nothing)."""
+    for code, (per_subject, _monthly) in evaluation(period).items():
+        metric = METRICS[code]
+        key = "kpmi_id" if metric.subject == KPMI else "member_id"
+        for subject, actual in TargetResult.objects.filter(period=period, metric=code).values_list(key, "actual"):
+            assert per_subject.get(subject, 0) == actual, (code, subject, actual, per_subject.get(subject))
+
+
+def dashboard(period: Period, metric: Metric) -> tuple:
+    """The dashboard's numbers straight from the logged data: the first page of subjects sorted by
+    ratio, the totals, the sums per district, and the month series (two statements)."""
+    default = Target.objects.get(period=period, metric=metric.code, kpmi=None, member=None).value
+    actual_sql, params = _actual_sql(metric, period)
+    if metric.subject == KPMI:
+        subjects = "SELECT k.id, k.id AS kpmi_id, k.kecamatan_id FROM members_kpmi k WHERE k.status <> 'dissolved'"
+    else:
+        subjects = (
+            "SELECT m.id, m.kpmi_id, k.kecamatan_id FROM members_member m JOIN members_kpmi k ON k.id = m.kpmi_id "
+            "WHERE m.level = 3 AND k.status <> 'dissolved'"
+        )
+    sql = f"""
+        WITH actual(id, n) AS ({actual_sql}),
+        subj AS (
+            SELECT s.id, s.kpmi_id, s.kecamatan_id, COALESCE(a.n, 0) AS n
+            FROM ({subjects}) s LEFT JOIN actual a ON a.id = s.id
+        )
+        SELECT
+          (SELECT json_agg(p) FROM (
+              SELECT id, kpmi_id, kecamatan_id, n FROM subj ORDER BY n, id LIMIT 25) p),
+          (SELECT json_build_object('actual', sum(n), 'subjects', count(*),
+                                    'achieved', count(*) FILTER (WHERE n >= %s)) FROM subj),
+          (SELECT json_agg(k) FROM (SELECT kecamatan_id, sum(n) AS n FROM subj GROUP BY 1 ORDER BY 1) k)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, default])
+        numbers = cursor.fetchone()
+        cursor.execute(*_monthly_sql(metric, period))
+        return numbers, cursor.fetchall()
+
+
+def dashboard_stored(period: Period, metric: Metric) -> tuple:
+    """The same numbers read from the stored results, in hand-written SQL: what the page itself
+    reads, without Django (ORM, template, middleware)."""
+    with connection.cursor() as cursor:
+        args = [period.pk, metric.code]
+        cursor.execute(
+            "SELECT r.id, r.target, r.actual, r.ratio, r.status, k.name, m.full_name, c.name "
+            "FROM associations_targetresult r JOIN members_kpmi k ON k.id = r.kpmi_id "
+            "LEFT JOIN members_member m ON m.id = r.member_id JOIN members_kecamatan c ON c.code = r.kecamatan_id "
+            "WHERE r.period_id = %s AND r.metric = %s ORDER BY r.ratio, k.name, m.full_name, r.id LIMIT 25",
+            args,
+        )
+        page = cursor.fetchall()
+        cursor.execute(
+            "SELECT sum(target), sum(actual), count(*), count(*) FILTER (WHERE status = 'achieved') "
+            "FROM associations_targetresult WHERE period_id = %s AND metric = %s",
+            args,
+        )
+        totals = cursor.fetchone()
+        cursor.execute(
+            "SELECT c.name, sum(r.actual), sum(r.target) FROM associations_targetresult r "
+            "JOIN members_kecamatan c ON c.code = r.kecamatan_id WHERE r.period_id = %s AND r.metric = %s "
+            "GROUP BY 1 ORDER BY 1",
+            args,
+        )
+        by_kecamatan = cursor.fetchall()
+        cursor.execute(
+            "SELECT month, actual FROM associations_monthlyactual WHERE period_id = %s AND metric = %s ORDER BY month",
+            args,
+        )
+        return page, totals, by_kecamatan, cursor.fetchall()

@@ -1,0 +1,141 @@
+"""Measure one scale in this process (DATABASE_URL points at that scale's database). Prints one JSON
+object as its last line; kpmi_si.bench runs one such process per scale."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+import django
+
+
+def median_ms(run: Callable[[], object], repeat: int) -> float:
+    run()  # warm caches (PostgreSQL's and Django's) once; then measure
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", required=True)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kpmi_si.settings")
+    django.setup()
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from associations import services
+    from associations.metrics import metrics_of
+    from associations.models import Association, Evaluation, MonthlyActual, Officer, Period, TargetResult
+    from members.models import Member, User
+
+    from . import floors
+    from .generate import SCALES, ensure_groups, generate
+
+    scale = SCALES[args.scale]
+    call_command("migrate", verbosity=0)
+    # Production settings (DEBUG off): pages link the hashed static files, as deployed.
+    call_command("collectstatic", interactive=False, verbosity=0)
+    log = lambda text: print(f"[{scale.name}] {text}", file=sys.stderr, flush=True)  # noqa: E731
+    if not Member.objects.exists():
+        log(f"generating {scale.members:,} members and {scale.activities:,} activities ...")
+        start = time.perf_counter()
+        generate(scale)
+        log(f"generated in {time.perf_counter() - start:.0f} s")
+    ensure_groups()  # databases generated before programs.ActivityKpmi existed get it now
+
+    admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_superuser": True})
+    officers = {}
+    for association in Association.objects.all():
+        user, _ = User.objects.get_or_create(username=f"bench-{association.code}")
+        Officer.objects.get_or_create(user=user, defaults={"association": association})
+        officers[association.code] = user
+    period = Period.objects.filter(name=str(scale.last_year)).first() or services.period_open_year(
+        actor=admin, year=scale.last_year
+    )
+    for association in Association.objects.all():
+        services.targets_apply_defaults(actor=admin, period=period, association=association)
+
+    # The evaluation from scratch (no stored results), then again with nothing new.
+    TargetResult.objects.filter(period=period).delete()
+    MonthlyActual.objects.filter(period=period).delete()
+    Evaluation.objects.filter(period=period).delete()
+
+    def evaluate() -> Evaluation:
+        evaluation, _ = services.evaluation_create(actor=None, period=period)
+        return services.period_evaluate(evaluation_id=evaluation.pk)
+
+    start = time.perf_counter()
+    first = evaluate()
+    evaluate_s = time.perf_counter() - start
+    assert first.status == Evaluation.Status.SUCCEEDED, first.error
+    start = time.perf_counter()
+    rerun = evaluate()
+    evaluate_rerun_s = time.perf_counter() - start
+    # Fresh statistics for the new rows, as autovacuum's analyze gives a live database within a minute.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE associations_targetresult, associations_monthlyactual")
+    evaluate_floor_s = median_ms(lambda: floors.evaluation(period), max(3, args.repeat // 2)) / 1000
+    n_results = TargetResult.objects.filter(period=period).count()
+    floors.check_evaluation(period)  # the floor returns the very numbers that were stored
+
+    client = Client()
+    dashboards = {}
+    for code in ("communities", "users", "platform"):
+        client.force_login(officers[code])
+        url = reverse("associations:home", args=[code]) + f"?period={period.pk}"
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        queries = []
+        with connection.execute_wrapper(
+            lambda execute, sql, *rest, seen=queries: seen.append(sql) or execute(sql, *rest)
+        ):
+            client.get(url)
+        metric = metrics_of(code)[0]  # the metric a dashboard opens on
+        dashboards[code] = {
+            "ms": median_ms(lambda url=url: client.get(url), args.repeat),
+            "queries": len(queries),
+            "floor_ms": median_ms(lambda metric=metric: floors.dashboard(period, metric), args.repeat),
+            "stored_ms": median_ms(lambda metric=metric: floors.dashboard_stored(period, metric), args.repeat),
+        }
+    minimal_ms = median_ms(lambda: client.get(reverse("healthz")), args.repeat)
+
+    worst = max(dashboards.values(), key=lambda d: d["ms"] / d["floor_ms"])
+    result = {
+        "scale": scale.name,
+        "kpmi": scale.kpmi,
+        "members": scale.members,
+        "activities": scale.activities,
+        "results": n_results,
+        "dashboard_ms": round(max(d["ms"] for d in dashboards.values()), 1),
+        "dashboard_queries": max(d["queries"] for d in dashboards.values()),
+        "dashboard_vs_sql_floor": round(worst["ms"] / worst["floor_ms"], 3),
+        "dashboard_vs_stored_sql": round(max(d["ms"] / d["stored_ms"] for d in dashboards.values()), 2),
+        "dashboards": {k: {kk: round(vv, 2) for kk, vv in v.items()} for k, v in dashboards.items()},
+        "django_minimal_page_ms": round(minimal_ms, 2),
+        "evaluate_s": round(evaluate_s, 3),
+        "evaluate_rerun_s": round(evaluate_rerun_s, 3),
+        "evaluate_rerun_changed": rerun.results_changed,
+        "evaluate_sql_floor_s": round(evaluate_floor_s, 3),
+        "evaluate_vs_sql_floor": round(evaluate_s / evaluate_floor_s, 3),
+        "evaluate_rerun_vs_sql_floor": round(evaluate_rerun_s / evaluate_floor_s, 3),
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,226 @@
+"""Association pages, checked from the URL: dashboards, drill-down, export, targets, periods."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from associations import services
+from associations.models import Evaluation, Period, Target, TargetResult
+from members.models import Level
+from programs.models import Kind
+from tests import factories
+from tests.programs.factories import make_activity
+
+from .conftest import day
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def evaluated(period, officer_users, users_association, kpmi_a, kpmi_b):
+    services.target_set(
+        actor=officer_users, period=period, association=users_association, metric="publications", value=2
+    )
+    lead = factories.MemberFactory(kpmi=kpmi_a, level=Level.MANAGER, full_name="Asep Rajin")
+    idle = factories.MemberFactory(kpmi=kpmi_b, level=Level.MANAGER, full_name="Dadan Santai")
+    for month in (3, 4):
+        make_activity(kpmi=kpmi_a, credited=[lead], kind=Kind.PUBLICATION, date=day(month))
+    evaluation, _ = services.evaluation_create(actor=None, period=period)
+    services.period_evaluate(evaluation_id=evaluation.pk)
+    return {"lead": lead, "idle": idle}
+
+
+def url(code="users", **params):
+    base = reverse("associations:home", args=[code])
+    return base + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
+
+
+class TestDashboard:
+    def test_officer_sees_target_actual_and_status(self, client_for, officer_users, period, evaluated):
+        response = client_for(officer_users).get(url(period=period.pk, metric="publications"))
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Asep Rajin" in body and "Dadan Santai" in body
+        assert "Tercapai" in body and "Belum mulai" in body
+        assert response.context["totals"].actual == 2 and response.context["totals"].target == 4
+        assert response.context["trend_data"]["values"] == [1, 1]
+
+    def test_filters_and_sorting(self, client_for, officer_users, period, evaluated, kpmi_a):
+        client = client_for(officer_users)
+        rows = client.get(url(period=period.pk, status="achieved")).context["page"].object_list
+        assert [r.member.full_name for r in rows] == ["Asep Rajin"]
+        rows = client.get(url(period=period.pk, kecamatan=kpmi_a.kecamatan_id)).context["page"].object_list
+        assert [r.member.full_name for r in rows] == ["Asep Rajin"]
+        rows = client.get(url(period=period.pk, sort="-actual")).context["page"].object_list
+        assert [r.member.full_name for r in rows] == ["Asep Rajin", "Dadan Santai"]
+        rows = client.get(url(period=period.pk, sort="actual")).context["page"].object_list
+        assert [r.member.full_name for r in rows] == ["Dadan Santai", "Asep Rajin"]
+        assert (
+            client.get(url(period=period.pk, sort="nonsense", status="x", kecamatan="y", page="z")).status_code == 200
+        )
+
+    @pytest.mark.parametrize("who", ["officer_platform", "manager_a", "member_user_a", "outsider"])
+    def test_other_roles_get_403(self, request, client_for, who, period, evaluated):
+        assert client_for(request.getfixturevalue(who)).get(url(period=period.pk)).status_code == 403
+
+    def test_admin_sees_every_association(self, client_for, admin_user, period, evaluated):
+        for code in ("communities", "users", "platform", "entrepreneurs"):
+            assert client_for(admin_user).get(url(code)).status_code == 200
+
+    def test_anonymous_goes_to_login_and_post_is_405(self, client, client_for, officer_users):
+        assert client.get(url()).status_code == 302
+        assert client_for(officer_users).post(url()).status_code == 405
+
+    def test_drill_down_shows_the_records_behind_a_number(self, client_for, officer_users, period, evaluated):
+        result = TargetResult.objects.get(member=evaluated["lead"])
+        response = client_for(officer_users).get(reverse("associations:result_records", args=["users", result.pk]))
+        assert response.status_code == 200
+        assert len(response.context["records"]) == 2
+        # A result of another association is not reachable through this one.
+        assert (
+            client_for(officer_users)
+            .get(reverse("associations:result_records", args=["platform", result.pk]))
+            .status_code
+            == 403
+        )
+
+    def test_export_xlsx(self, client_for, officer_users, period, evaluated):
+        response = client_for(officer_users).get(url(period=period.pk, metric="publications", format="xlsx"))
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+        assert rows[0][:2] == ("Pengelola", "KPMI")
+        assert {r[0] for r in rows[1:]} == {"Asep Rajin", "Dadan Santai"}
+
+    def test_query_count_does_not_grow_with_results(
+        self, client_for, officer_users, period, evaluated, kpmi_a, django_assert_max_num_queries
+    ):
+        client = client_for(officer_users)
+        with django_assert_max_num_queries(15) as few:
+            client.get(url(period=period.pk))
+        for _ in range(40):
+            factories.MemberFactory(kpmi=kpmi_a, level=Level.MANAGER)
+        evaluation, _ = services.evaluation_create(actor=None, period=period)
+        services.period_evaluate(evaluation_id=evaluation.pk)
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            client.get(url(period=period.pk))
+
+    def test_empty_association_and_no_period(self, client_for, admin_user):
+        body = client_for(admin_user).get(url("entrepreneurs")).content.decode()
+        assert "belum memiliki target" in body
+        assert Period.objects.count() == 0
+        assert "Belum ada periode" in client_for(admin_user).get(url("users")).content.decode()
+
+
+class TestEvaluationFromTheDashboard:
+    def test_officer_starts_it_and_sees_it_finished(
+        self, client_for, officer_users, period, django_capture_on_commit_callbacks
+    ):
+        client = client_for(officer_users)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("associations:evaluation_start", args=["users"]), {"period": period.pk})
+        assert response.status_code == 302
+        evaluation = Evaluation.objects.get()
+        assert evaluation.status == Evaluation.Status.SUCCEEDED
+        status = client.get(reverse("associations:evaluation_status", args=[evaluation.pk])).json()
+        assert status == {"status": "succeeded", "label": "Selesai", "percent": 100, "active": False, "error": ""}
+
+    def test_running_evaluation_shows_a_progress_bar(self, client_for, officer_users, period):
+        evaluation = Evaluation.objects.create(
+            period=period, status=Evaluation.Status.RUNNING, steps_total=4, steps_done=1
+        )
+        body = client_for(officer_users).get(url(period=period.pk)).content.decode()
+        assert 'id="evaluation-progress"' in body and "25%" in body
+        assert reverse("associations:evaluation_status", args=[evaluation.pk]) in body
+
+    def test_closed_period_refuses_with_a_message(self, client_for, admin_user, period):
+        services.period_close(actor=admin_user, period=period)
+        response = client_for(admin_user).post(
+            reverse("associations:evaluation_start", args=["users"]), {"period": period.pk}, follow=True
+        )
+        assert "ditutup" in response.content.decode()
+        assert not Evaluation.objects.exists()
+
+    def test_managers_cannot_start_or_poll(self, client_for, manager_a, period):
+        evaluation = Evaluation.objects.create(period=period)
+        client = client_for(manager_a)
+        assert (
+            client.post(reverse("associations:evaluation_start", args=["users"]), {"period": period.pk}).status_code
+            == 403
+        )
+        assert client.get(reverse("associations:evaluation_status", args=[evaluation.pk])).status_code == 403
+
+
+class TestTargetPages:
+    def test_officer_sets_defaults(self, client_for, officer_users, period):
+        client = client_for(officer_users)
+        response = client.post(
+            reverse("associations:targets", args=["users"]),
+            {"form": "defaults", "period": period.pk, "publications": "12", "education": "6"},
+        )
+        assert response.status_code == 302
+        assert dict(Target.objects.values_list("metric", "value")) == {"publications": 12, "education": 6}
+
+    def test_negative_default_is_a_field_error(self, client_for, officer_users, period):
+        response = client_for(officer_users).post(
+            reverse("associations:targets", args=["users"]),
+            {"form": "defaults", "period": period.pk, "publications": "-3"},
+        )
+        assert response.status_code == 200
+        assert "publications" in response.context["defaults_form"].errors
+        assert not Target.objects.exists()
+
+    def test_override_for_a_manager_and_removal(self, client_for, officer_users, period, kpmi_a):
+        manager = factories.MemberFactory(kpmi=kpmi_a, level=Level.MANAGER)
+        client = client_for(officer_users)
+        client.post(
+            reverse("associations:targets", args=["users"]),
+            {"form": "override", "period": period.pk, "metric": "publications", "member": manager.pk, "value": "20"},
+        )
+        target = Target.objects.get(member=manager)
+        assert target.value == 20
+        assert client.post(reverse("associations:target_delete", args=["users", target.pk])).status_code == 302
+        assert not Target.objects.exists()
+
+    def test_metric_of_another_association_is_not_a_choice(self, client_for, officer_users, period):
+        response = client_for(officer_users).post(
+            reverse("associations:targets", args=["users"]),
+            {"form": "override", "period": period.pk, "metric": "deployments", "value": "2"},
+        )
+        assert "metric" in response.context["override_form"].errors
+
+    def test_officer_of_another_association_gets_403(self, client_for, officer_platform, period):
+        client = client_for(officer_platform)
+        assert client.get(reverse("associations:targets", args=["users"])).status_code == 403
+        assert (
+            client.post(
+                reverse("associations:targets", args=["users"]),
+                {"form": "defaults", "period": period.pk, "publications": "1"},
+            ).status_code
+            == 403
+        )
+        assert not Target.objects.exists()
+
+
+class TestPeriodPages:
+    def test_officer_opens_a_year_with_quarters(self, client_for, officer_users):
+        response = client_for(officer_users).post(reverse("associations:periods"), {"year": "2025", "quarters": "on"})
+        assert response.status_code == 302
+        assert Period.objects.count() == 5
+
+    def test_duplicate_year_is_a_field_error(self, client_for, officer_users, period):
+        response = client_for(officer_users).post(reverse("associations:periods"), {"year": "2025"})
+        assert response.status_code == 200
+        assert response.context["form"].errors
+
+    def test_only_admin_closes(self, client_for, officer_users, admin_user, period):
+        assert client_for(officer_users).post(reverse("associations:period_close", args=[period.pk])).status_code == 403
+        assert client_for(admin_user).post(reverse("associations:period_close", args=[period.pk])).status_code == 302
+        period.refresh_from_db()
+        assert period.is_closed
+
+    def test_managers_get_403(self, client_for, manager_a):
+        assert client_for(manager_a).get(reverse("associations:periods")).status_code == 403
