@@ -8,7 +8,11 @@ PORT ?= 8000
 
 .PHONY: run test lint bench messages setup clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+# A development .env, so that `.venv/bin/python manage.py ...` works by hand too. Never in production.
+.env:
+	printf '# Development settings written by make; production uses real environment variables.\nDEBUG=true\n' > .env
+
+$(STAMP): requirements.txt requirements-dev.txt | .env
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt

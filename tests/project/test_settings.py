@@ -74,3 +74,17 @@ def test_without_redis_tasks_run_in_process():
         assert settings.CELERY_BROKER_URL == settings.REDIS_URL
     else:
         assert settings.CELERY_TASK_ALWAYS_EAGER is True
+
+
+def test_dotenv_fills_only_what_the_environment_lacks(tmp_path, monkeypatch):
+    from kpmi_si.env import load_dotenv
+
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("# comment\nKPMI_TEST_A=from-file\nKPMI_TEST_B='quoted'\nnot a pair\n")
+    monkeypatch.setenv("KPMI_TEST_A", "from-environment")
+    monkeypatch.delenv("KPMI_TEST_B", raising=False)
+    load_dotenv(dotenv)
+    assert os.environ["KPMI_TEST_A"] == "from-environment"
+    assert os.environ["KPMI_TEST_B"] == "quoted"
+    monkeypatch.delenv("KPMI_TEST_B")
+    load_dotenv(tmp_path / "missing.env")  # no file: nothing happens
