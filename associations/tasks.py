@@ -10,6 +10,11 @@ from . import services
 @shared_task(acks_late=True)
 def evaluate_period_task(evaluation_id: int) -> str:
     evaluation = services.period_evaluate(evaluation_id=evaluation_id)
+    if evaluation and evaluation.status == evaluation.Status.SUCCEEDED:
+        # The interventions an evaluation calls for (programs builds on this app: import here).
+        from programs.tasks import propose_interventions_task
+
+        propose_interventions_task.delay(evaluation.pk)
     return evaluation.status if evaluation else "skipped"
 
 

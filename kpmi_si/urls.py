@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from members.urls import directory_patterns, member_patterns
+from programs.urls import intervention_patterns
 
 from . import views
 
@@ -18,5 +19,7 @@ urlpatterns = [
     path("", include(member_patterns)),
     path("perhimpunan/", include("associations.urls")),
     path("kegiatan/", include("programs.urls")),
+    path("", include(intervention_patterns)),
+    path("penghargaan/", include("awards.urls")),
     path("admin/", admin.site.urls),
 ]

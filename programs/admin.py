@@ -8,11 +8,20 @@ from .models import (
     Activity,
     ActivityCredit,
     ActivityKpmi,
+    AssociationAward,
+    CollaborationProgram,
+    Competition,
+    CompetitionStanding,
     Deployment,
     EducationSession,
     Evidence,
+    Invitation,
+    Notification,
+    ProjectSignup,
     Publication,
+    TotEvent,
     Training,
+    VolunteerProject,
 )
 
 
@@ -122,3 +131,72 @@ class EvidenceAdmin(ReadOnlyAdmin):
     search_fields = ("original_name", "activity__title")
     date_hierarchy = "uploaded_at"
     list_select_related = ("activity", "uploaded_by")
+
+
+# Interventions: inspect only; sending, answering and results go through the site's services
+# (capacity, state machine, audit, promotion through the ladder service).
+
+
+@admin.register(TotEvent)
+class TotEventAdmin(ReadOnlyAdmin):
+    list_display = ("name", "date", "venue", "capacity", "status")
+    date_hierarchy = "date"
+    search_fields = ("name", "venue")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    list_display = ("member", "kpmi", "tot_event", "program", "status", "sent_at", "answered_at")
+    list_filter = ("status", "tot_event", "program")
+    search_fields = ("member__full_name", "kpmi__name")
+    list_select_related = ("member", "kpmi", "tot_event", "program")
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("recipient", "message", "created_at", "read_at")
+    search_fields = ("recipient__username", "message")
+    list_select_related = ("recipient",)
+
+
+@admin.register(VolunteerProject)
+class VolunteerProjectAdmin(ReadOnlyAdmin):
+    list_display = ("title", "site_name", "kecamatan", "start_date", "team_size", "status")
+    list_filter = ("status",)
+    search_fields = ("title", "site_name")
+    list_select_related = ("kecamatan",)
+
+
+@admin.register(ProjectSignup)
+class ProjectSignupAdmin(ReadOnlyAdmin):
+    list_display = ("member", "kpmi", "project", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = ("member__full_name", "project__title")
+    list_select_related = ("member", "kpmi", "project")
+
+
+@admin.register(AssociationAward)
+class AssociationAwardAdmin(ReadOnlyAdmin):
+    list_display = ("name", "member", "association", "awarded_on")
+    search_fields = ("name", "member__full_name")
+    list_select_related = ("member", "association")
+
+
+@admin.register(Competition)
+class CompetitionAdmin(ReadOnlyAdmin):
+    list_display = ("title", "period", "kind", "entrants", "status")
+    search_fields = ("title",)
+    list_select_related = ("period",)
+
+
+@admin.register(CompetitionStanding)
+class CompetitionStandingAdmin(ReadOnlyAdmin):
+    list_display = ("competition", "rank", "member", "kpmi", "score", "is_winner")
+    search_fields = ("competition__title", "member__full_name", "kpmi__name")
+    list_select_related = ("competition", "member", "kpmi")
+
+
+@admin.register(CollaborationProgram)
+class CollaborationProgramAdmin(ReadOnlyAdmin):
+    list_display = ("name", "date", "venue", "threshold", "status")
+    search_fields = ("name", "theme")

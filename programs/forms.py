@@ -16,7 +16,21 @@ from members.forms import DateInput
 from members.models import Desa, Kecamatan, Kpmi, Level, Member
 
 from . import evidence, selectors
-from .models import DETAIL_FIELDS, Activity, Deployment, EducationSession, Evidence, Kind, Publication, Training
+from .models import (
+    DETAIL_FIELDS,
+    Activity,
+    CollaborationProgram,
+    Competition,
+    Deployment,
+    EducationSession,
+    Evidence,
+    Invitation,
+    Kind,
+    Publication,
+    TotEvent,
+    Training,
+    VolunteerProject,
+)
 
 COMMON_FIELDS = ("title", "date", "kecamatan", "desa", "summary", "evidence_url")
 
@@ -330,3 +344,135 @@ class RejectForm(forms.Form):
         if not reason:
             raise ValidationError(_("Say why the work is rejected, so the member can fix it."))
         return reason
+
+
+# --- Interventions ----------------------------------------------------------------------------------
+
+
+class TotEventForm(forms.ModelForm):
+    class Meta:
+        model = TotEvent
+        fields = ["name", "date", "venue", "capacity", "respond_by"]
+        widgets = {"date": DateInput(), "respond_by": DateInput()}
+
+
+class TotEventEditForm(TotEventForm):
+    class Meta(TotEventForm.Meta):
+        fields = [*TotEventForm.Meta.fields, "status"]
+
+
+class SendInvitationsForm(forms.Form):
+    invitations = forms.TypedMultipleChoiceField(
+        label=_("Invitations to send"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, event: TotEvent, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["invitations"].choices = [
+            (inv.pk, f"{inv.member} ({inv.kpmi})")
+            for inv in event.invitations.filter(status=Invitation.Status.PROPOSED).select_related("member", "kpmi")
+        ]
+
+
+class AttendanceForm(forms.Form):
+    attended = forms.TypedChoiceField(
+        label=_("Attendance"),
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("Attended")), ("no", _("Absent"))],
+    )
+
+
+class ResultForm(forms.Form):
+    passed = forms.TypedChoiceField(
+        label=_("Result"),
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("Passed")), ("no", _("Did not pass"))],
+    )
+
+
+class VolunteerProjectForm(forms.ModelForm):
+    class Meta:
+        model = VolunteerProject
+        fields = [
+            "title",
+            "deployment_kind",
+            "site_type",
+            "site_name",
+            "kecamatan",
+            "desa",
+            "needs",
+            "start_date",
+            "end_date",
+            "team_size",
+        ]
+        widgets = {"start_date": DateInput(), "end_date": DateInput(), "needs": forms.Textarea(attrs={"rows": 3})}
+
+
+class ProjectCompleteForm(forms.Form):
+    date = forms.DateField(label=_("Date finished"), widget=DateInput())
+    beneficiaries = forms.IntegerField(label=_("Beneficiaries"), min_value=1)
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssociationAwardForm(forms.Form):
+    association = forms.ModelChoiceField(label=_("Association"), queryset=None)
+    member = forms.ModelChoiceField(label=_("Manager"), queryset=None)
+    name = forms.CharField(label=_("Award"), max_length=150)
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    awarded_on = forms.DateField(label=_("Date"), widget=DateInput())
+
+    def __init__(self, *args: Any, association_code: str | None, **kwargs: Any) -> None:
+        from associations.models import Association
+
+        super().__init__(*args, **kwargs)
+        associations = Association.objects.all()
+        if association_code:
+            # An officer grants for their own association only; the field shows it, fixed.
+            associations = associations.filter(code=association_code)
+            self.fields["association"].initial = associations.first()
+        self.fields["association"].queryset = associations
+        self.fields["member"].queryset = (
+            Member.objects.filter(level__gte=Level.MANAGER).select_related("kpmi").order_by("full_name")
+        )
+        self.fields["member"].label_from_instance = lambda m: f"{m.full_name} ({m.kpmi.name})"
+
+
+class CompetitionForm(forms.ModelForm):
+    class Meta:
+        model = Competition
+        fields = ["title", "period", "kind", "entrants", "winners"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from associations.models import Period
+
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = Period.objects.filter(status=Period.Status.OPEN)
+
+
+class CollaborationForm(forms.ModelForm):
+    class Meta:
+        model = CollaborationProgram
+        fields = ["name", "theme", "date", "venue", "period", "threshold"]
+        widgets = {"date": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from associations.models import Period
+
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = Period.objects.filter(status=Period.Status.OPEN)
+
+
+class CollaborationWorkForm(forms.Form):
+    """The joint ICT education session of a programme (the usual shape of its work)."""
+
+    title = forms.CharField(label=_("Topic"), max_length=200)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    kecamatan = forms.ModelChoiceField(label=_("District"), queryset=Kecamatan.objects.all())
+    participants = forms.IntegerField(label=_("Number of participants"), min_value=1)
+    audience = forms.ChoiceField(label=_("Audience"), choices=EducationSession.Audience.choices)
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def service_data(self, program: CollaborationProgram) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.update({"desa": None, "evidence_url": "", "venue": program.venue})
+        return data

@@ -13,6 +13,7 @@ date and status so that each question is answered from one index, without joins 
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from pathlib import PurePath
 
@@ -389,3 +390,420 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# --- Interventions: central ToT and invitations -----------------------------------------------------
+
+
+class TotEvent(models.Model):
+    """A central Training of Trainers at KOMTIK Garut, run by the Communities association. Passing
+    it is how a trainer candidate becomes a trainer."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    name = models.CharField(_("name"), max_length=150)
+    date = models.DateField(_("date"))
+    venue = models.CharField(_("venue"), max_length=255, default="KOMTIK Garut")
+    capacity = models.PositiveSmallIntegerField(_("capacity"), validators=[MinValueValidator(1)])
+    respond_by = models.DateField(
+        _("answer by"), null=True, blank=True, help_text=_("Leave empty to accept answers until the day before.")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.SCHEDULED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ToT event")
+        verbose_name_plural = _("ToT events")
+        ordering = ["-date", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(capacity__gte=1), name="totevent_capacity_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.date:%d-%m-%Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("interventions:tot_detail", args=[self.pk])
+
+    @property
+    def answer_deadline(self) -> dt.date:
+        return self.respond_by or self.date - dt.timedelta(days=1)
+
+
+class CollaborationProgram(models.Model):
+    """A collaboration programme of the Users association: managers whose publication and
+    education counts are low are invited to do that work together (date, place, theme). The work
+    done there is logged once and credited to every participating manager."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    name = models.CharField(_("name"), max_length=150)
+    theme = models.CharField(_("theme"), max_length=255)
+    date = models.DateField(_("date"))
+    venue = models.CharField(_("place"), max_length=255)
+    period = models.ForeignKey(
+        "associations.Period",
+        verbose_name=_("period evaluated"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Managers are proposed from this period's evaluation."),
+    )
+    threshold = models.PositiveSmallIntegerField(
+        _("threshold"),
+        validators=[MinValueValidator(1)],
+        help_text=_("Managers whose publications plus education sessions are below this are proposed."),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.SCHEDULED)
+    # The joint work, logged once for every participant (see services.collaboration_log_work).
+    activity = models.OneToOneField(
+        Activity, verbose_name=_("logged work"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("collaboration programme")
+        verbose_name_plural = _("collaboration programmes")
+        ordering = ["-date", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(threshold__gte=1), name="collaboration_threshold_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.date:%d-%m-%Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("interventions:collaboration_detail", args=[self.pk])
+
+    @property
+    def answer_deadline(self) -> dt.date:
+        return self.date - dt.timedelta(days=1)
+
+
+class Invitation(models.Model):
+    """An invitation of one member to one intervention (today a central ToT).
+
+    Proposals are written by a job after an evaluation and by officers; nothing reaches the member
+    until an officer sends it. The database allows one invitation per member and event, so a job
+    that runs twice, or two officers at once, can never invite someone twice.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        SENT = "sent", _("Sent")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        ATTENDED = "attended", _("Attended")
+        ABSENT = "absent", _("Absent")
+        PASSED = "passed", _("Passed")
+        FAILED = "failed", _("Did not pass")
+
+    # The state machine: every service moves an invitation along one of these edges, nothing else.
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        Status.PROPOSED: (Status.SENT, Status.WITHDRAWN),
+        Status.SENT: (Status.ACCEPTED, Status.DECLINED, Status.WITHDRAWN),
+        Status.ACCEPTED: (Status.ATTENDED, Status.ABSENT, Status.WITHDRAWN),
+        Status.ATTENDED: (Status.PASSED, Status.FAILED),
+        Status.DECLINED: (),
+        Status.WITHDRAWN: (),
+        Status.ABSENT: (),
+        Status.PASSED: (),
+        Status.FAILED: (),
+    }
+    # The places an invitation takes at the event: proposals and refusals take none.
+    HOLDS_A_SEAT = (Status.SENT, Status.ACCEPTED, Status.ATTENDED, Status.PASSED, Status.FAILED)
+
+    # Exactly one of the two events is set (a check constraint): a ToT or a collaboration programme.
+    tot_event = models.ForeignKey(
+        TotEvent,
+        verbose_name=_("ToT event"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
+    program = models.ForeignKey(
+        CollaborationProgram,
+        verbose_name=_("collaboration programme"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="invitations")
+    # Copied from the member when proposed: the officer's list groups by it, and a manager sees the
+    # invitations of their group from one index.
+    kpmi = models.ForeignKey(Kpmi, verbose_name=_("KPMI"), on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PROPOSED)
+    proposed_by_evaluation = models.ForeignKey(
+        "associations.Evaluation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["kpmi__name", "member__full_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["tot_event", "member"], name="invitation_one_per_member_and_tot"),
+            models.UniqueConstraint(fields=["program", "member"], name="invitation_one_per_member_and_program"),
+            models.CheckConstraint(
+                condition=Q(tot_event__isnull=False, program__isnull=True)
+                | Q(tot_event__isnull=True, program__isnull=False),
+                name="invitation_one_event",
+            ),
+        ]
+        indexes = [models.Index(fields=["kpmi", "status"]), models.Index(fields=["member", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.event}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("interventions:invitation_detail", args=[self.pk])
+
+    @property
+    def event(self) -> TotEvent | CollaborationProgram:
+        return self.tot_event or self.program
+
+    @property
+    def is_tot(self) -> bool:
+        return self.tot_event_id is not None
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, ())
+
+
+class Notification(models.Model):
+    """An in-app message to one user (the bell); written in the recipient's language when sent."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    message = models.CharField(_("message"), max_length=500)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+# --- Interventions: volunteer projects (Platform association) --------------------------------------
+
+
+class VolunteerProject(models.Model):
+    """An ICT deployment offered to volunteers at a site (a school, a village office...). Managers of
+    one or several KPMI sign up, the officer confirms the team, and completing the project logs one
+    deployment credited to every team member."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open for sign-up")
+        TEAM_CONFIRMED = "team_confirmed", _("Team confirmed")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        Status.OPEN: (Status.TEAM_CONFIRMED, Status.CANCELLED),
+        Status.TEAM_CONFIRMED: (Status.COMPLETED, Status.CANCELLED),
+        Status.COMPLETED: (),
+        Status.CANCELLED: (),
+    }
+
+    title = models.CharField(_("title"), max_length=200)
+    deployment_kind = models.CharField(_("what is deployed"), max_length=16, choices=Deployment.DeploymentKind)
+    site_type = models.CharField(_("site"), max_length=16, choices=Deployment.SiteType)
+    site_name = models.CharField(_("site name"), max_length=150)
+    kecamatan = models.ForeignKey(Kecamatan, verbose_name=_("district"), on_delete=models.PROTECT, related_name="+")
+    desa = models.ForeignKey(
+        Desa, verbose_name=_("village"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    needs = models.TextField(_("needs"), max_length=2000)
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    team_size = models.PositiveSmallIntegerField(_("managers needed"), validators=[MinValueValidator(1)])
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.OPEN)
+    activity = models.OneToOneField(
+        Activity,
+        verbose_name=_("logged deployment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("volunteer project")
+        verbose_name_plural = _("volunteer projects")
+        ordering = ["start_date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(team_size__gte=1), name="project_team_size_positive"),
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="project_dates_ordered"),
+        ]
+        indexes = [models.Index(fields=["status", "kecamatan"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("interventions:project_detail", args=[self.pk])
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, ())
+
+
+class ProjectSignup(models.Model):
+    """A manager offering to work on a project. One per member and project (a database rule)."""
+
+    class Status(models.TextChoices):
+        SIGNED_UP = "signed_up", _("Signed up")
+        CONFIRMED = "confirmed", _("In the team")
+        NOT_SELECTED = "not_selected", _("Not selected")
+
+    # The places a sign-up takes in the team.
+    TAKES_A_PLACE = (Status.SIGNED_UP, Status.CONFIRMED)
+
+    project = models.ForeignKey(VolunteerProject, on_delete=models.CASCADE, related_name="signups")
+    member = models.ForeignKey(Member, verbose_name=_("manager"), on_delete=models.CASCADE, related_name="+")
+    kpmi = models.ForeignKey(Kpmi, verbose_name=_("KPMI"), on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.SIGNED_UP)
+    signed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("signed up at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project sign-up")
+        verbose_name_plural = _("project sign-ups")
+        ordering = ["project", "created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["project", "member"], name="signup_one_per_member_and_project")]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.project}"
+
+
+# --- Interventions: association awards -------------------------------------------------------------
+
+
+class AssociationAward(models.Model):
+    """An award an association gives a manager (e.g. the Platform association for ICT deployments).
+    Not the KOMTIK annual awards (awards app): any association, any time, by its officer."""
+
+    association = models.ForeignKey(
+        "associations.Association", verbose_name=_("association"), on_delete=models.PROTECT, related_name="+"
+    )
+    member = models.ForeignKey(
+        Member, verbose_name=_("manager"), on_delete=models.CASCADE, related_name="association_awards"
+    )
+    name = models.CharField(_("award"), max_length=150)
+    reason = models.TextField(_("reason"), max_length=1000)
+    awarded_on = models.DateField(_("date"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("association award")
+        verbose_name_plural = _("association awards")
+        ordering = ["-awarded_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "member", "name", "awarded_on"], name="association_award_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.member}"
+
+
+# --- Interventions: competitions (lomba) ------------------------------------------------------------
+
+
+class Competition(models.Model):
+    """A contest that stimulates managers (Users association): who did the most work of one kind in
+    a period. Its leaderboard is computed from the logged work while it runs and frozen at closing."""
+
+    class Entrants(models.TextChoices):
+        MANAGERS = "managers", _("Managers")
+        KPMI = "kpmi", _("KPMI groups")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Running")
+        CLOSED = "closed", _("Closed")
+
+    TRANSITIONS: dict[str, tuple[str, ...]] = {Status.OPEN: (Status.CLOSED,), Status.CLOSED: ()}
+    # Training counts trainees, not a competition of its own (issue: publications, education, deployments).
+    KINDS = (Kind.PUBLICATION, Kind.EDUCATION, Kind.DEPLOYMENT)
+
+    title = models.CharField(_("title"), max_length=150)
+    period = models.ForeignKey(
+        "associations.Period", verbose_name=_("period"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("counted work"), max_length=16, choices=[(k.value, k.label) for k in KINDS])
+    entrants = models.CharField(_("who may enter"), max_length=10, choices=Entrants, default=Entrants.MANAGERS)
+    winners = models.PositiveSmallIntegerField(_("number of winners"), default=3, validators=[MinValueValidator(1)])
+    status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("competition")
+        verbose_name_plural = _("competitions")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(winners__gte=1), name="competition_has_winners")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("interventions:competition_detail", args=[self.pk])
+
+
+class CompetitionStanding(models.Model):
+    """One line of a closed competition's frozen leaderboard; the top lines are its winners."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="standings")
+    rank = models.PositiveIntegerField(_("rank"))
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    kpmi = models.ForeignKey(Kpmi, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveIntegerField(_("score"))
+    is_winner = models.BooleanField(_("winner"), default=False)
+
+    class Meta:
+        verbose_name = _("competition standing")
+        verbose_name_plural = _("competition standings")
+        ordering = ["competition", "rank", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "member"], condition=Q(member__isnull=False), name="standing_one_per_member"
+            ),
+            models.UniqueConstraint(
+                fields=["competition", "kpmi"], condition=Q(member__isnull=True), name="standing_one_per_kpmi"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competition} #{self.rank}: {self.member or self.kpmi} ({self.score})"

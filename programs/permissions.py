@@ -87,3 +87,72 @@ def can_decide_activity(user: Any, activity: Activity) -> bool:
 
 def can_view_history(user: Any) -> bool:
     return can_view_all_work(user)
+
+
+# --- Interventions ----------------------------------------------------------------------------------
+
+COMMUNITIES = "communities"  # the association that runs the central ToT
+
+
+def can_run_tot(user: Any) -> bool:
+    """Schedule a ToT, review and send its invitations, record attendance and results."""
+    return is_komtik_admin(user) or is_officer(user, COMMUNITIES)
+
+
+def can_answer_invitation(user: Any, invitation: Any) -> bool:
+    """The invited member, or a keeper of their group (members often have no login of their own)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return invitation.member.user_id == user.pk or can_manage_kpmi(user, invitation.member.kpmi)
+
+
+def can_view_invitation(user: Any, invitation: Any) -> bool:
+    return can_answer_invitation(user, invitation) or can_view_invitation_as_officer(user, invitation)
+
+
+PLATFORM = "platform"  # the association that offers volunteer projects
+
+
+def can_run_projects(user: Any) -> bool:
+    """Publish volunteer projects, confirm teams, complete projects."""
+    return is_komtik_admin(user) or is_officer(user, PLATFORM)
+
+
+def can_sign_up_member(user: Any, member: Member) -> bool:
+    """A manager signs themselves up; a keeper of a group signs up its managers."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return member.user_id == user.pk or can_manage_kpmi(user, member.kpmi)
+
+
+def award_association_code(user: Any) -> str | None:
+    """The association an officer grants awards for; the admin may pick any (None here)."""
+    from members.permissions import officer_association_code
+
+    return officer_association_code(user)
+
+
+def can_grant_awards(user: Any) -> bool:
+    return is_komtik_admin(user) or is_officer(user)
+
+
+USERS = "users"  # the association that runs competitions (and collaboration programmes)
+
+
+def can_run_competitions(user: Any) -> bool:
+    return is_komtik_admin(user) or is_officer(user, USERS)
+
+
+def can_run_collaborations(user: Any) -> bool:
+    return is_komtik_admin(user) or is_officer(user, USERS)
+
+
+def can_run_event(user: Any, event: Any) -> bool:
+    """Send and withdraw the invitations of a ToT (Communities) or a collaboration programme (Users)."""
+    from .models import TotEvent
+
+    return can_run_tot(user) if isinstance(event, TotEvent) else can_run_collaborations(user)
+
+
+def can_view_invitation_as_officer(user: Any, invitation: Any) -> bool:
+    return can_run_event(user, invitation.event)

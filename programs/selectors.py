@@ -10,7 +10,7 @@ from itertools import groupby
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -19,9 +19,27 @@ from django.utils.translation import gettext_lazy as _
 from kpmi_si.audit.models import AuditEntry
 from kpmi_si.audit.selectors import audit_entries_for
 from members.models import Kpmi, Level, Member
+from members.permissions import managed_kpmi_ids
 
 from . import metrics
-from .models import DETAIL_MODELS, DETAIL_RELATED, Activity, ActivityCredit, ActivityKpmi, Evidence, Kind, Status
+from .models import (
+    DETAIL_MODELS,
+    DETAIL_RELATED,
+    Activity,
+    ActivityCredit,
+    ActivityKpmi,
+    AssociationAward,
+    CollaborationProgram,
+    Competition,
+    Evidence,
+    Invitation,
+    Kind,
+    Notification,
+    ProjectSignup,
+    Status,
+    TotEvent,
+    VolunteerProject,
+)
 
 
 def _credits_prefetch(through: str = "") -> Prefetch:
@@ -253,3 +271,153 @@ def activity_history(*, activity: Activity) -> list[HistoryEntry]:
                 changes.append((capfirst(label), old_text, new_text))
         history.append(HistoryEntry(entry=entry, changes=changes))
     return history
+
+
+# --- Interventions ----------------------------------------------------------------------------------
+
+
+def tot_event_list() -> QuerySet[TotEvent]:
+    return TotEvent.objects.annotate(
+        proposed=Count("invitations", filter=Q(invitations__status=Invitation.Status.PROPOSED)),
+        seats_taken=Count("invitations", filter=Q(invitations__status__in=Invitation.HOLDS_A_SEAT)),
+    ).order_by("-date", "-pk")
+
+
+def tot_invitations_by_kpmi(event: Any) -> list[tuple[Kpmi, list[Invitation]]]:
+    """The officer's review page: every invitation of a ToT (or a collaboration programme), grouped
+    by KPMI."""
+    rows = event.invitations.select_related("kpmi", "member").order_by("kpmi__name", "member__full_name", "pk")
+    return [(kpmi, list(group)) for kpmi, group in groupby(rows, key=lambda inv: inv.kpmi)]
+
+
+def invitations_for_user(user: Any) -> QuerySet[Invitation]:
+    """Invitations a user answers: their own, and those of the members of the groups they keep."""
+    mine = Q(member__user=user) if user.is_authenticated else Q(pk__in=[])
+    return (
+        Invitation.objects.filter(mine | Q(kpmi_id__in=managed_kpmi_ids(user)))
+        .exclude(status=Invitation.Status.PROPOSED)
+        .select_related("tot_event", "program", "member", "kpmi")
+        .order_by("-created_at", "kpmi__name", "member__full_name")
+    )
+
+
+def invitation_for_permission(*, pk: int) -> Invitation:
+    return Invitation.objects.select_related("tot_event", "program", "member__kpmi", "member__user", "kpmi").get(pk=pk)
+
+
+def unread_notification_count(user: Any) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notifications_for(user: Any) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+
+
+def projects_for_user(user: Any) -> QuerySet[VolunteerProject]:
+    """Volunteer projects, those in the districts of the user's groups first (for a manager: the
+    projects near their KPMI), then by start date."""
+    kecamatan_ids: set[str] = set(
+        Kpmi.objects.filter(pk__in=managed_kpmi_ids(user)).values_list("kecamatan_id", flat=True)
+    )
+    member = getattr(user, "member", None) if user.is_authenticated else None
+    if member is not None:
+        kecamatan_ids.add(member.kpmi.kecamatan_id)
+    return (
+        VolunteerProject.objects.select_related("kecamatan", "desa")
+        .annotate(
+            taken=Count("signups", filter=Q(signups__status__in=ProjectSignup.TAKES_A_PLACE)),
+            near=Case(
+                When(kecamatan_id__in=kecamatan_ids, then=Value(0)), default=Value(1), output_field=IntegerField()
+            ),
+        )
+        .order_by("near", "start_date", "pk")
+    )
+
+
+def project_detail(*, pk: int) -> VolunteerProject:
+    return VolunteerProject.objects.select_related("kecamatan", "desa", "activity").get(pk=pk)
+
+
+def project_signups(project: VolunteerProject) -> list[ProjectSignup]:
+    return list(project.signups.select_related("member", "kpmi").order_by("created_at", "pk"))
+
+
+def managers_user_may_sign_up(user: Any, project: VolunteerProject) -> list[Member]:
+    """Managers the user may put forward: themselves, and the managers of the groups they keep."""
+    if not user.is_authenticated:
+        return []
+    mine = Q(user=user) | Q(kpmi_id__in=managed_kpmi_ids(user))
+    return list(
+        Member.objects.filter(mine, level__gte=Level.MANAGER)
+        .exclude(pk__in=project.signups.values("member_id"))
+        .select_related("kpmi")
+        .order_by("kpmi__name", "full_name")
+    )
+
+
+def association_awards(*, association_code: str | None = None) -> QuerySet[AssociationAward]:
+    rows = AssociationAward.objects.select_related("association", "member__kpmi").order_by("-awarded_on", "-pk")
+    return rows.filter(association__code=association_code) if association_code else rows
+
+
+def association_awards_of(member: Member) -> list[AssociationAward]:
+    return list(member.association_awards.select_related("association").order_by("-awarded_on", "-pk"))
+
+
+@dataclass
+class Standing:
+    rank: int
+    score: int
+    kpmi: Kpmi
+    member: Member | None = None
+    is_winner: bool = False
+
+
+LEADERBOARD_SIZE = 50
+
+
+def competition_leaderboard(competition: Competition) -> list[Standing]:
+    """The frozen standings of a closed competition, or the live ones computed from the logged work
+    (programs.metrics, the one definition of how much work) while it runs."""
+    if competition.status == Competition.Status.CLOSED:
+        return [
+            Standing(rank=s.rank, score=s.score, kpmi=s.kpmi, member=s.member, is_winner=s.is_winner)
+            for s in competition.standings.select_related("kpmi", "member")
+        ]
+    return live_standings(competition)
+
+
+def live_standings(competition: Competition, limit: int = LEADERBOARD_SIZE) -> list[Standing]:
+    period = competition.period
+    filters = {"kinds": [competition.kind], "start": period.start, "end": period.end}
+    if competition.entrants == Competition.Entrants.KPMI:
+        rows = list(metrics.work_counts(by=("kpmi",), **filters).order_by("-n", "kpmi_id")[:limit])
+        groups = Kpmi.objects.in_bulk([r["kpmi_id"] for r in rows])
+        board = [(r["n"], groups[r["kpmi_id"]], None) for r in rows]
+    else:
+        # Only managers (and pioneers) compete: candidates and trainers credited on work do not.
+        managers = Member.objects.filter(level__gte=Level.MANAGER).values("pk")
+        rows = list(
+            metrics.work_counts(by=("member",), **filters)
+            .filter(member_id__in=managers)
+            .order_by("-n", "member_id")[:limit]
+        )
+        people = Member.objects.select_related("kpmi").in_bulk([r["member_id"] for r in rows])
+        board = [(r["n"], people[r["member_id"]].kpmi, people[r["member_id"]]) for r in rows]
+    standings: list[Standing] = []
+    for index, (score, kpmi, member) in enumerate(board):
+        # Equal scores share a rank (1, 2, 2, 4).
+        rank = standings[-1].rank if standings and standings[-1].score == score else index + 1
+        standings.append(Standing(rank=rank, score=score, kpmi=kpmi, member=member))
+    return standings
+
+
+def competitions_list() -> QuerySet[Competition]:
+    return Competition.objects.select_related("period").order_by("-created_at", "-pk")
+
+
+def collaboration_list() -> QuerySet[CollaborationProgram]:
+    return CollaborationProgram.objects.select_related("period").annotate(
+        proposed=Count("invitations", filter=Q(invitations__status=Invitation.Status.PROPOSED)),
+        accepted=Count("invitations", filter=Q(invitations__status=Invitation.Status.ACCEPTED)),
+    )

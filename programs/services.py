@@ -5,19 +5,23 @@ transaction: a refused change leaves nothing behind, not even an uploaded file."
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
-from django.utils import timezone
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
+from django.db.models import Sum
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kpmi_si.audit.services import audit_log, diff_fields
 from members import services as member_services
-from members.models import Level, Member
+from members.models import KpmiRole, Level, Member
 from members.permissions import can_manage_kpmi, is_komtik_admin
 
 from . import evidence, periods, permissions
@@ -27,10 +31,20 @@ from .models import (
     Activity,
     ActivityCredit,
     ActivityKpmi,
+    AssociationAward,
+    CollaborationProgram,
+    Competition,
+    CompetitionStanding,
+    Deployment,
     Evidence,
+    Invitation,
     Kind,
+    Notification,
+    ProjectSignup,
     Publication,
     Status,
+    TotEvent,
+    VolunteerProject,
 )
 
 COMMON_FIELDS = ("title", "date", "kecamatan", "desa", "summary", "evidence_url")
@@ -293,7 +307,32 @@ def activity_log(
         raise ValueError(f"Unknown kind of work: {kind!r}")
     if not permissions.can_log_for_kpmi(actor, kpmi):
         raise PermissionDenied
-    keeper = can_manage_kpmi(actor, kpmi)
+    return _activity_record(
+        actor=actor,
+        kind=kind,
+        kpmi=kpmi,
+        data=data,
+        credited=credited,
+        trainees=trainees,
+        files=files,
+        approved=can_manage_kpmi(actor, kpmi),
+    )
+
+
+def _activity_record(
+    *,
+    actor: Any,
+    kind: str,
+    kpmi: Any,
+    data: dict[str, Any],
+    credited: Sequence[Member],
+    trainees: Sequence[Member] = (),
+    files: Sequence[UploadedFile] = (),
+    approved: bool,
+) -> Activity:
+    """Validate and save a piece of work; the caller has checked who may log it. Shared by the
+    logging form and by interventions that produce work (a completed volunteer project)."""
+    keeper = approved
     activity = Activity(kind=kind, kpmi=kpmi, created_by=actor, status=Status.APPROVED if keeper else Status.PENDING)
     _apply(activity, COMMON_FIELDS, {name: data.get(name) for name in COMMON_FIELDS})
     detail = _detail_for(activity, data)
@@ -450,3 +489,860 @@ def activity_reject(*, actor: Any, activity: Activity, reason: str) -> Activity:
         raise ValidationError({"reason": _("Say why the work is rejected, so the member can fix it.")})
     _set_status(actor=actor, activity=stored, status=Status.REJECTED, reason=reason)
     return stored
+
+
+def _site_url() -> str:
+    return getattr(settings, "SITE_URL", "").rstrip("/")
+
+
+# --- Notifications ----------------------------------------------------------------------------------
+
+
+def notification_send(*, recipient: Any, message: Callable[[], str], link: str = "", subject: str = "") -> None:
+    """Tell a user something, in the app and by email, in the user's own language.
+
+    `message` is a callable so that it is rendered under the recipient's language, not the actor's.
+    The email leaves only once the change it reports is committed."""
+    if recipient is None or not recipient.is_active:
+        return
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        text = str(message())
+        title = str(subject) or _("SI KPMI notification")
+    Notification.objects.create(recipient=recipient, message=text[:500], link=link)
+    if recipient.email:
+        address = recipient.email
+        body = f"{text}\n\n{_site_url()}{link}" if link else text
+        transaction.on_commit(lambda: send_mail(title, body, None, [address], fail_silently=True))
+
+
+def notifications_mark_read(*, user: Any, pk: int | None = None) -> int:
+    """Mark one (or every) unread notification of the user as read."""
+    rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if pk is not None:
+        rows = rows.filter(pk=pk)
+    return rows.update(read_at=timezone.now())
+
+
+def _notify_member_side(invitation: Invitation, message: Callable[[], str]) -> None:
+    """The invited member and the keepers of their group: either may answer."""
+    users = {role.user for role in KpmiRole.objects.filter(kpmi=invitation.member.kpmi_id).select_related("user")}
+    if invitation.member.user is not None:
+        users.add(invitation.member.user)
+    for user in users:
+        notification_send(recipient=user, message=message, link=invitation.get_absolute_url())
+
+
+def _notify_officers(invitation: Invitation, message: Callable[[], str]) -> None:
+    code = permissions.COMMUNITIES if invitation.is_tot else permissions.USERS
+    officers = get_user_model().objects.filter(officer__association__code=code, is_active=True)
+    for user in officers:
+        notification_send(recipient=user, message=message, link=invitation.event.get_absolute_url())
+
+
+# --- Central ToT: events and invitations ------------------------------------------------------------
+
+TOT_EDITABLE_FIELDS = ("name", "date", "venue", "capacity", "respond_by", "status")
+
+
+def _require_tot_officer(actor: Any) -> None:
+    if not permissions.can_run_tot(actor):
+        raise PermissionDenied
+
+
+def _check_tot_event(event: TotEvent) -> None:
+    event.full_clean()
+    if event.respond_by and event.respond_by >= event.date:
+        raise ValidationError({"respond_by": _("Answers must be due before the day of the ToT.")})
+
+
+@transaction.atomic
+def tot_event_create(
+    *,
+    actor: Any,
+    name: str,
+    date: dt.date,
+    capacity: int,
+    venue: str = "KOMTIK Garut",
+    respond_by: dt.date | None = None,
+) -> TotEvent:
+    _require_tot_officer(actor)
+    event = TotEvent(
+        name=name.strip(), date=date, capacity=capacity, venue=venue.strip(), respond_by=respond_by, created_by=actor
+    )
+    _check_tot_event(event)
+    if event.date < _today():
+        raise ValidationError({"date": _("A new ToT cannot be scheduled in the past.")})
+    event.save()
+    audit_log(
+        actor=actor,
+        action="tot.create",
+        target=event,
+        changes=diff_fields({}, {name: getattr(event, name) for name in TOT_EDITABLE_FIELDS}),
+    )
+    return event
+
+
+def _seats_taken(event: TotEvent) -> int:
+    return event.invitations.filter(status__in=Invitation.HOLDS_A_SEAT).count()
+
+
+@transaction.atomic
+def tot_event_update(*, actor: Any, event: TotEvent, data: dict[str, Any]) -> TotEvent:
+    """Change a ToT; raising its capacity is how an officer makes room for more invitations."""
+    _require_tot_officer(actor)
+    event = TotEvent.objects.select_for_update(of=("self",)).get(pk=event.pk)
+    before = {name: getattr(event, name) for name in TOT_EDITABLE_FIELDS}
+    for name, value in data.items():
+        if name not in TOT_EDITABLE_FIELDS:
+            raise ValueError(f"Not editable through tot_event_update: {name}")
+        setattr(event, name, value.strip() if isinstance(value, str) else value)
+    _check_tot_event(event)
+    taken = _seats_taken(event)
+    if event.capacity < taken:
+        raise ValidationError(
+            {"capacity": _("%(n)s invitations are already sent; the capacity cannot be lower.") % {"n": taken}}
+        )
+    changes = diff_fields(before, {name: getattr(event, name) for name in TOT_EDITABLE_FIELDS})
+    if changes:
+        event.save()
+        audit_log(actor=actor, action="tot.update", target=event, changes=changes)
+    return event
+
+
+def _upcoming_tot(today: dt.date) -> TotEvent | None:
+    """The ToT that proposals are for: the next scheduled one whose answers are still open."""
+    for event in TotEvent.objects.filter(status=TotEvent.Status.SCHEDULED, date__gt=today).order_by("date", "pk"):
+        if event.answer_deadline >= today:
+            return event
+    return None
+
+
+def _remaining_candidates(event: TotEvent, kpmi_id: int) -> models.QuerySet[Member]:
+    """Trainer candidates of a group not yet invited to this ToT and not waiting for another one.
+    Someone who declined, missed or failed an earlier ToT is a candidate again."""
+    waiting = Invitation.objects.filter(
+        status__in=[Invitation.Status.SENT, Invitation.Status.ACCEPTED], tot_event__date__gte=_today()
+    ).values("member_id")
+    return (
+        Member.objects.filter(kpmi_id=kpmi_id, level=Level.TRAINER_CANDIDATE)
+        .exclude(invitations__tot_event=event)
+        .exclude(pk__in=waiting)
+    )
+
+
+def tot_invitations_propose(*, evaluation_id: int, today: dt.date | None = None) -> int:
+    """After an evaluation: propose the upcoming ToT to every remaining trainer candidate of each
+    KPMI behind its trainer target. Returns how many proposals were written.
+
+    Safe to run twice and after a killed worker: each KPMI is written in its own transaction and
+    the unique constraint (event, member) makes a repeated insert a no-op, so a rerun only adds what
+    the interrupted run had not reached."""
+    from associations.models import Evaluation, TargetResult
+
+    today = today or _today()
+    evaluation = Evaluation.objects.filter(pk=evaluation_id, status=Evaluation.Status.SUCCEEDED).first()
+    if evaluation is None:
+        return 0
+    event = _upcoming_tot(today)
+    if event is None:
+        return 0
+    behind = (
+        TargetResult.objects.filter(
+            period_id=evaluation.period_id,
+            metric="new_trainers",
+            member__isnull=True,
+            status__in=[TargetResult.Status.BEHIND, TargetResult.Status.NOT_STARTED],
+        )
+        .order_by("kpmi_id")
+        .values_list("kpmi_id", flat=True)
+    )
+    written = 0
+    for kpmi_id in behind:
+        with transaction.atomic():
+            rows = [
+                Invitation(tot_event=event, member_id=member_id, kpmi_id=kpmi_id, proposed_by_evaluation=evaluation)
+                for member_id in _remaining_candidates(event, kpmi_id).values_list("pk", flat=True)
+            ]
+            Invitation.objects.bulk_create(rows, ignore_conflicts=True)
+            # ignore_conflicts returns no primary keys: read back what this run added, to audit it.
+            added = Invitation.objects.filter(
+                tot_event=event, member_id__in=[row.member_id for row in rows], proposed_by_evaluation=evaluation
+            )
+            for invitation in added:
+                audit_log(
+                    actor=None,
+                    action="invitation.propose",
+                    target=invitation,
+                    changes={"status": [None, Invitation.Status.PROPOSED]},
+                    note=f"evaluation {evaluation.pk}",
+                )
+                written += 1
+    return written
+
+
+@transaction.atomic
+def invitation_propose(*, actor: Any, event: TotEvent, member: Member) -> Invitation:
+    """An officer adds someone the job did not propose (e.g. a candidate from a group on target)."""
+    _require_tot_officer(actor)
+    if member.level != Level.TRAINER_CANDIDATE:
+        raise ValidationError(_("%(name)s is not a trainer candidate.") % {"name": member.full_name})
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(tot_event=event, member=member, kpmi_id=member.kpmi_id)
+    except IntegrityError:
+        raise ValidationError(_("%(name)s is already on the list of this ToT.") % {"name": member.full_name}) from None
+    audit_log(
+        actor=actor, action="invitation.propose", target=invitation, changes={"status": [None, invitation.status]}
+    )
+    return invitation
+
+
+def _move(*, actor: Any, invitation: Invitation, to: str, action: str, **fields: Any) -> Invitation:
+    """Move one invitation along the state machine, refusing any edge it does not allow."""
+    if not invitation.can_move_to(to):
+        raise ValidationError(
+            _("This invitation is %(state)s; it cannot become %(new)s.")
+            % {"state": invitation.get_status_display(), "new": Invitation.Status(to).label}
+        )
+    old = invitation.status
+    invitation.status = to
+    for name, value in fields.items():
+        setattr(invitation, name, value)
+    invitation.save(update_fields=["status", *fields])
+    audit_log(actor=actor, action=action, target=invitation, changes={"status": [old, to]})
+    return invitation
+
+
+def _locked(invitation: Invitation) -> Invitation:
+    return (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("tot_event", "program", "member__kpmi", "member__user")
+        .get(pk=invitation.pk)
+    )
+
+
+def _event_field(event: TotEvent | CollaborationProgram) -> str:
+    return "tot_event" if isinstance(event, TotEvent) else "program"
+
+
+def _require_event_officer(actor: Any, event: TotEvent | CollaborationProgram) -> None:
+    if not permissions.can_run_event(actor, event):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def invitations_send(*, actor: Any, event: TotEvent | CollaborationProgram, invitation_ids: Iterable[int]) -> int:
+    """Send chosen proposals. For a ToT, refused as a whole if they would not fit: the officer
+    raises the capacity or sends fewer."""
+    _require_event_officer(actor, event)
+    # Lock the event: two officers sending at once must not both fill the last seats.
+    event = type(event).objects.select_for_update(of=("self",)).get(pk=event.pk)
+    if event.status == "cancelled":
+        raise ValidationError(_("This event was cancelled."))
+    chosen = list(
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("member__kpmi", "member__user", "tot_event", "program")
+        .filter(pk__in=list(invitation_ids), status=Invitation.Status.PROPOSED, **{_event_field(event): event})
+    )
+    if not chosen:
+        raise ValidationError(_("Choose at least one proposed invitation to send."))
+    if isinstance(event, TotEvent):
+        taken = _seats_taken(event)
+        if taken + len(chosen) > event.capacity:
+            raise ValidationError(
+                _(
+                    "Sending %(n)s invitations would exceed the capacity of %(capacity)s (%(taken)s seats taken). "
+                    "Raise the capacity or send fewer."
+                )
+                % {"n": len(chosen), "capacity": event.capacity, "taken": taken}
+            )
+    now = timezone.now()
+    for invitation in chosen:
+        _move(actor=actor, invitation=invitation, to=Invitation.Status.SENT, action="invitation.send", sent_at=now)
+        _notify_member_side(
+            invitation,
+            lambda inv=invitation: (
+                _("%(member)s is invited to %(event)s on %(date)s at %(venue)s. Please answer.")
+                % {
+                    "member": inv.member.full_name,
+                    "event": inv.event.name,
+                    "date": inv.event.date.strftime("%d-%m-%Y"),
+                    "venue": inv.event.venue,
+                }
+            ),
+        )
+    return len(chosen)
+
+
+@transaction.atomic
+def invitation_withdraw(*, actor: Any, invitation: Invitation) -> Invitation:
+    invitation = _locked(invitation)
+    _require_event_officer(actor, invitation.event)
+    was_sent = invitation.status != Invitation.Status.PROPOSED
+    _move(actor=actor, invitation=invitation, to=Invitation.Status.WITHDRAWN, action="invitation.withdraw")
+    if was_sent:
+        _notify_member_side(
+            invitation,
+            lambda: (
+                _("The invitation of %(member)s to %(event)s was withdrawn.")
+                % {"member": invitation.member.full_name, "event": invitation.event.name}
+            ),
+        )
+    return invitation
+
+
+def _answer(*, actor: Any, invitation: Invitation, to: str, action: str, today: dt.date | None) -> Invitation:
+    invitation = _locked(invitation)
+    if not permissions.can_answer_invitation(actor, invitation):
+        raise PermissionDenied
+    if invitation.status == Invitation.Status.WITHDRAWN:
+        raise ValidationError(_("This invitation was withdrawn; it can no longer be answered."))
+    if invitation.status != Invitation.Status.SENT:
+        raise ValidationError(
+            _("This invitation is %(state)s; it can no longer be answered.")
+            % {"state": invitation.get_status_display()}
+        )
+    if (today or _today()) > invitation.event.answer_deadline:
+        raise ValidationError(
+            _("This invitation expired on %(date)s.") % {"date": invitation.event.answer_deadline.strftime("%d-%m-%Y")}
+        )
+    _move(actor=actor, invitation=invitation, to=to, action=action, answered_at=timezone.now(), answered_by=actor)
+    _notify_officers(
+        invitation,
+        lambda: (
+            _("%(member)s (%(kpmi)s) answered the invitation to %(event)s: %(answer)s.")
+            % {
+                "member": invitation.member.full_name,
+                "kpmi": invitation.member.kpmi.name,
+                "event": invitation.event.name,
+                "answer": invitation.get_status_display(),
+            }
+        ),
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, actor: Any, invitation: Invitation, today: dt.date | None = None) -> Invitation:
+    return _answer(
+        actor=actor, invitation=invitation, to=Invitation.Status.ACCEPTED, action="invitation.accept", today=today
+    )
+
+
+@transaction.atomic
+def invitation_decline(*, actor: Any, invitation: Invitation, today: dt.date | None = None) -> Invitation:
+    return _answer(
+        actor=actor, invitation=invitation, to=Invitation.Status.DECLINED, action="invitation.decline", today=today
+    )
+
+
+@transaction.atomic
+def invitation_record_attendance(
+    *, actor: Any, invitation: Invitation, attended: bool, today: dt.date | None = None
+) -> Invitation:
+    _require_tot_officer(actor)
+    invitation = _locked(invitation)
+    if not invitation.is_tot:
+        raise ValidationError(_("Attendance is recorded for a ToT only."))
+    if (today or _today()) < invitation.event.date:
+        raise ValidationError(
+            _("Attendance can be recorded from the day of the ToT (%(date)s).")
+            % {"date": invitation.event.date.strftime("%d-%m-%Y")}
+        )
+    to = Invitation.Status.ATTENDED if attended else Invitation.Status.ABSENT
+    return _move(actor=actor, invitation=invitation, to=to, action="invitation.attendance")
+
+
+@transaction.atomic
+def invitation_record_result(*, actor: Any, invitation: Invitation, passed: bool) -> Invitation:
+    """The ToT's result for one participant. Passing promotes the member to trainer through the
+    ladder service, so the history row names the ToT as its evidence."""
+    _require_tot_officer(actor)
+    invitation = _locked(invitation)
+    to = Invitation.Status.PASSED if passed else Invitation.Status.FAILED
+    _move(actor=actor, invitation=invitation, to=to, action="invitation.result")
+    event = invitation.tot_event
+    if passed:
+        member_services.member_change_level(
+            actor=actor,
+            member=invitation.member,
+            to_level=Level.TRAINER,
+            reason=_("Passed the central ToT %(event)s.") % {"event": event.name},
+            evidence=f"{event.name} — {_site_url()}{event.get_absolute_url()}",
+            effective_on=min(event.date, _today()),
+        )
+    _notify_member_side(
+        invitation,
+        lambda: (
+            (
+                _("%(member)s passed %(event)s and is now a trainer.")
+                if passed
+                else _("%(member)s did not pass %(event)s.")
+            )
+            % {"member": invitation.member.full_name, "event": event.name}
+        ),
+    )
+    return invitation
+
+
+# --- Volunteer projects (Platform association) ------------------------------------------------------
+
+PROJECT_FIELDS = (
+    "title",
+    "deployment_kind",
+    "site_type",
+    "site_name",
+    "kecamatan",
+    "desa",
+    "needs",
+    "start_date",
+    "end_date",
+    "team_size",
+)
+
+
+def _require_project_officer(actor: Any) -> None:
+    if not permissions.can_run_projects(actor):
+        raise PermissionDenied
+
+
+def _move_project(*, actor: Any, project: VolunteerProject, to: str, action: str, note: str = "") -> None:
+    if not project.can_move_to(to):
+        raise ValidationError(
+            _("This project is %(state)s; it cannot become %(new)s.")
+            % {"state": project.get_status_display(), "new": VolunteerProject.Status(to).label}
+        )
+    old = project.status
+    project.status = to
+    project.save(update_fields=["status", "activity"])
+    audit_log(actor=actor, action=action, target=project, changes={"status": [old, to]}, note=note)
+
+
+@transaction.atomic
+def project_publish(*, actor: Any, data: dict[str, Any]) -> VolunteerProject:
+    _require_project_officer(actor)
+    project = VolunteerProject(created_by=actor)
+    for name in PROJECT_FIELDS:
+        setattr(project, name, data.get(name))
+    project.full_clean(exclude=["created_by", "activity"])
+    if project.desa_id and project.desa.kecamatan_id != project.kecamatan_id:
+        raise ValidationError({"desa": _("This village is not in the chosen district.")})
+    if project.end_date < project.start_date:
+        raise ValidationError({"end_date": _("The end cannot be before the start.")})
+    project.save()
+    audit_log(
+        actor=actor,
+        action="project.publish",
+        target=project,
+        changes=diff_fields({}, {name: getattr(project, name) for name in (*PROJECT_FIELDS, "status")}),
+    )
+    return project
+
+
+@transaction.atomic
+def project_sign_up(*, actor: Any, project: VolunteerProject, member: Member) -> ProjectSignup:
+    """A manager joins the candidates of a project, while it is open and not full."""
+    if not permissions.can_sign_up_member(actor, member):
+        raise PermissionDenied
+    # Lock the project: two managers taking the last place at once must not both get it.
+    project = VolunteerProject.objects.select_for_update(of=("self",)).get(pk=project.pk)
+    if project.status != VolunteerProject.Status.OPEN:
+        raise ValidationError(_("This project is no longer open for sign-up."))
+    if member.level < Level.MANAGER:
+        raise ValidationError(_("Only managers can work on volunteer projects."))
+    if project.signups.filter(member=member).exists():
+        raise ValidationError(_("%(name)s has already signed up for this project.") % {"name": member.full_name})
+    taken = project.signups.filter(status__in=ProjectSignup.TAKES_A_PLACE).count()
+    if taken >= project.team_size:
+        raise ValidationError(
+            _("This project is full: it needs %(n)s managers and has them.") % {"n": project.team_size}
+        )
+    try:
+        with transaction.atomic():
+            signup = ProjectSignup.objects.create(
+                project=project, member=member, kpmi_id=member.kpmi_id, signed_up_by=actor
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("%(name)s has already signed up for this project.") % {"name": member.full_name}
+        ) from None
+    audit_log(actor=actor, action="project.sign_up", target=signup, changes={"status": [None, signup.status]})
+    _notify_project_officers(
+        project,
+        lambda: (
+            _("%(member)s (%(kpmi)s) signed up for %(project)s.")
+            % {"member": member.full_name, "kpmi": member.kpmi.name, "project": project.title}
+        ),
+    )
+    return signup
+
+
+def _notify_project_officers(project: VolunteerProject, message: Callable[[], str]) -> None:
+    officers = get_user_model().objects.filter(officer__association__code=permissions.PLATFORM, is_active=True)
+    for user in officers:
+        notification_send(recipient=user, message=message, link=project.get_absolute_url())
+
+
+def _notify_member(member: Member, message: Callable[[], str], link: str) -> None:
+    users = {role.user for role in KpmiRole.objects.filter(kpmi=member.kpmi_id).select_related("user")}
+    if member.user is not None:
+        users.add(member.user)
+    for user in users:
+        notification_send(recipient=user, message=message, link=link)
+
+
+@transaction.atomic
+def project_confirm_team(*, actor: Any, project: VolunteerProject, signup_ids: Iterable[int]) -> list[ProjectSignup]:
+    """The officer picks the team among the sign-ups; the others are told they were not selected."""
+    _require_project_officer(actor)
+    project = VolunteerProject.objects.select_for_update(of=("self",)).get(pk=project.pk)
+    chosen_ids = set(signup_ids)
+    signups = list(project.signups.select_related("member__kpmi", "member__user"))
+    team = [s for s in signups if s.pk in chosen_ids and s.status == ProjectSignup.Status.SIGNED_UP]
+    if not team:
+        raise ValidationError(_("Choose at least one manager for the team."))
+    if len(team) > project.team_size:
+        raise ValidationError(_("The project needs %(n)s managers; you chose more.") % {"n": project.team_size})
+    _move_project(actor=actor, project=project, to=VolunteerProject.Status.TEAM_CONFIRMED, action="project.confirm")
+    for signup in signups:
+        if signup.status != ProjectSignup.Status.SIGNED_UP:
+            continue
+        new = ProjectSignup.Status.CONFIRMED if signup in team else ProjectSignup.Status.NOT_SELECTED
+        signup.status = new
+        signup.save(update_fields=["status"])
+        audit_log(actor=actor, action="project.signup_decide", target=signup, changes={"status": ["signed_up", new]})
+        _notify_member(
+            signup.member,
+            (
+                lambda s=signup: (
+                    _("%(member)s is in the team of %(project)s.")
+                    % {"member": s.member.full_name, "project": project.title}
+                )
+            )
+            if new == ProjectSignup.Status.CONFIRMED
+            else (
+                lambda s=signup: (
+                    _("%(member)s was not selected for %(project)s.")
+                    % {"member": s.member.full_name, "project": project.title}
+                )
+            ),
+            project.get_absolute_url(),
+        )
+    return team
+
+
+@transaction.atomic
+def project_complete(
+    *, actor: Any, project: VolunteerProject, date: dt.date, beneficiaries: int, summary: str = ""
+) -> Activity:
+    """Close a project: one ICT deployment, credited to every team member whatever their KPMI.
+    It is logged for the KPMI of the first team member (whose keepers may then correct it) and,
+    being recorded by the officer, counts at once."""
+    _require_project_officer(actor)
+    project = (
+        VolunteerProject.objects.select_for_update(of=("self",)).select_related("kecamatan", "desa").get(pk=project.pk)
+    )
+    if not project.can_move_to(VolunteerProject.Status.COMPLETED):
+        raise ValidationError(
+            _("This project is %(state)s; it cannot be completed.") % {"state": project.get_status_display()}
+        )
+    team = [
+        s.member
+        for s in project.signups.filter(status=ProjectSignup.Status.CONFIRMED)
+        .select_related("member__kpmi", "member__user")
+        .order_by("created_at", "pk")
+    ]
+    activity = _activity_record(
+        actor=actor,
+        kind=Kind.DEPLOYMENT,
+        kpmi=team[0].kpmi,
+        data={
+            "title": project.title,
+            "date": date,
+            "kecamatan": project.kecamatan,
+            "desa": project.desa,
+            "summary": summary or project.needs,
+            "evidence_url": "",
+            "deployment_kind": project.deployment_kind,
+            "site_type": project.site_type,
+            "site_name": project.site_name,
+            "beneficiaries": beneficiaries,
+            "operational_status": Deployment.OperationalStatus.IN_USE,
+        },
+        credited=team,
+        approved=True,
+    )
+    project.activity = activity
+    _move_project(
+        actor=actor,
+        project=project,
+        to=VolunteerProject.Status.COMPLETED,
+        action="project.complete",
+        note=f"activity {activity.pk}",
+    )
+    for member in team:
+        _notify_member(
+            member,
+            lambda m=member: (
+                _("%(project)s is completed; the deployment is credited to %(member)s.")
+                % {"project": project.title, "member": m.full_name}
+            ),
+            activity.get_absolute_url(),
+        )
+    return activity
+
+
+@transaction.atomic
+def project_cancel(*, actor: Any, project: VolunteerProject) -> VolunteerProject:
+    _require_project_officer(actor)
+    project = VolunteerProject.objects.select_for_update(of=("self",)).get(pk=project.pk)
+    _move_project(actor=actor, project=project, to=VolunteerProject.Status.CANCELLED, action="project.cancel")
+    return project
+
+
+# --- Association awards -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def association_award_grant(
+    *, actor: Any, association: Any, member: Member, name: str, reason: str, awarded_on: dt.date
+) -> AssociationAward:
+    """An association honours a manager. Officers grant for their own association only."""
+    if not (is_komtik_admin(actor) or permissions.award_association_code(actor) == association.code):
+        raise PermissionDenied
+    if member.level < Level.MANAGER:
+        raise ValidationError({"member": _("Association awards go to managers and pioneers.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the award.")})
+    if awarded_on > _today():
+        raise ValidationError({"awarded_on": _("The date cannot be in the future.")})
+    award = AssociationAward(
+        association=association,
+        member=member,
+        name=name.strip(),
+        reason=reason.strip(),
+        awarded_on=awarded_on,
+        granted_by=actor,
+    )
+    award.full_clean(exclude=["granted_by"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            award.save()
+    except IntegrityError:
+        raise ValidationError(
+            _("This award was already given to %(name)s on that date.") % {"name": member.full_name}
+        ) from None
+    audit_log(
+        actor=actor,
+        action="association_award.grant",
+        target=award,
+        changes=diff_fields({}, {"association": association, "member": member, "name": award.name}),
+        note=award.reason,
+    )
+    _notify_member(
+        member,
+        lambda: (
+            _("%(member)s received the award “%(award)s” from %(association)s.")
+            % {"member": member.full_name, "award": award.name, "association": association.name}
+        ),
+        member.get_absolute_url(),
+    )
+    return award
+
+
+# --- Competitions -----------------------------------------------------------------------------------
+
+
+def _require_competition_officer(actor: Any) -> None:
+    if not permissions.can_run_competitions(actor):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def competition_create(
+    *, actor: Any, title: str, period: Any, kind: str, entrants: str, winners: int = 3
+) -> Competition:
+    _require_competition_officer(actor)
+    competition = Competition(
+        title=title.strip(), period=period, kind=kind, entrants=entrants, winners=winners, created_by=actor
+    )
+    competition.full_clean(exclude=["created_by"])
+    if period.is_closed:
+        raise ValidationError({"period": _("The period %(name)s is closed.") % {"name": period.name}})
+    competition.save()
+    audit_log(
+        actor=actor,
+        action="competition.create",
+        target=competition,
+        changes=diff_fields({}, {"title": competition.title, "period": period, "kind": kind, "entrants": entrants}),
+    )
+    return competition
+
+
+@transaction.atomic
+def competition_close(*, actor: Any, competition: Competition) -> list[CompetitionStanding]:
+    """Freeze the leaderboard as it stands and record the winners: the top `winners` ranks with a
+    score (equal scores at the last winning rank all win)."""
+    from .selectors import live_standings
+
+    _require_competition_officer(actor)
+    competition = Competition.objects.select_for_update(of=("self",)).select_related("period").get(pk=competition.pk)
+    if Competition.Status.CLOSED not in Competition.TRANSITIONS[competition.status]:
+        raise ValidationError(_("This competition is closed already; its results are frozen."))
+    rows = [
+        CompetitionStanding(
+            competition=competition,
+            rank=s.rank,
+            member=s.member,
+            kpmi=s.kpmi,
+            score=s.score,
+            is_winner=s.rank <= competition.winners and s.score > 0,
+        )
+        for s in live_standings(competition)
+    ]
+    CompetitionStanding.objects.bulk_create(rows)
+    competition.status = Competition.Status.CLOSED
+    competition.closed_at = timezone.now()
+    competition.save(update_fields=["status", "closed_at"])
+    winners = [str(r.member or r.kpmi) for r in rows if r.is_winner]
+    audit_log(
+        actor=actor,
+        action="competition.close",
+        target=competition,
+        changes={"status": [Competition.Status.OPEN, Competition.Status.CLOSED], "winners": [None, winners]},
+    )
+    for row in rows:
+        if row.is_winner and row.member is not None:
+            _notify_member(
+                row.member,
+                lambda r=row: (
+                    _("%(member)s won place %(rank)s in %(competition)s.")
+                    % {"member": r.member.full_name, "rank": r.rank, "competition": competition.title}
+                ),
+                competition.get_absolute_url(),
+            )
+    return rows
+
+
+# --- Collaboration programmes (Users association) ---------------------------------------------------
+
+COLLABORATION_METRICS = ("publications", "education")
+
+
+@transaction.atomic
+def collaboration_create(
+    *, actor: Any, name: str, theme: str, date: dt.date, venue: str, period: Any, threshold: int
+) -> CollaborationProgram:
+    if not permissions.can_run_collaborations(actor):
+        raise PermissionDenied
+    program = CollaborationProgram(
+        name=name.strip(),
+        theme=theme.strip(),
+        date=date,
+        venue=venue.strip(),
+        period=period,
+        threshold=threshold,
+        created_by=actor,
+    )
+    program.full_clean(exclude=["created_by", "activity"])
+    if program.date <= _today():
+        raise ValidationError({"date": _("A new programme must be dated after today.")})
+    program.save()
+    audit_log(
+        actor=actor,
+        action="collaboration.create",
+        target=program,
+        changes=diff_fields({}, {"name": program.name, "date": program.date, "threshold": threshold}),
+    )
+    return program
+
+
+def collaboration_invitations_propose(*, evaluation_id: int, today: dt.date | None = None) -> int:
+    """After an evaluation: propose each upcoming programme of that period to every manager whose
+    publications plus education sessions are below its threshold. Like the ToT proposals, safe to
+    run twice and after a killed worker (one transaction per KPMI, a unique constraint)."""
+    from associations.models import Evaluation, TargetResult
+
+    today = today or _today()
+    evaluation = Evaluation.objects.filter(pk=evaluation_id, status=Evaluation.Status.SUCCEEDED).first()
+    if evaluation is None:
+        return 0
+    written = 0
+    programs = CollaborationProgram.objects.filter(
+        period_id=evaluation.period_id, status=CollaborationProgram.Status.SCHEDULED, date__gt=today
+    ).order_by("date", "pk")
+    for program in programs:
+        low = (
+            TargetResult.objects.filter(
+                period_id=evaluation.period_id, metric__in=COLLABORATION_METRICS, member__isnull=False
+            )
+            .values("member_id", "kpmi_id")
+            .annotate(total=Sum("actual"))
+            .filter(total__lt=program.threshold)
+            .order_by("kpmi_id", "member_id")
+        )
+        by_kpmi: dict[int, list[int]] = {}
+        for row in low:
+            by_kpmi.setdefault(row["kpmi_id"], []).append(row["member_id"])
+        for kpmi_id, member_ids in by_kpmi.items():
+            with transaction.atomic():
+                fresh = set(member_ids) - set(
+                    program.invitations.filter(member_id__in=member_ids).values_list("member_id", flat=True)
+                )
+                Invitation.objects.bulk_create(
+                    [
+                        Invitation(program=program, member_id=m, kpmi_id=kpmi_id, proposed_by_evaluation=evaluation)
+                        for m in sorted(fresh)
+                    ],
+                    ignore_conflicts=True,
+                )
+                for invitation in program.invitations.filter(member_id__in=fresh, proposed_by_evaluation=evaluation):
+                    audit_log(
+                        actor=None,
+                        action="invitation.propose",
+                        target=invitation,
+                        changes={"status": [None, Invitation.Status.PROPOSED]},
+                        note=f"evaluation {evaluation.pk}",
+                    )
+                    written += 1
+    return written
+
+
+def interventions_propose(*, evaluation_id: int) -> int:
+    """Every proposal an evaluation calls for: ToT invitations and collaboration programmes."""
+    return tot_invitations_propose(evaluation_id=evaluation_id) + collaboration_invitations_propose(
+        evaluation_id=evaluation_id
+    )
+
+
+@transaction.atomic
+def collaboration_log_work(*, actor: Any, program: CollaborationProgram, kind: str, data: dict[str, Any]) -> Activity:
+    """The programme's joint work, logged once and credited to every manager who accepted, whatever
+    their KPMI. Logged for the KPMI of the first participant; recorded by the officer, so it counts."""
+    if not permissions.can_run_collaborations(actor):
+        raise PermissionDenied
+    program = CollaborationProgram.objects.select_for_update(of=("self",)).get(pk=program.pk)
+    if program.activity_id is not None:
+        raise ValidationError(_("The work of this programme is logged already."))
+    if kind not in (Kind.PUBLICATION, Kind.EDUCATION):
+        raise ValidationError(_("A collaboration programme logs publications or ICT education."))
+    participants = [
+        inv.member
+        for inv in program.invitations.filter(status=Invitation.Status.ACCEPTED)
+        .select_related("member__kpmi")
+        .order_by("answered_at", "pk")
+    ]
+    if not participants:
+        raise ValidationError(_("Nobody has accepted the invitation: there is no one to credit."))
+    activity = _activity_record(
+        actor=actor, kind=kind, kpmi=participants[0].kpmi, data=data, credited=participants, approved=True
+    )
+    program.activity = activity
+    program.save(update_fields=["activity"])
+    audit_log(
+        actor=actor,
+        action="collaboration.log_work",
+        target=program,
+        changes={"activity": [None, {"id": activity.pk, "text": str(activity)}]},
+    )
+    return activity

@@ -15,3 +15,43 @@ urlpatterns = [
     path("<int:pk>/tolak/", views.activity_reject, name="activity_reject"),
     path("<int:pk>/bukti/<int:evidence_pk>/", views.evidence_file, name="evidence_file"),
 ]
+
+# Interventions: the central ToT, invitations and notifications, at the site's root
+# (/program/tot/..., /undangan/..., /notifikasi/...).
+intervention_patterns = (
+    [
+        path("program/tot/", views.tot_list, name="tot_list"),
+        path("program/tot/baru/", views.tot_create, name="tot_create"),
+        path("program/tot/<int:pk>/", views.tot_detail, name="tot_detail"),
+        path("program/tot/<int:pk>/ubah/", views.tot_edit, name="tot_edit"),
+        path("program/tot/<int:pk>/kirim/", views.tot_send, name="tot_send"),
+        path("program/kolaborasi/", views.collaboration_list, name="collaboration_list"),
+        path("program/kolaborasi/baru/", views.collaboration_create, name="collaboration_create"),
+        path("program/kolaborasi/<int:pk>/", views.collaboration_detail, name="collaboration_detail"),
+        path("program/kolaborasi/<int:pk>/kirim/", views.collaboration_send, name="collaboration_send"),
+        path("program/kolaborasi/<int:pk>/catat/", views.collaboration_log_work, name="collaboration_log_work"),
+        path("undangan/", views.invitation_list, name="invitation_list"),
+        path("undangan/<int:pk>/", views.invitation_detail, name="invitation_detail"),
+        path("undangan/<int:pk>/terima/", views.invitation_accept, name="invitation_accept"),
+        path("undangan/<int:pk>/tolak/", views.invitation_decline, name="invitation_decline"),
+        path("undangan/<int:pk>/tarik/", views.invitation_withdraw, name="invitation_withdraw"),
+        path("undangan/<int:pk>/kehadiran/", views.invitation_attendance, name="invitation_attendance"),
+        path("undangan/<int:pk>/hasil/", views.invitation_result, name="invitation_result"),
+        path("proyek/", views.project_list, name="project_list"),
+        path("proyek/baru/", views.project_create, name="project_create"),
+        path("proyek/<int:pk>/", views.project_detail, name="project_detail"),
+        path("proyek/<int:pk>/daftar/", views.project_sign_up, name="project_sign_up"),
+        path("proyek/<int:pk>/tim/", views.project_confirm, name="project_confirm"),
+        path("proyek/<int:pk>/selesai/", views.project_complete, name="project_complete"),
+        path("program/penghargaan/", views.association_awards, name="association_awards"),
+        path("lomba/", views.competition_list, name="competition_list"),
+        path("lomba/baru/", views.competition_create, name="competition_create"),
+        path("lomba/<int:pk>/", views.competition_detail, name="competition_detail"),
+        path("lomba/<int:pk>/tutup/", views.competition_close, name="competition_close"),
+        path("notifikasi/", views.notification_list, name="notification_list"),
+        path("notifikasi/<int:pk>/baca/", views.notification_read, name="notification_read"),
+        path("notifikasi/jumlah/", views.notification_count, name="notification_count"),
+        path("notifikasi/baca-semua/", views.notification_read_all, name="notification_read_all"),
+    ],
+    "interventions",
+)

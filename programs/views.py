@@ -12,22 +12,48 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kpmi_si.audit.selectors import audit_entries_for
 from members.forms import apply_service_errors
-from members.models import Kpmi
+from members.models import Kpmi, Member
 from members.permissions import is_komtik_admin, managed_kpmi_ids
 from members.selectors import kpmi_for_user
 
 from . import exports, periods, permissions, selectors, services
 from .filters import ActivityFilter
-from .forms import FORMS, RejectForm
-from .models import Activity, Kind, Status
+from .forms import (
+    FORMS,
+    AssociationAwardForm,
+    AttendanceForm,
+    CollaborationForm,
+    CollaborationWorkForm,
+    CompetitionForm,
+    ProjectCompleteForm,
+    RejectForm,
+    ResultForm,
+    SendInvitationsForm,
+    TotEventEditForm,
+    TotEventForm,
+    VolunteerProjectForm,
+)
+from .models import (
+    Activity,
+    CollaborationProgram,
+    Competition,
+    Invitation,
+    Kind,
+    Notification,
+    ProjectSignup,
+    Status,
+    TotEvent,
+    VolunteerProject,
+)
 
 # Indonesian paths, like the rest of the site: /kegiatan/catat/terbitan/ ...
 KIND_SLUGS: dict[str, str] = {
@@ -403,3 +429,539 @@ def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> FileRespon
     except FileNotFoundError:
         raise Http404 from None
     return FileResponse(handle, filename=item.original_name)
+
+
+# --- Interventions: central ToT, invitations, notifications -----------------------------------------
+
+
+def _tot_officer_or_403(request: HttpRequest) -> None:
+    if not permissions.can_run_tot(request.user):
+        raise PermissionDenied
+
+
+def _tot_or_403(request: HttpRequest, pk: int) -> TotEvent:
+    _tot_officer_or_403(request)
+    return get_object_or_404(TotEvent, pk=pk)
+
+
+def _invitation_or_403(request: HttpRequest, pk: int, check: Callable[[Any, Invitation], bool]) -> Invitation:
+    try:
+        invitation = selectors.invitation_for_permission(pk=pk)
+    except Invitation.DoesNotExist:
+        raise Http404 from None
+    if not check(request.user, invitation):
+        raise PermissionDenied
+    return invitation
+
+
+def _refused(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@login_required
+@require_GET
+def tot_list(request: HttpRequest) -> HttpResponse:
+    _tot_officer_or_403(request)
+    return render(request, "programs/tot_list.html", {"events": _page(request, selectors.tot_event_list())})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tot_create(request: HttpRequest) -> HttpResponse:
+    _tot_officer_or_403(request)
+    form = TotEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.tot_event_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The ToT is scheduled."))
+            return redirect(event)
+    return render(request, "programs/tot_form.html", {"form": form, "event": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tot_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _tot_or_403(request, pk)
+    form = TotEventEditForm(request.POST or None, instance=TotEvent.objects.get(pk=event.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.tot_event_update(actor=request.user, event=event, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The ToT is saved."))
+            return redirect(event)
+    return render(request, "programs/tot_form.html", {"form": form, "event": event})
+
+
+@login_required
+@require_GET
+def tot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _tot_or_403(request, pk)
+    groups = selectors.tot_invitations_by_kpmi(event)
+    taken = sum(1 for _kpmi, rows in groups for inv in rows if inv.status in Invitation.HOLDS_A_SEAT)
+    return render(
+        request,
+        "programs/tot_detail.html",
+        {
+            "event": event,
+            "groups": groups,
+            "seats_taken": taken,
+            "attendance_open": timezone.localdate() >= event.date,
+            "Status": Invitation.Status,
+        },
+    )
+
+
+@login_required
+@require_POST
+def tot_send(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _tot_or_403(request, pk)
+    form = SendInvitationsForm(request.POST, event=event)
+    if not form.is_valid():
+        messages.error(request, _("Choose at least one proposed invitation to send."))
+        return redirect(event)
+    try:
+        sent = services.invitations_send(
+            actor=request.user, event=event, invitation_ids=form.cleaned_data["invitations"]
+        )
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("%(n)s invitations sent.") % {"n": sent})
+    return redirect(event)
+
+
+@login_required
+@require_GET
+def invitation_list(request: HttpRequest) -> HttpResponse:
+    rows = selectors.invitations_for_user(request.user)
+    return render(request, "programs/invitation_list.html", {"invitations": _page(request, rows)})
+
+
+@login_required
+@require_GET
+def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = _invitation_or_403(request, pk, permissions.can_view_invitation)
+    return render(
+        request,
+        "programs/invitation_detail.html",
+        {
+            "invitation": invitation,
+            "can_answer": invitation.status == Invitation.Status.SENT
+            and permissions.can_answer_invitation(request.user, invitation),
+            "history": audit_entries_for(invitation)
+            if permissions.can_view_invitation_as_officer(request.user, invitation)
+            else None,
+        },
+    )
+
+
+def _invitation_action(request: HttpRequest, pk: int, check, action: Callable[[Invitation], Any], done: str):
+    invitation = _invitation_or_403(request, pk, check)
+    try:
+        action(invitation)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect(request.POST.get("next") or invitation.get_absolute_url())
+
+
+@login_required
+@require_POST
+def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _invitation_action(
+        request,
+        pk,
+        permissions.can_answer_invitation,
+        lambda inv: services.invitation_accept(actor=request.user, invitation=inv),
+        _("The invitation is accepted."),
+    )
+
+
+@login_required
+@require_POST
+def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _invitation_action(
+        request,
+        pk,
+        permissions.can_answer_invitation,
+        lambda inv: services.invitation_decline(actor=request.user, invitation=inv),
+        _("The invitation is declined."),
+    )
+
+
+def _officer_check(user: Any, invitation: Invitation) -> bool:
+    return permissions.can_run_event(user, invitation.event)
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _invitation_action(
+        request,
+        pk,
+        _officer_check,
+        lambda inv: services.invitation_withdraw(actor=request.user, invitation=inv),
+        _("The invitation is withdrawn."),
+    )
+
+
+@login_required
+@require_POST
+def invitation_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    form = AttendanceForm(request.POST)
+    if not form.is_valid():
+        _invitation_or_403(request, pk, _officer_check)
+        return HttpResponseBadRequest()
+    return _invitation_action(
+        request,
+        pk,
+        _officer_check,
+        lambda inv: services.invitation_record_attendance(
+            actor=request.user, invitation=inv, attended=form.cleaned_data["attended"]
+        ),
+        _("Attendance is recorded."),
+    )
+
+
+@login_required
+@require_POST
+def invitation_result(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ResultForm(request.POST)
+    if not form.is_valid():
+        _invitation_or_403(request, pk, _officer_check)
+        return HttpResponseBadRequest()
+    return _invitation_action(
+        request,
+        pk,
+        _officer_check,
+        lambda inv: services.invitation_record_result(
+            actor=request.user, invitation=inv, passed=form.cleaned_data["passed"]
+        ),
+        _("The result is recorded."),
+    )
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    rows = _page(request, selectors.notifications_for(request.user))
+    return render(request, "programs/notification_list.html", {"notifications": rows})
+
+
+@login_required
+@require_GET
+def notification_count(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"unread": selectors.unread_notification_count(request.user)})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a notification: mark it read and follow its link (only the recipient's own rows)."""
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    services.notifications_mark_read(user=request.user, pk=notification.pk)
+    return redirect(notification.link or reverse("interventions:notification_list"))
+
+
+@login_required
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    services.notifications_mark_read(user=request.user)
+    return redirect("interventions:notification_list")
+
+
+# --- Volunteer projects -----------------------------------------------------------------------------
+
+
+def _project_or_404(pk: int) -> VolunteerProject:
+    try:
+        return selectors.project_detail(pk=pk)
+    except VolunteerProject.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def project_list(request: HttpRequest) -> HttpResponse:
+    rows = selectors.projects_for_user(request.user)
+    if not permissions.can_run_projects(request.user):
+        rows = rows.filter(status__in=[VolunteerProject.Status.OPEN, VolunteerProject.Status.TEAM_CONFIRMED])
+    return render(
+        request,
+        "programs/project_list.html",
+        {"projects": _page(request, rows), "can_run": permissions.can_run_projects(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_run_projects(request.user):
+        raise PermissionDenied
+    form = VolunteerProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_publish(actor=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The project is published."))
+            return redirect(project)
+    return render(request, "programs/project_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project_or_404(pk)
+    can_run = permissions.can_run_projects(request.user)
+    return render(
+        request,
+        "programs/project_detail.html",
+        {
+            "project": project,
+            "signups": selectors.project_signups(project),
+            "can_run": can_run,
+            "candidates": selectors.managers_user_may_sign_up(request.user, project)
+            if project.status == VolunteerProject.Status.OPEN
+            else [],
+            "complete_form": ProjectCompleteForm(initial={"date": timezone.localdate()}) if can_run else None,
+            "SignupStatus": ProjectSignup.Status,
+            "ProjectStatus": VolunteerProject.Status,
+        },
+    )
+
+
+@login_required
+@require_POST
+def project_sign_up(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project_or_404(pk)
+    raw = request.POST.get("member", "")
+    if not raw.isdigit():
+        return HttpResponseBadRequest()
+    member = get_object_or_404(Member.objects.select_related("kpmi"), pk=int(raw))
+    if not permissions.can_sign_up_member(request.user, member):
+        raise PermissionDenied
+    try:
+        services.project_sign_up(actor=request.user, project=project, member=member)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("%(name)s is signed up.") % {"name": member.full_name})
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def project_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.can_run_projects(request.user):
+        raise PermissionDenied
+    project = _project_or_404(pk)
+    ids = [int(v) for v in request.POST.getlist("signups") if v.isdigit()]
+    try:
+        services.project_confirm_team(actor=request.user, project=project, signup_ids=ids)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The team is confirmed."))
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def project_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.can_run_projects(request.user):
+        raise PermissionDenied
+    project = _project_or_404(pk)
+    form = ProjectCompleteForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(project)
+    try:
+        activity = services.project_complete(actor=request.user, project=project, **form.cleaned_data)
+    except ValidationError as exc:
+        _refused(request, exc)
+        return redirect(project)
+    messages.success(request, _("The project is completed and its deployment is logged."))
+    return redirect(activity)
+
+
+# --- Association awards -----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def association_awards(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_grant_awards(request.user):
+        raise PermissionDenied
+    code = None if is_komtik_admin(request.user) else permissions.award_association_code(request.user)
+    form = AssociationAwardForm(request.POST or None, association_code=code)
+    if request.method == "POST" and form.is_valid():
+        try:
+            award = services.association_award_grant(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The award is granted to %(name)s.") % {"name": award.member.full_name})
+            return redirect("interventions:association_awards")
+    rows = selectors.association_awards(association_code=code)
+    return render(request, "programs/association_awards.html", {"form": form, "awards": _page(request, rows)})
+
+
+# --- Competitions -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def competition_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "programs/competition_list.html",
+        {
+            "competitions": _page(request, selectors.competitions_list()),
+            "can_run": permissions.can_run_competitions(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def competition_create(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_run_competitions(request.user):
+        raise PermissionDenied
+    form = CompetitionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            competition = services.competition_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The competition is open."))
+            return redirect(competition)
+    return render(request, "programs/competition_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    competition = get_object_or_404(Competition.objects.select_related("period"), pk=pk)
+    return render(
+        request,
+        "programs/competition_detail.html",
+        {
+            "competition": competition,
+            "standings": selectors.competition_leaderboard(competition),
+            "can_run": permissions.can_run_competitions(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def competition_close(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.can_run_competitions(request.user):
+        raise PermissionDenied
+    competition = get_object_or_404(Competition, pk=pk)
+    try:
+        services.competition_close(actor=request.user, competition=competition)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The competition is closed and its winners are recorded."))
+    return redirect(competition)
+
+
+# --- Collaboration programmes -----------------------------------------------------------------------
+
+
+def _collaboration_or_403(request: HttpRequest, pk: int) -> CollaborationProgram:
+    if not permissions.can_run_collaborations(request.user):
+        raise PermissionDenied
+    return get_object_or_404(CollaborationProgram.objects.select_related("period", "activity"), pk=pk)
+
+
+@login_required
+@require_GET
+def collaboration_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_run_collaborations(request.user):
+        raise PermissionDenied
+    return render(
+        request, "programs/collaboration_list.html", {"programs": _page(request, selectors.collaboration_list())}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collaboration_create(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_run_collaborations(request.user):
+        raise PermissionDenied
+    form = CollaborationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program = services.collaboration_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The programme is scheduled."))
+            return redirect(program)
+    return render(request, "programs/collaboration_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def collaboration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _collaboration_or_403(request, pk)
+    return render(
+        request,
+        "programs/collaboration_detail.html",
+        {
+            "program": program,
+            "groups": selectors.tot_invitations_by_kpmi(program),
+            "work_form": CollaborationWorkForm() if program.activity_id is None else None,
+            "Status": Invitation.Status,
+        },
+    )
+
+
+@login_required
+@require_POST
+def collaboration_send(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _collaboration_or_403(request, pk)
+    ids = [int(v) for v in request.POST.getlist("invitations") if v.isdigit()]
+    try:
+        sent = services.invitations_send(actor=request.user, event=program, invitation_ids=ids)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("%(n)s invitations sent.") % {"n": sent})
+    return redirect(program)
+
+
+@login_required
+@require_POST
+def collaboration_log_work(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _collaboration_or_403(request, pk)
+    form = CollaborationWorkForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(program)
+    try:
+        activity = services.collaboration_log_work(
+            actor=request.user, program=program, kind=Kind.EDUCATION, data=form.service_data(program)
+        )
+    except ValidationError as exc:
+        _refused(request, exc)
+        return redirect(program)
+    messages.success(request, _("The programme's work is logged and credited to every participant."))
+    return redirect(activity)

@@ -24,6 +24,46 @@ def median_ms(run: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
+def ensure_supervisors() -> None:
+    """The generated data has no supervisors (pembina): give every living KPMI one, and every tenth
+    supervisor a second group, as a teacher mentoring two schools' KPMI does. Once per database."""
+    from members.models import Kpmi, KpmiRole, User
+
+    if KpmiRole.objects.filter(role=KpmiRole.Role.SUPERVISOR).exists():
+        return
+    kpmi_ids = list(Kpmi.objects.exclude(status=Kpmi.Status.DISSOLVED).order_by("pk").values_list("pk", flat=True))
+    users = User.objects.bulk_create([User(username=f"bench-pembina-{pk}") for pk in kpmi_ids])
+    roles = [
+        KpmiRole(kpmi_id=pk, user=user, role=KpmiRole.Role.SUPERVISOR) for pk, user in zip(kpmi_ids, users, strict=True)
+    ]
+    roles += [
+        KpmiRole(kpmi_id=kpmi_ids[i + 1], user=users[i], role=KpmiRole.Role.SUPERVISOR)
+        for i in range(0, len(kpmi_ids) - 1, 10)
+    ]
+    KpmiRole.objects.bulk_create(roles)
+
+
+def award_shortlist(admin, year: int) -> tuple[float, int]:
+    """Seconds to build the shortlist of a fresh round for `year` with the default categories."""
+    from django.db import connection
+
+    from awards import services
+    from awards.models import AwardRound, Finalist, ShortlistBuild
+
+    ensure_supervisors()
+    # Fresh statistics for the added supervisors, as autovacuum's analyze gives a live database.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE members_kpmirole, members_user")
+    AwardRound.objects.filter(year=year).delete()  # the bench's own round of a previous run
+    award_round = services.award_round_open(actor=admin, year=year)
+    start = time.perf_counter()
+    build, _ = services.shortlist_create(actor=admin, round=award_round)
+    build = services.shortlist_build(build_id=build.pk)
+    seconds = time.perf_counter() - start
+    assert build.status == ShortlistBuild.Status.SUCCEEDED, build.error
+    return seconds, Finalist.objects.filter(category__round=award_round).count()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", required=True)
@@ -114,6 +154,9 @@ def main() -> None:
         }
     minimal_ms = median_ms(lambda: client.get(reverse("healthz")), args.repeat)
 
+    # The award shortlist of the bench year with every default category, built from empty.
+    shortlist_s, n_finalists = award_shortlist(admin, scale.last_year)
+
     worst = max(dashboards.values(), key=lambda d: d["ms"] / d["floor_ms"])
     result = {
         "scale": scale.name,
@@ -133,6 +176,8 @@ def main() -> None:
         "evaluate_sql_floor_s": round(evaluate_floor_s, 3),
         "evaluate_vs_sql_floor": round(evaluate_s / evaluate_floor_s, 3),
         "evaluate_rerun_vs_sql_floor": round(evaluate_rerun_s / evaluate_floor_s, 3),
+        "shortlist_s": round(shortlist_s, 3),
+        "shortlist_finalists": n_finalists,
     }
     print(json.dumps(result))
 

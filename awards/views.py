@@ -1,0 +1,461 @@
+"""Award pages. Public: the years, the winners of a year, certificates and their verification.
+KOMTIK admin (kelola): rounds, categories, the shortlist job, the jury, the decision, publication.
+Jury (juri): the finalists of one's categories, and one vote each.
+
+Views follow one recipe: load through a permission-aware helper, validate a form, call one service,
+add a message, redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from members.forms import apply_service_errors
+from programs.permissions import can_view_all_work
+
+from . import permissions, selectors, services
+from .certificates import render_certificate
+from .filters import AwardFilter
+from .forms import (
+    CategoriesForm,
+    CitationForm,
+    DecisionForm,
+    JuryMemberForm,
+    RoundOpenForm,
+    VerifyForm,
+    VoteForm,
+    specs_of,
+)
+from .models import Award, AwardCategory, AwardRound, Finalist, JuryMember, ShortlistBuild
+
+
+def _admin_only(request: HttpRequest) -> None:
+    if not permissions.can_manage_awards(request.user):
+        raise PermissionDenied
+
+
+def _round_or_403(request: HttpRequest, pk: int) -> AwardRound:
+    _admin_only(request)
+    return get_object_or_404(AwardRound, pk=pk)
+
+
+def _service_error(request: HttpRequest, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+# --- public ------------------------------------------------------------------------------------------
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "awards/index.html",
+        {
+            "rounds": selectors.published_rounds(),
+            "verify_form": VerifyForm(),
+            "can_manage": permissions.can_manage_awards(request.user),
+            "is_jury": request.user.is_authenticated and selectors.jury_seats(user=request.user).exists(),
+        },
+    )
+
+
+@require_GET
+def year(request: HttpRequest, year: int) -> HttpResponse:
+    """The winners of a published year, per category, with their KPMI and district."""
+    round = selectors.published_rounds().filter(year=year).first()
+    if round is None:
+        raise Http404
+    return render(
+        request,
+        "awards/year.html",
+        {
+            "round": round,
+            "awards": selectors.published_awards(round=round, filters=request.GET),
+            "filter": AwardFilter(request.GET or None, queryset=Award.objects.none()),
+            "rules": selectors.rules_of(selectors.categories_of(round=round)),
+        },
+    )
+
+
+@require_GET
+def verify(request: HttpRequest) -> HttpResponse:
+    """A form to type a certificate's code; a valid form goes to the code's own address."""
+    form = VerifyForm(request.GET or None)
+    if form.is_valid():
+        code = selectors.normalise_code(form.cleaned_data["code"])
+        if code:
+            return redirect("awards:verify_code", code=code)
+        form.add_error("code", _("Type the code printed on the certificate."))
+    return render(request, "awards/verify.html", {"form": form})
+
+
+@require_GET
+def verify_code(request: HttpRequest, code: str) -> HttpResponse:
+    award = selectors.award_by_code(code)
+    if award is None:
+        # A clear page, with the status a wrong address has: not a server error.
+        return render(request, "awards/verify_not_found.html", {"code": code, "form": VerifyForm()}, status=404)
+    return render(request, "awards/verify_result.html", {"award": award})
+
+
+def _pdf(request: HttpRequest, award: Award) -> HttpResponse:
+    verify_url = request.build_absolute_uri(reverse("awards:verify_code", args=[award.code_display]))
+    response = HttpResponse(render_certificate(award, verify_url=verify_url), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="piagam-{award.round.year}-{award.code}.pdf"'
+    return response
+
+
+@require_GET
+def certificate(request: HttpRequest, code: str) -> HttpResponse:
+    """The certificate of a published award, by its code (the code is the key: unguessable)."""
+    award = selectors.award_by_code(code)
+    if award is None:
+        raise Http404
+    return _pdf(request, award)
+
+
+# --- KOMTIK admin: rounds ----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def manage(request: HttpRequest) -> HttpResponse:
+    _admin_only(request)
+    return render(request, "awards/manage.html", {"rounds": selectors.rounds()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_open(request: HttpRequest) -> HttpResponse:
+    _admin_only(request)
+    form = RoundOpenForm(request.POST or None, specs=services.DEFAULT_CATEGORIES)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round = services.award_round_open(
+                actor=request.user, year=form.cleaned_data["year"], categories=form.specs()
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The round of %(year)s is open.") % {"year": round.year})
+            return redirect(round)
+    return render(request, "awards/round_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_categories(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _round_or_403(request, pk)
+    form = CategoriesForm(request.POST or None, specs=specs_of(round))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.award_round_set_categories(actor=request.user, round=round, categories=form.specs())
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Categories saved."))
+            return redirect(round)
+    return render(request, "awards/categories_form.html", {"form": form, "round": round})
+
+
+@login_required
+@require_GET
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round's state and next step, its shortlist (with the tally during and after the review),
+    its jury and its audit trail."""
+    round = _round_or_403(request, pk)
+    in_review = round.review_started_at is not None  # the tally exists from the review on
+    categories = selectors.round_shortlist(round=round, tally=in_review)
+    return render(
+        request,
+        "awards/round_detail.html",
+        {
+            "round": round,
+            "categories": categories,
+            "tally": in_review,
+            # A draft with finalists: the categories changed after a build.
+            "outdated": round.status == AwardRound.Status.DRAFT and any(c.shortlist for c in categories),
+            "build": selectors.latest_build(round=round),
+            "jury": list(selectors.jury_of(round=round)),
+            "awards": selectors.round_awards(round=round) if round.finalised_at else [],
+            "rules": selectors.rules_of(categories),
+            "trail": selectors.round_trail(round=round, categories=categories),
+            "Status": AwardRound.Status,
+        },
+    )
+
+
+@login_required
+@require_POST
+def shortlist_start(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _round_or_403(request, pk)
+    try:
+        services.shortlist_request(actor=request.user, round=round)
+    except ValidationError as exc:
+        _service_error(request, exc)
+    else:
+        messages.info(request, _("The shortlist of %(round)s is being built.") % {"round": round})
+    return redirect(round)
+
+
+@login_required
+@require_GET
+def build_status(request: HttpRequest, pk: int) -> JsonResponse:
+    _admin_only(request)
+    build = get_object_or_404(ShortlistBuild, pk=pk)
+    return JsonResponse(
+        {
+            "status": build.status,
+            "label": build.get_status_display(),
+            "percent": build.percent,
+            "active": build.is_active,
+            "error": build.error,
+        }
+    )
+
+
+def _transition_view(request: HttpRequest, pk: int, service, success: str) -> HttpResponse:
+    round = _round_or_403(request, pk)
+    try:
+        service(actor=request.user, round=round)
+    except ValidationError as exc:
+        _service_error(request, exc)
+    else:
+        messages.success(request, success % {"round": round})
+    return redirect(round)
+
+
+@login_required
+@require_POST
+def review_start(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition_view(
+        request, pk, services.award_round_start_review, _("The jury review of %(round)s has started.")
+    )
+
+
+@login_required
+@require_POST
+def round_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition_view(request, pk, services.award_round_finalise, _("%(round)s is finalised."))
+
+
+@login_required
+@require_POST
+def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition_view(request, pk, services.award_round_publish, _("%(round)s is published."))
+
+
+# --- KOMTIK admin: jury, decision, citations -----------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def jury_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _round_or_403(request, pk)
+    form = JuryMemberForm(request.POST or None, round=round)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.jury_member_set(
+                actor=request.user, round=round, user=form.user, categories=form.cleaned_data["categories"]
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(user)s is on the jury.") % {"user": form.user})
+            return redirect("awards:jury_manage", pk=round.pk)
+    return render(
+        request, "awards/jury_manage.html", {"round": round, "form": form, "jury": selectors.jury_of(round=round)}
+    )
+
+
+@login_required
+@require_POST
+def jury_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    _admin_only(request)
+    seat = get_object_or_404(JuryMember.objects.select_related("round", "user"), pk=pk)
+    try:
+        services.jury_member_remove(actor=request.user, seat=seat)
+    except ValidationError as exc:
+        _service_error(request, exc)
+    else:
+        messages.success(request, _("%(user)s is no longer on the jury.") % {"user": seat.user})
+    return redirect("awards:jury_manage", pk=seat.round_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def category_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The jury's tally of one category, and the admin's choice of its winners."""
+    _admin_only(request)
+    category = get_object_or_404(AwardCategory.objects.select_related("round"), pk=pk)
+    tally = selectors.category_tally(category, with_votes=True)
+    suggested = selectors.suggested_winner_ids(tally, category.winners_count)
+    current = [f.pk for f in tally if f.is_winner]
+    form = DecisionForm(
+        request.POST or None,
+        category=category,
+        tally=tally,
+        initial={"winners": current if category.is_decided else suggested, "reason": category.decision_note},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.category_decide(
+                actor=request.user,
+                category=category,
+                winners=form.cleaned_data["winners"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Winners of %(category)s saved.") % {"category": category.label})
+            return redirect(category.round)
+    chosen = {int(pk) for pk in form["winners"].value() or [] if str(pk).isdigit()}
+    return render(
+        request,
+        "awards/decide.html",
+        {
+            "category": category,
+            "round": category.round,
+            "tally": tally,
+            "suggested": suggested,
+            "chosen": chosen,
+            "form": form,
+        },
+    )
+
+
+def _award_or_404(pk: int) -> Award:
+    try:
+        return selectors.award_detail(pk=pk)
+    except Award.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def award_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _admin_only(request)
+    award = _award_or_404(pk)
+    form = CitationForm(request.POST or None, initial={"citation": award.citation})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.award_citation_set(actor=request.user, award=award, citation=form.cleaned_data["citation"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Citation saved."))
+            return redirect(award.round)
+    return render(request, "awards/award_edit.html", {"award": award, "round": award.round, "form": form})
+
+
+@login_required
+@require_GET
+def award_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The admin's preview of a certificate, also before publication."""
+    _admin_only(request)
+    return _pdf(request, _award_or_404(pk))
+
+
+# --- the records behind a score --------------------------------------------------------------------------
+
+
+def _finalist_or_403(request: HttpRequest, pk: int) -> Finalist:
+    try:
+        finalist = selectors.finalist_detail(pk=pk)
+    except Finalist.DoesNotExist:
+        raise Http404 from None
+    if not permissions.can_view_finalist(request.user, finalist):
+        raise PermissionDenied
+    return finalist
+
+
+@login_required
+@require_GET
+def finalist_records(request: HttpRequest, pk: int) -> HttpResponse:
+    """The records that make up a finalist's score and previous-year count."""
+    finalist = _finalist_or_403(request, pk)
+    return render(
+        request,
+        "awards/finalist_records.html",
+        {
+            "finalist": finalist,
+            "round": finalist.category.round,
+            "records": selectors.finalist_records(finalist),
+            "link_activities": can_view_all_work(request.user),
+            "can_manage": permissions.can_manage_awards(request.user),
+        },
+    )
+
+
+# --- jury ----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def jury_home(request: HttpRequest) -> HttpResponse:
+    seats = list(selectors.jury_seats(user=request.user))
+    if not seats:
+        raise PermissionDenied
+    return render(request, "awards/jury_home.html", {"seats": seats})
+
+
+@login_required
+@require_GET
+def jury_round(request: HttpRequest, pk: int) -> HttpResponse:
+    round = get_object_or_404(AwardRound, pk=pk)
+    seat = permissions.jury_seat(request.user, round)
+    if seat is None:
+        raise PermissionDenied
+    categories = selectors.seat_finalists(seat=seat)
+    return render(
+        request,
+        "awards/jury_round.html",
+        {"round": round, "seat": seat, "categories": categories, "rules": selectors.rules_of(categories)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def jury_finalist(request: HttpRequest, pk: int) -> HttpResponse:
+    """One finalist for a jury member: the score, the records behind it, and the vote."""
+    finalist = _finalist_or_403(request, pk)
+    round = finalist.category.round
+    seat = permissions.jury_seat(request.user, round)
+    if seat is None:
+        raise PermissionDenied  # the admin reads the records page; only jury members vote
+    vote = seat.votes.filter(finalist=finalist).first()
+    form = VoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.vote_cast(
+                actor=request.user,
+                finalist=finalist,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your vote on %(name)s is saved.") % {"name": finalist.name})
+            return redirect("awards:jury_round", pk=round.pk)
+    return render(
+        request,
+        "awards/jury_finalist.html",
+        {
+            "finalist": finalist,
+            "round": round,
+            "vote": vote,
+            "form": form,
+            "can_vote": vote is None and round.status == AwardRound.Status.IN_REVIEW,
+            "records": selectors.finalist_records(finalist),
+            "link_activities": can_view_all_work(request.user),
+        },
+    )

@@ -1,0 +1,140 @@
+"""The central ToT end to end in a phone browser: an evaluation finds KPMI A behind its trainer
+target -> proposals -> the officer sends -> the candidate accepts -> attendance and result -> the
+promotion shows on the member's page. And a volunteer project done by managers of two KPMI.
+
+Selectors use ids, URLs and names rather than labels: these pages' Indonesian catalogue entries are
+added by the lead after this change."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from associations import services as association_services
+from associations.models import Association
+from members.models import Level
+from programs import services
+from programs.models import Invitation, ProjectSignup, TotEvent, VolunteerProject
+from tests import factories
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def session(browser, live_server):
+    """session(username) -> a page of a fresh browser context, logged in as that user."""
+    contexts = []
+
+    def open_as(username: str):
+        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"{live_server.url}/akun/masuk/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def test_tot_journey(session, live_server, admin_user, officer_communities, kpmi_a, manager_a):
+    candidate = factories.MemberFactory(kpmi=kpmi_a, level=Level.TRAINER_CANDIDATE, full_name="Dede Calon")
+    candidate.user = factories.UserFactory(username="dede")
+    candidate.save()
+    event = services.tot_event_create(
+        actor=officer_communities, name="ToT Pusat Garut", date=timezone.localdate() + dt.timedelta(days=14), capacity=5
+    )
+    # The target is missed: the evaluation (run in-process, no broker) queues the proposals.
+    period = association_services.period_open_year(actor=admin_user, year=2025)
+    association_services.target_set(
+        actor=officer_communities,
+        period=period,
+        association=Association.objects.get(code="communities"),
+        metric="new_trainers",
+        value=2,
+    )
+    association_services.evaluation_request(actor=admin_user, period=period)
+    invitation = Invitation.objects.get(member=candidate)
+    assert invitation.status == Invitation.Status.PROPOSED
+
+    officer = session("officer_communities")
+    officer.goto(f"{live_server.url}{event.get_absolute_url()}")
+    section = officer.locator("section[data-kpmi='KPMI Alfa']")
+    assert section.get_by_text("Dede Calon").is_visible()
+    officer.click("button[form=send-form]")
+    officer.wait_for_load_state()
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.SENT
+
+    member = session("dede")
+    member.goto(f"{live_server.url}/undangan/")
+    member.get_by_role("link", name="ToT Pusat Garut").click()
+    member.wait_for_url(f"**{invitation.get_absolute_url()}")
+    member.locator(f"form[action$='/undangan/{invitation.pk}/terima/'] button").click()
+    member.wait_for_load_state()
+    assert Invitation.objects.get(pk=invitation.pk).status == Invitation.Status.ACCEPTED
+
+    # The day of the ToT comes.
+    TotEvent.objects.filter(pk=event.pk).update(date=timezone.localdate())
+    officer.goto(f"{live_server.url}{event.get_absolute_url()}")
+    row = officer.locator(f"tr[data-invitation='{invitation.pk}']")
+    row.locator("button[name=attended][value=yes]").click()
+    officer.wait_for_load_state()
+    row = officer.locator(f"tr[data-invitation='{invitation.pk}']")
+    row.locator("button[name=passed][value=yes]").click()
+    officer.wait_for_load_state()
+    candidate.refresh_from_db()
+    assert candidate.level == Level.TRAINER
+
+    member.goto(f"{live_server.url}{candidate.get_absolute_url()}")
+    assert member.locator("main").get_by_text("ToT Pusat Garut").first.is_visible()
+    # The bell counts what happened: the invitation, then the result.
+    member.goto(f"{live_server.url}/notifikasi/")
+    assert member.locator("#notification-count").inner_text() == "2"
+
+
+def test_volunteer_project_with_two_kpmi(session, live_server, officer_platform, manager_a, manager_b):
+    today = timezone.localdate()
+    project = services.project_publish(
+        actor=officer_platform,
+        data={
+            "title": "Jaringan SDN 1 Cibatu",
+            "deployment_kind": "network",
+            "site_type": "school",
+            "site_name": "SDN 1 Cibatu",
+            "kecamatan": factories.kecamatan("Cibatu"),
+            "desa": None,
+            "needs": "Router dan kabel",
+            "start_date": today,
+            "end_date": today + dt.timedelta(days=3),
+            "team_size": 2,
+        },
+    )
+    for username in ("manager_a", "manager_b"):
+        page = session(username)
+        page.goto(f"{live_server.url}/proyek/")
+        page.locator("a[data-project='Jaringan SDN 1 Cibatu']").click()
+        page.wait_for_url(f"**{project.get_absolute_url()}")
+        page.locator(f"form[action$='/proyek/{project.pk}/daftar/'] button").click()
+        page.wait_for_load_state()
+    assert ProjectSignup.objects.filter(project=project).count() == 2
+
+    officer = session("officer_platform")
+    officer.goto(f"{live_server.url}{project.get_absolute_url()}")
+    officer.click("button[form=team-form]")
+    officer.wait_for_load_state()
+    officer.fill("input[name=beneficiaries]", "80")
+    officer.locator(f"form[action$='/proyek/{project.pk}/selesai/'] button").click()
+    officer.wait_for_url("**/kegiatan/*/")
+    project.refresh_from_db()
+    assert project.status == VolunteerProject.Status.COMPLETED
+    assert officer.get_by_text("SDN 1 Cibatu").first.is_visible()
+    assert set(project.activity.credits.values_list("kpmi__name", flat=True)) == {"KPMI Alfa", "KPMI Beta"}
