@@ -42,7 +42,8 @@ def postgres_url():
 
 @pytest.fixture
 def broker():
-    app = Celery(broker=REDIS)
+    # Not the current app: shared tasks elsewhere in this process must keep running in-process.
+    app = Celery(broker=REDIS, set_as_current=False)
     with app.connection_for_write() as conn:
         conn.default_channel.client.flushdb()  # a clean queue: no message left from another run
     yield app
