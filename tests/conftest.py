@@ -93,6 +93,24 @@ def outsider(db):
 
 
 @pytest.fixture
+def postgres_url():
+    """The test database as a URL a worker process can use (PostgreSQL only)."""
+    from .workers import postgres_url as url
+
+    return url()
+
+
+@pytest.fixture
+def broker():
+    """A Celery app on the tests' Redis, to send tasks to a real worker."""
+    from .workers import broker_app
+
+    app = broker_app()
+    yield app
+    app.close()
+
+
+@pytest.fixture
 def client_for():
     """client_for(user) -> a test client logged in as that user (anonymous for None)."""
 

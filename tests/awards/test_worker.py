@@ -8,76 +8,18 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from celery import Celery
-from django.conf import settings
 from django.db import connection
 
 from awards import services
 from awards.models import Achievement, AwardRound, Finalist, ShortlistBuild, Subject
+from tests.workers import needs_worker, start_worker, stop, wait_for
 
 from .conftest import category
 
-REDIS = os.environ.get("TEST_REDIS_URL", "")
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not REDIS, reason="TEST_REDIS_URL is not set (CI sets redis://127.0.0.1:6379/15)"),
-]
-
-
-@pytest.fixture
-def postgres_url():
-    if connection.vendor != "postgresql":
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the worker tests against PostgreSQL")
-        pytest.skip("a worker process cannot share the in-memory SQLite test database")
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-@pytest.fixture
-def broker():
-    # Not the current app: shared tasks elsewhere in this process must keep running in-process.
-    app = Celery(broker=REDIS, set_as_current=False)
-    with app.connection_for_write() as conn:
-        conn.default_channel.client.flushdb()  # a clean queue: no message left from another run
-    yield app
-    app.close()
-
-
-def start_worker(postgres_url: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": postgres_url, "REDIS_URL": REDIS, "DEBUG": "true"}
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    command = [sys.executable, "-m", "celery", "-A", "kpmi_si", "worker", "--pool", "solo", "--concurrency", "1"]
-    command += ["--loglevel", "WARNING", "--without-heartbeat", "--without-mingle", "--without-gossip"]
-    return subprocess.Popen(
-        command,
-        cwd=Path(settings.BASE_DIR),
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def wait_for(condition, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError("timed out")
-
-
-def stop(worker: subprocess.Popen) -> None:
-    if worker.poll() is None:
-        os.killpg(worker.pid, signal.SIGKILL)
-    worker.wait(timeout=30)
+pytestmark = [pytest.mark.django_db(transaction=True), needs_worker]
 
 
 def shortlist(round):

@@ -14,13 +14,9 @@ from django.db import connection
 from associations import services as association_services
 from associations.models import Association
 from programs.models import Invitation
-from tests.associations.test_worker import REDIS, broker, postgres_url, start_worker, stop, wait_for
+from tests.workers import needs_worker, start_worker, stop, wait_for
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not REDIS, reason="TEST_REDIS_URL is not set (CI sets redis://127.0.0.1:6379/15)"),
-]
-__all__ = ["broker", "postgres_url"]  # fixtures, imported for pytest to find
+pytestmark = [pytest.mark.django_db(transaction=True), needs_worker]
 
 
 @pytest.fixture
