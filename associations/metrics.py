@@ -1,8 +1,9 @@
 """What each association measures, in one registry.
 
 A metric names its association, its subject (each KPMI, or each manager), a default yearly target,
-and three database-side queries: the actual per subject over a date range, the regency's actual per
-month, and the records behind one subject's number (the dashboard's drill-down). Work logged by
+and three database-side queries: the actual per subject over a date range (a queryset of
+(subject id, count) rows, which the evaluation embeds in the SQL that writes the results), the
+regency's actual per month, and the records behind one subject's number (the dashboard's drill-down). Work logged by
 managers is counted by programs.metrics, the project's one definition of "how much work".
 
 A new association's metrics (the Entrepreneurs association's, with the entrepreneurship issue) are
@@ -31,7 +32,8 @@ from .models import Association
 KPMI = "kpmi"
 MANAGER = "manager"
 
-Counts = dict[int, int]
+# Rows of (subject id, count): grouped in the database, never fetched one by one.
+CountsQuery = QuerySet
 
 
 @dataclass(frozen=True)
@@ -41,14 +43,14 @@ class Metric:
     subject: str  # KPMI or MANAGER
     label: Promise
     default_target: int
-    per_subject: Callable[[dt.date, dt.date], Counts]
+    per_subject: Callable[[dt.date, dt.date], CountsQuery]
     per_month: Callable[[dt.date, dt.date], dict[dt.date, int]]
     records: Callable[[Any, dt.date, dt.date], QuerySet]
     records_template: str
 
 
-def _grouped(qs: QuerySet, key: str) -> Counts:
-    return dict(qs.order_by().values_list(key).annotate(n=Count("pk")).values_list(key, "n"))
+def _grouped(qs: QuerySet, key: str) -> CountsQuery:
+    return qs.order_by().values_list(key).annotate(n=Count("pk")).values_list(key, "n")
 
 
 def _monthly(qs: QuerySet, date_field: str) -> dict[dt.date, int]:
@@ -77,10 +79,10 @@ def _new_kpmi(start: dt.date, end: dt.date) -> QuerySet[Kpmi]:
 # --- Users and Platform associations: per manager, from logged work -------------------------------------
 
 
-def _work_per_member(kind: str) -> Callable[[dt.date, dt.date], Counts]:
-    def count(start: dt.date, end: dt.date) -> Counts:
+def _work_per_member(kind: str) -> Callable[[dt.date, dt.date], CountsQuery]:
+    def count(start: dt.date, end: dt.date) -> CountsQuery:
         rows = work_metrics.work_counts(by=("member",), kinds=[kind], start=start, end=end)
-        return {row["member_id"]: row["n"] for row in rows}
+        return rows.order_by().values_list("member_id", "n")
 
     return count
 

@@ -1,8 +1,11 @@
 """Writes for periods, targets and their evaluation.
 
-The evaluation computes every result from the database, then writes, in one transaction, only the
-results whose numbers changed: running it twice changes nothing the second time, and a failure
-half-way leaves the previous results as they were.
+The evaluation computes every result in the database (into a temporary table, metric by metric),
+then writes, in one transaction, only the results whose numbers changed: running it twice changes
+nothing the second time, and a failure half-way leaves the previous results as they were.
+
+Its SQL is assembled from table and column names of this module and from querysets compiled by the
+ORM; every value is a query parameter (hence its S608 exemption in pyproject.toml).
 """
 
 from __future__ import annotations
@@ -211,16 +214,24 @@ def targets_apply_defaults(*, actor: Any, period: Period, association: Associati
 # --- evaluation ------------------------------------------------------------------------------------------
 
 
-def result_status(*, target: int, actual: int, elapsed: Decimal) -> str:
-    """Achieved when the target is met; not started with nothing done; on track when the actual
-    keeps pace with the share of the period that has passed; behind otherwise."""
-    if actual >= target:
-        return TargetResult.Status.ACHIEVED
-    if actual == 0:
-        return TargetResult.Status.NOT_STARTED
-    if Decimal(actual) >= Decimal(target) * elapsed:
-        return TargetResult.Status.ON_TRACK
-    return TargetResult.Status.BEHIND
+RESULTS = TargetResult._meta.db_table
+TARGETS = Target._meta.db_table
+# Where a run puts the results it computed before it writes them: a temporary table, private to the
+# database connection and gone with it, so concurrent runs never see each other's rows.
+STAGE = "kpmi_evaluation_stage"
+S = TargetResult.Status
+# The status rule over a row's target and actual and the elapsed share of the period (one parameter):
+# achieved when the target is met; not started with nothing done; on track when the actual keeps pace
+# with the share of the period that has passed; behind otherwise. SQL, so that the database computes
+# it for every subject in the statement that stores the results.
+STATUS_SQL = (
+    f"CASE WHEN actual >= target THEN '{S.ACHIEVED}' WHEN actual = 0 THEN '{S.NOT_STARTED}' "
+    f"WHEN actual >= target * %s THEN '{S.ON_TRACK}' ELSE '{S.BEHIND}' END"
+)
+# A zero target is met by anything: ratio 1.
+RATIO_SQL = "CASE WHEN target = 0 THEN 1 ELSE ROUND(actual * 1.0 / target, 3) END"
+# What a result holds besides its key; a stored result is rewritten only when one of these changed.
+COMPARED = ("target", "actual", "ratio", "status", "kecamatan_id", "kpmi_id", "association_id")
 
 
 def _elapsed(period: Period, today: dt.date) -> Decimal:
@@ -230,12 +241,6 @@ def _elapsed(period: Period, today: dt.date) -> Decimal:
         return Decimal(0)
     days = (period.end - period.start).days + 1
     return Decimal((today - period.start).days + 1) / Decimal(days)
-
-
-def _ratio(target: int, actual: int) -> Decimal:
-    if target == 0:
-        return Decimal("1.000")
-    return (Decimal(actual) / Decimal(target)).quantize(Decimal("0.001"))
 
 
 def evaluation_create(*, actor: Any, period: Period) -> tuple[Evaluation, bool]:
@@ -281,48 +286,61 @@ def _progress(evaluation: Evaluation, done: int) -> None:
     Evaluation.objects.filter(pk=evaluation.pk).update(steps_done=done)
 
 
-def _desired_results(period: Period, evaluation: Evaluation, today: dt.date) -> tuple[dict, dict]:
-    """Every result the period should have, computed in the database, metric by metric."""
+def _stage(cursor: Any, period: Period, evaluation: Evaluation, today: dt.date) -> dict[tuple[str, dt.date], int]:
+    """Compute every result the period should have into the stage table, metric by metric, each in one
+    statement (subjects, their actuals, default and overridden targets, ratio and status are joined in
+    the database); returns the regency's month series. Autocommitted per metric, so that the progress
+    bar moves while it works; nothing the dashboards read changes here."""
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {STAGE} AS SELECT metric, {', '.join(COMPARED)}, member_id FROM {RESULTS} WHERE 1 = 0"
+    )
     targets = list(Target.objects.filter(period=period))
     by_metric: dict[str, list[Target]] = {}
     for target in targets:
         by_metric.setdefault(target.metric, []).append(target)
     codes = [code for code in METRICS if code in by_metric]
     Evaluation.objects.filter(pk=evaluation.pk).update(steps_total=len(codes), steps_done=0)
-    elapsed = _elapsed(period, today)
-    results: dict[tuple[str, int, int | None], dict[str, Any]] = {}
+    elapsed = float(_elapsed(period, today))
     monthly: dict[tuple[str, dt.date], int] = {}
     for step, code in enumerate(codes, start=1):
         metric = METRICS[code]
         metric_targets = by_metric[code]
         default = next((t.value for t in metric_targets if t.kpmi_id is None and t.member_id is None), None)
-        overrides = {
-            t.kpmi_id if metric.subject == KPMI else t.member_id: t.value
-            for t in metric_targets
-            if t.kpmi_id or t.member_id
-        }
-        actuals = metric.per_subject(period.start, period.end)
-        for subject_id, kpmi_id, kecamatan_id in subjects(metric):
-            target = overrides.get(subject_id, default)
-            if target is None:
-                continue
-            actual = actuals.get(subject_id, 0)
-            key = (code, kpmi_id, None if metric.subject == KPMI else subject_id)
-            results[key] = {
-                "association_id": metric_targets[0].association_id,
-                "kecamatan_id": kecamatan_id,
-                "target": target,
-                "actual": actual,
-                "ratio": _ratio(target, actual),
-                "status": result_status(target=target, actual=actual, elapsed=elapsed),
-            }
+        key = "kpmi_id" if metric.subject == KPMI else "member_id"
+        subjects_sql, subjects_params = subjects(metric).query.sql_with_params()
+        actuals_sql, actuals_params = metric.per_subject(period.start, period.end).query.sql_with_params()
+        cursor.execute(
+            f"""
+            WITH s(id, kpmi_id, kecamatan_id) AS ({subjects_sql}),
+                 a(id, n) AS ({actuals_sql}),
+                 o(id, value) AS (SELECT {key}, value FROM {TARGETS}
+                                  WHERE period_id = %s AND metric = %s AND {key} IS NOT NULL),
+                 r AS (SELECT s.id, s.kpmi_id, s.kecamatan_id, COALESCE(o.value, %s) AS target,
+                              COALESCE(a.n, 0) AS actual
+                       FROM s LEFT JOIN a ON a.id = s.id LEFT JOIN o ON o.id = s.id)
+            INSERT INTO {STAGE} (metric, {", ".join(COMPARED)}, member_id)
+            SELECT %s, target, actual, {RATIO_SQL}, {STATUS_SQL}, kecamatan_id, kpmi_id, %s,
+                   {"NULL" if metric.subject == KPMI else "id"}
+            FROM r WHERE target IS NOT NULL
+            """,
+            [
+                *subjects_params,
+                *actuals_params,
+                period.pk,
+                code,
+                default,
+                code,
+                elapsed,
+                metric_targets[0].association_id,
+            ],
+        )
         for month, n in metric.per_month(period.start, period.end).items():
             monthly[(code, month)] = n
         _progress(evaluation, step)
-    return results, monthly
-
-
-COMPARED = ("target", "actual", "ratio", "status", "kecamatan_id")
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {STAGE}")  # a temporary table has no statistics until asked: plan the joins right
+    return monthly
 
 
 def period_evaluate(*, evaluation_id: int, today: dt.date | None = None) -> Evaluation | None:
@@ -339,18 +357,25 @@ def period_evaluate(*, evaluation_id: int, today: dt.date | None = None) -> Eval
     try:
         if period.is_closed:
             raise ValidationError(_("The period %(name)s is closed; its results are frozen.") % {"name": period.name})
-        desired, monthly = _desired_results(period, evaluation, today)
-        with transaction.atomic():
-            # One writer per period at a time; a concurrent run waits here, then finds nothing to do.
-            period = Period.objects.select_for_update().get(pk=period.pk)
-            if period.is_closed:
-                raise ValidationError(
-                    _("The period %(name)s is closed; its results are frozen.") % {"name": period.name}
-                )
-            changed = _write_results(period, desired, monthly)
-            Evaluation.objects.filter(pk=evaluation.pk).update(
-                status=Evaluation.Status.SUCCEEDED, finished_at=timezone.now(), results_changed=changed, error=""
-            )
+        with connection.cursor() as cursor:
+            try:
+                monthly = _stage(cursor, period, evaluation, today)
+                with transaction.atomic():
+                    # One writer per period at a time; a concurrent run waits here, then finds nothing to do.
+                    period = Period.objects.select_for_update().get(pk=period.pk)
+                    if period.is_closed:
+                        raise ValidationError(
+                            _("The period %(name)s is closed; its results are frozen.") % {"name": period.name}
+                        )
+                    changed = _write_results(cursor, period) + _write_monthly(period, monthly)
+                    Evaluation.objects.filter(pk=evaluation.pk).update(
+                        status=Evaluation.Status.SUCCEEDED,
+                        finished_at=timezone.now(),
+                        results_changed=changed,
+                        error="",
+                    )
+            finally:
+                cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
     except Exception as exc:
         # The write transaction rolled back: the previous results stand. The run is marked failed
         # for the officer to see; the exception is logged, not re-raised, so an in-process run
@@ -364,58 +389,43 @@ def period_evaluate(*, evaluation_id: int, today: dt.date | None = None) -> Eval
     return evaluation
 
 
-COPY_THRESHOLD = 500
-INSERTED = (
-    "period_id",
-    "association_id",
-    "metric",
-    "kpmi_id",
-    "member_id",
-    "kecamatan_id",
-    *COMPARED[:4],
-    "evaluated_at",
-)
-
-
-def _insert(rows: list[TargetResult]) -> None:
-    """Insert new results. A first evaluation writes one row per subject and metric (tens of
-    thousands at province scale); on PostgreSQL COPY does that several times faster than INSERT."""
-    if connection.vendor != "postgresql" or len(rows) < COPY_THRESHOLD:
-        TargetResult.objects.bulk_create(rows, batch_size=2000)
-        return
-    table = TargetResult._meta.db_table
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(INSERTED)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([getattr(row, name) for name in INSERTED])
-
-
-def _write_results(period: Period, desired: dict, monthly: dict) -> int:
+def _write_results(cursor: Any, period: Period) -> int:
+    """Store the staged results: insert the new, rewrite the changed, delete the ones no longer due
+    (a dissolved group, a removed target). Set-based, so that a first evaluation of tens of thousands
+    of subjects costs about what computing them costs. Returns how many rows changed."""
+    changed = 0
     now = timezone.now()
-    existing = {
-        (r.metric, r.kpmi_id, r.member_id): r
-        for r in TargetResult.objects.filter(period=period).only("pk", "metric", "kpmi_id", "member_id", *COMPARED)
-    }
-    to_create, to_update = [], []
-    for key, values in desired.items():
-        row = existing.pop(key, None)
-        if row is None:
-            metric, kpmi_id, member_id = key
-            to_create.append(
-                TargetResult(
-                    period=period, metric=metric, kpmi_id=kpmi_id, member_id=member_id, evaluated_at=now, **values
-                )
-            )
-        elif any(getattr(row, name) != values[name] for name in COMPARED):
-            for name, value in values.items():
-                setattr(row, name, value)
-            row.evaluated_at = now
-            to_update.append(row)
-    _insert(to_create)
-    TargetResult.objects.bulk_update(to_update, [*COMPARED, "evaluated_at"], batch_size=2000)
-    stale = [row.pk for row in existing.values()]
-    if stale:
-        TargetResult.objects.filter(pk__in=stale).delete()
+    differs = " OR ".join(f"r.{name} <> excluded.{name}" for name in COMPARED)
+    assign = ", ".join(f"{name} = excluded.{name}" for name in (*COMPARED, "evaluated_at"))
+    # One statement per unique index (a KPMI's result has no member; a manager's has one).
+    for subject, which in (("kpmi_id", "member_id IS NULL"), ("member_id", "member_id IS NOT NULL")):
+        cursor.execute(
+            f"""
+            INSERT INTO {RESULTS} AS r (period_id, metric, member_id, {", ".join(COMPARED)}, evaluated_at)
+            SELECT %s, metric, member_id, {", ".join(COMPARED)}, %s FROM {STAGE} WHERE {which}
+            ON CONFLICT (period_id, metric, {subject}) WHERE {which}
+            DO UPDATE SET {assign} WHERE {differs}
+            """,
+            [period.pk, now],
+        )
+        changed += cursor.rowcount
+    cursor.execute(
+        f"""DELETE FROM {RESULTS} WHERE period_id = %s AND member_id IS NULL AND NOT EXISTS (
+              SELECT 1 FROM {STAGE} s WHERE s.member_id IS NULL AND s.metric = {RESULTS}.metric
+                                        AND s.kpmi_id = {RESULTS}.kpmi_id)""",
+        [period.pk],
+    )
+    changed += cursor.rowcount
+    cursor.execute(
+        f"""DELETE FROM {RESULTS} WHERE period_id = %s AND member_id IS NOT NULL AND NOT EXISTS (
+              SELECT 1 FROM {STAGE} s WHERE s.metric = {RESULTS}.metric AND s.member_id = {RESULTS}.member_id)""",
+        [period.pk],
+    )
+    return changed + cursor.rowcount
 
+
+def _write_monthly(period: Period, monthly: dict[tuple[str, dt.date], int]) -> int:
+    """The regency's month series (a dozen rows per metric): only the changed months are written."""
     stored = {(m.metric, m.month): m for m in MonthlyActual.objects.filter(period=period)}
     month_create, month_update = [], []
     for (metric, month), n in monthly.items():
@@ -429,7 +439,7 @@ def _write_results(period: Period, desired: dict, monthly: dict) -> int:
     MonthlyActual.objects.bulk_update(month_update, ["actual"])
     if stored:
         MonthlyActual.objects.filter(pk__in=[m.pk for m in stored.values()]).delete()
-    return len(to_create) + len(to_update) + len(stale) + len(month_create) + len(month_update) + len(stored)
+    return len(month_create) + len(month_update) + len(stored)
 
 
 def periods_due_for_evaluation(today: dt.date | None = None) -> list[Period]:

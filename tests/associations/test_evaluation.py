@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from associations import metrics, services
 from associations.models import Evaluation, MonthlyActual, TargetResult
@@ -118,21 +119,29 @@ def test_running_twice_changes_nothing_the_second_time(period, garut):
     assert list(MonthlyActual.objects.order_by("pk").values()) == months
 
 
-def test_bulk_insert_path_stores_the_same_results(period, garut, monkeypatch):
-    """Large first evaluations insert with COPY on PostgreSQL; it must store what INSERT stores."""
+def test_a_manager_who_moved_group_is_counted_for_the_new_group(period, garut):
     evaluate(period)
-    expected = sorted(
-        TargetResult.objects.values_list("metric", "kpmi_id", "member_id", "target", "actual", "ratio", "status")
-    )
-    TargetResult.objects.all().delete()
-    monkeypatch.setattr(services, "COPY_THRESHOLD", 1)
+    manager_b = garut["manager_b"]
+    manager_b.kpmi = garut["kpmi_a"]
+    manager_b.save(update_fields=["kpmi"])
+    evaluation = evaluate(period)
+    result = _result(period, "publications", member=manager_b)
+    assert (result.kpmi, result.kecamatan_id, result.actual) == (garut["kpmi_a"], garut["kpmi_a"].kecamatan_id, 1)
+    assert evaluation.results_changed == 1
+
+
+def test_results_no_longer_due_are_removed(period, garut, admin_user, kpmi_b):
     evaluate(period)
-    assert (
-        sorted(
-            TargetResult.objects.values_list("metric", "kpmi_id", "member_id", "target", "actual", "ratio", "status")
-        )
-        == expected
-    )
+    services.target_delete(actor=admin_user, target=period.targets.get(metric="new_kpmi", kpmi=None, member=None))
+    Kpmi.objects.filter(pk=kpmi_b.pk).update(status=Kpmi.Status.DISSOLVED)
+    manager_a = garut["manager_a"]
+    manager_a.level = Level.PIONEER  # promoted out of the managers the Users association watches
+    manager_a.save(update_fields=["level"])
+    evaluate(period)
+    assert not TargetResult.objects.filter(period=period, metric="new_kpmi").exists()
+    assert not TargetResult.objects.filter(period=period, kpmi=kpmi_b).exists()
+    assert not TargetResult.objects.filter(period=period, member=manager_a).exists()
+    assert TargetResult.objects.filter(period=period, metric="new_members", kpmi=garut["kpmi_a"]).exists()
 
 
 def test_new_work_changes_only_the_affected_results(period, garut, kpmi_a):
@@ -231,4 +240,21 @@ def test_nightly_job_queues_open_started_periods(period, garut, admin_user, djan
     ],
 )
 def test_status_rule(target, actual, elapsed, status):
-    assert services.result_status(target=target, actual=actual, elapsed=Decimal(elapsed)) == status
+    # The rule is SQL, run by the database for every subject in the statement that stores the results.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {services.STATUS_SQL} FROM (SELECT %s AS target, %s AS actual) r", [float(elapsed), target, actual]
+        )
+        assert cursor.fetchone()[0] == status
+
+
+def test_results_are_deleted_with_their_period_and_group(period, garut):
+    """Results carry no database-level foreign keys (see TargetResult): Django's cascade removes them."""
+    evaluate(period)
+    gamma = Kpmi.objects.get(name="KPMI Gamma")
+    assert TargetResult.objects.filter(kpmi=gamma).exists()
+    gamma.delete()
+    assert not TargetResult.objects.filter(kpmi_id=gamma.pk).exists()
+    period_pk = period.pk
+    period.delete()
+    assert not TargetResult.objects.filter(period_id=period_pk).exists()
