@@ -6,12 +6,16 @@ typed from paper. It is stored without dashes and printed in groups of four.
 
 The PDF is drawn with reportlab (pure Python, no system libraries) in Indonesian, the language of
 KOMTIK Garut's official documents, whatever language the person downloading it reads the site in.
+Its text is set in DejaVu Sans, vendored under awards/fonts/ (see the README there): reportlab's
+built-in Helvetica has no glyphs beyond Latin-1, and names like "Şukma" or "Nur’aini" must print.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.utils import formats, translation
@@ -22,6 +26,8 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from .models import Award
@@ -29,6 +35,26 @@ from .models import Award
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 16
 GREEN = colors.HexColor("#198754")
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT, FONT_BOLD, FONT_ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
+# The code is drawn from CODE_ALPHABET (ASCII) only, so the built-in Courier, whose equal widths keep
+# the groups of four aligned, needs no embedded font.
+CODE_FONT = "Courier-Bold"
+
+
+@functools.cache
+def register_fonts() -> None:
+    """Register the vendored TTFs with reportlab once per process (reportlab's registry is global;
+    parsing the files on every certificate would be wasted work)."""
+    for name in (FONT, FONT_BOLD, FONT_ITALIC):
+        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / f"{name}.ttf")))
+
+
+def _fitting_size(text: str, font: str, size: float, max_width: float, smallest: float = 12) -> float:
+    """The largest size up to `size` at which `text` fits `max_width` (long names stay inside the frame)."""
+    width = pdfmetrics.stringWidth(text, font, size)
+    return size if width <= max_width else max(smallest, size * max_width / width)
 
 
 def new_code() -> str:
@@ -44,7 +70,8 @@ def _place_label(award: Award) -> str:
 def _qr(c: canvas.Canvas, text: str, x: float, y: float, size: float) -> None:
     widget = QrCodeWidget(text)
     x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    # The drawing's own initial font, else reportlab puts Helvetica in the PDF for a QR code with no text.
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0], initialFontName=FONT)
     drawing.add(widget)
     renderPDF.draw(drawing, c, x, y)
 
@@ -52,11 +79,13 @@ def _qr(c: canvas.Canvas, text: str, x: float, y: float, size: float) -> None:
 def render_certificate(award: Award, *, verify_url: str) -> bytes:
     """The certificate of one award as PDF bytes. `verify_url` is the public address that confirms
     the code (printed, and as a QR code)."""
+    register_fonts()
     finalist = award.finalist
     kpmi = finalist.kpmi
     buffer = io.BytesIO()
     width, height = landscape(A4)
-    c = canvas.Canvas(buffer, pagesize=(width, height), pageCompression=1)
+    # The initial font too: otherwise reportlab lists Helvetica in every page's resources.
+    c = canvas.Canvas(buffer, pagesize=(width, height), pageCompression=1, initialFontName=FONT)
     with translation.override(settings.LANGUAGE_CODE):
         c.setTitle(_("Certificate of award") + f" {award.round.year} — {finalist.name}")
         c.setAuthor("KOMTIK Garut")
@@ -70,45 +99,45 @@ def render_certificate(award: Award, *, verify_url: str) -> bytes:
 
         center = width / 2
         c.setFillColor(GREEN)
-        c.setFont("Helvetica-Bold", 18)
+        c.setFont(FONT_BOLD, 18)
         c.drawCentredString(center, height - 90, "KOMTIK Garut")
-        c.setFont("Helvetica", 10)
+        c.setFont(FONT, 10)
         c.drawCentredString(center, height - 106, _("The federation of ICT communities of Garut regency"))
 
         c.setFillColor(colors.black)
-        c.setFont("Helvetica-Bold", 30)
+        c.setFont(FONT_BOLD, 30)
         c.drawCentredString(center, height - 160, _("CERTIFICATE OF AWARD"))
-        c.setFont("Helvetica", 13)
+        c.setFont(FONT, 13)
         c.drawCentredString(center, height - 195, _("is awarded to"))
-        c.setFont("Helvetica-Bold", 26)
+        c.setFont(FONT_BOLD, _fitting_size(finalist.name, FONT_BOLD, 26, width - 160))
         c.drawCentredString(center, height - 235, finalist.name)
-        c.setFont("Helvetica", 12)
+        c.setFont(FONT, 12)
         c.drawCentredString(
             center,
             height - 258,
             _("%(kpmi)s, district of %(kecamatan)s") % {"kpmi": kpmi.name, "kecamatan": kpmi.kecamatan.name},
         )
 
-        c.setFont("Helvetica-Bold", 15)
+        c.setFont(FONT_BOLD, 15)
         c.drawCentredString(center, height - 298, f"{_place_label(award)} — {award.category.label}")
-        c.setFont("Helvetica", 13)
+        c.setFont(FONT, 13)
         c.drawCentredString(center, height - 320, _("KOMTIK Garut annual awards %(year)s") % {"year": award.round.year})
-        c.setFont("Helvetica-Oblique", 11)
-        for index, line in enumerate(simpleSplit(award.citation_text(), "Helvetica-Oblique", 11, width - 260)[:3]):
+        c.setFont(FONT_ITALIC, 11)
+        for index, line in enumerate(simpleSplit(award.citation_text(), FONT_ITALIC, 11, width - 260)[:3]):
             c.drawCentredString(center, height - 348 - index * 15, line)
 
         issued = award.round.published_at or award.round.finalised_at or award.created_at
-        c.setFont("Helvetica", 11)
+        c.setFont(FONT, 11)
         c.drawCentredString(width - 190, 140, f"Garut, {formats.date_format(issued, 'j F Y')}")
         c.drawCentredString(width - 190, 124, _("Chair of KOMTIK Garut"))
         c.line(width - 280, 80, width - 100, 80)
 
         _qr(c, verify_url, 60, 60, 78)
-        c.setFont("Helvetica", 9)
+        c.setFont(FONT, 9)
         c.drawString(148, 118, _("Verification code"))
-        c.setFont("Courier-Bold", 13)
+        c.setFont(CODE_FONT, 13)
         c.drawString(148, 100, award.code_display)
-        c.setFont("Helvetica", 8)
+        c.setFont(FONT, 8)
         c.drawString(148, 84, _("Check this certificate at"))
         c.drawString(148, 72, verify_url)
         c.showPage()

@@ -12,7 +12,17 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import MAX_FINALISTS, VOTE_MAX, VOTE_MIN, Achievement, AwardCategory, AwardRound, Finalist, Subject
+from .models import (
+    MAX_FINALISTS,
+    MAX_MINIMUM,
+    VOTE_MAX,
+    VOTE_MIN,
+    Achievement,
+    AwardCategory,
+    AwardRound,
+    Finalist,
+    Subject,
+)
 from .services import CategorySpec
 
 NUMBER = {"inputmode": "numeric", "class": "form-control form-control-sm", "style": "max-width: 6rem"}
@@ -63,6 +73,7 @@ class CategoriesForm(forms.Form):
                     label=_("Minimum count"),
                     required=False,
                     min_value=1,
+                    max_value=MAX_MINIMUM,
                     initial=default.min_count,
                     widget=forms.NumberInput(attrs=NUMBER),
                 )
@@ -70,6 +81,7 @@ class CategoriesForm(forms.Form):
                     label=_("Minimum increase"),
                     required=False,
                     min_value=0,
+                    max_value=MAX_MINIMUM,
                     initial=default.min_increase,
                     widget=forms.NumberInput(attrs=NUMBER),
                 )

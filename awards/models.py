@@ -21,6 +21,9 @@ from members.models import Level
 
 VOTE_MIN, VOTE_MAX = 1, 5
 MAX_FINALISTS = 20
+# A bound on a category's minimums, far above a year's work of anyone, so that a typo is refused with a
+# message instead of overflowing the database's integer (a server error on PostgreSQL).
+MAX_MINIMUM = 10_000
 
 
 class Subject(models.TextChoices):

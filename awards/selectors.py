@@ -32,6 +32,7 @@ from django.urls import reverse
 
 from kpmi_si.audit.models import AuditEntry
 from members.models import Kpmi, KpmiRole, LevelChange, Member
+from programs.models import AssociationAward
 
 from .achievements import Counting, count_for
 from .models import Award, AwardCategory, AwardRound, Finalist, JuryMember, ShortlistBuild, Vote
@@ -338,7 +339,11 @@ def award_by_code(code: str, *, published_only: bool = True) -> Award | None:
 
 @dataclass(frozen=True)
 class AwardEntry:
-    """An award received, whoever gave it. The member and KPMI pages list these."""
+    """An award received, whoever gave it. The member and KPMI pages list these.
+
+    `public` says whether the award was published with the recipient's name (KOMTIK's winners page);
+    an association's award was not, so public pages show it without the name (members' personal data
+    stays with those who may see the member list)."""
 
     year: int
     title: str
@@ -348,6 +353,9 @@ class AwardEntry:
     place: int | None = None
     url: str = ""
     certificate_url: str = ""
+    awarded_on: dt.date | None = None
+    note: str = ""
+    public: bool = True
 
 
 def _entry(award: Award) -> AwardEntry:
@@ -376,22 +384,59 @@ def _round_awards_for_kpmi(kpmi: Kpmi) -> Iterable[AwardEntry]:
     return [_entry(award) for award in qs]
 
 
-# Where awards come from. KOMTIK's annual rounds now; a later issue (association awards from the
-# programs app) appends its own source function to each list, and the pages list them all.
-MEMBER_AWARD_SOURCES: list[Callable[[Member], Iterable[AwardEntry]]] = [_round_awards_for_member]
-KPMI_AWARD_SOURCES: list[Callable[[Kpmi], Iterable[AwardEntry]]] = [_round_awards_for_kpmi]
+def _association_entry(award: AssociationAward) -> AwardEntry:
+    return AwardEntry(
+        year=award.awarded_on.year,
+        title=award.name,
+        given_by=award.association.name,
+        recipient=award.member.full_name,
+        kpmi_name=award.member.kpmi.name,
+        awarded_on=award.awarded_on,
+        note=award.reason,
+        public=False,
+    )
+
+
+def _association_awards() -> QuerySet[AssociationAward]:
+    return AssociationAward.objects.select_related("association", "member", "member__kpmi").order_by(
+        "-awarded_on", "-pk"
+    )
+
+
+def _association_awards_for_member(member: Member) -> Iterable[AwardEntry]:
+    return [_association_entry(award) for award in _association_awards().filter(member=member)]
+
+
+def _association_awards_for_kpmi(kpmi: Kpmi) -> Iterable[AwardEntry]:
+    # AssociationAward names no KPMI: it counts for the group the member belongs to now.
+    return [_association_entry(award) for award in _association_awards().filter(member__kpmi=kpmi)]
+
+
+# Where awards come from: KOMTIK's annual rounds, then the associations' awards (programs app). A new
+# kind of award appends its source function to each list (one query each), and the pages list them all.
+MEMBER_AWARD_SOURCES: list[Callable[[Member], Iterable[AwardEntry]]] = [
+    _round_awards_for_member,
+    _association_awards_for_member,
+]
+KPMI_AWARD_SOURCES: list[Callable[[Kpmi], Iterable[AwardEntry]]] = [
+    _round_awards_for_kpmi,
+    _association_awards_for_kpmi,
+]
 
 
 def _sorted(entries: Iterable[AwardEntry]) -> list[AwardEntry]:
-    return sorted(entries, key=lambda e: (-e.year, e.given_by, e.title, e.place or 0, e.recipient))
+    # Newest year first. Stable: within a year the sources keep their order (KOMTIK's annual awards
+    # first) and each source its own (categories and places; the latest association award first).
+    return sorted(entries, key=lambda e: -e.year)
 
 
 def awards_for_member(member: Member) -> list[AwardEntry]:
-    """Every published award a member received across the years (as a member, or as a supervisor
-    when their login supervises a KPMI), newest first."""
+    """Every award a member received across the years: KOMTIK's published annual awards (as a member,
+    or as a supervisor when their login supervises a KPMI) and their associations' awards, newest first."""
     return _sorted(entry for source in MEMBER_AWARD_SOURCES for entry in source(member))
 
 
 def awards_for_kpmi(kpmi: Kpmi) -> list[AwardEntry]:
-    """Every published award received by the KPMI's members and supervisors for their work with it."""
+    """Every award received by the KPMI's members and supervisors for their work with it: KOMTIK's
+    published annual awards and the associations' awards to its members, newest first."""
     return _sorted(entry for source in KPMI_AWARD_SOURCES for entry in source(kpmi))

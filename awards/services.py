@@ -36,6 +36,7 @@ from . import permissions, selectors
 from .certificates import new_code
 from .models import (
     MAX_FINALISTS,
+    MAX_MINIMUM,
     ROUND_TRANSITIONS,
     Achievement,
     Award,
@@ -150,6 +151,13 @@ def _validate_specs(specs: Sequence[CategorySpec]) -> None:
         if spec.min_increase is not None and spec.min_increase < 0:
             raise ValidationError(
                 {"categories": _("%(category)s: the minimum increase cannot be negative.") % {"category": label}}
+            )
+        if spec.min_count > MAX_MINIMUM or (spec.min_increase or 0) > MAX_MINIMUM:
+            raise ValidationError(
+                {
+                    "categories": _("%(category)s: the minimums are at most %(max)s.")
+                    % {"category": label, "max": MAX_MINIMUM}
+                }
             )
 
 

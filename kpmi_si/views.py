@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from associations.models import Association
+from awards import selectors as award_selectors
 from members import permissions, selectors
 from members.models import Kecamatan, Kpmi, Level
 
@@ -45,6 +46,9 @@ def home(request: HttpRequest) -> HttpResponse:
     member = getattr(user, "member", None)
     if member is not None:
         return redirect(member)
+    # The jury is a role of its own (per round): someone with no other role sits on it to review.
+    if award_selectors.jury_seats(user=user).exists():
+        return redirect("awards:jury_home")
     return redirect("directory:kpmi_list")
 
 

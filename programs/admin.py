@@ -10,6 +10,7 @@ from .models import (
     ActivityKpmi,
     AssociationAward,
     CollaborationProgram,
+    CollaborationWork,
     Competition,
     CompetitionStanding,
     Deployment,
@@ -184,7 +185,7 @@ class AssociationAwardAdmin(ReadOnlyAdmin):
 
 @admin.register(Competition)
 class CompetitionAdmin(ReadOnlyAdmin):
-    list_display = ("title", "period", "kind", "entrants", "status")
+    list_display = ("title", "period", "kind", "measure", "entrants", "status")
     search_fields = ("title",)
     list_select_related = ("period",)
 
@@ -200,3 +201,10 @@ class CompetitionStandingAdmin(ReadOnlyAdmin):
 class CollaborationProgramAdmin(ReadOnlyAdmin):
     list_display = ("name", "date", "venue", "threshold", "status")
     search_fields = ("name", "theme")
+
+
+@admin.register(CollaborationWork)
+class CollaborationWorkAdmin(ReadOnlyAdmin):
+    list_display = ("program", "activity", "created_at")
+    search_fields = ("program__name", "activity__title")
+    list_select_related = ("program", "activity")

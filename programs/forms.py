@@ -18,6 +18,7 @@ from members.models import Desa, Kecamatan, Kpmi, Level, Member
 from . import evidence, selectors
 from .models import (
     DETAIL_FIELDS,
+    PARTICIPANTS_NEED_EDUCATION,
     Activity,
     CollaborationProgram,
     Competition,
@@ -361,6 +362,26 @@ class TotEventEditForm(TotEventForm):
         fields = [*TotEventForm.Meta.fields, "status"]
 
 
+class TotCandidateForm(forms.Form):
+    """An officer adds a trainer candidate to a ToT's list by hand, raising the capacity here if
+    the list is full."""
+
+    member = forms.ModelChoiceField(label=_("Trainer candidate"), queryset=Member.objects.none())
+    capacity = forms.IntegerField(
+        label=_("Capacity"),
+        min_value=1,
+        max_value=32767,
+        help_text=_("Raise it if every place is taken or proposed."),
+    )
+
+    def __init__(self, *args: Any, event: TotEvent, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        candidates = selectors.tot_candidates(event).select_related("kpmi").order_by("kpmi__name", "full_name", "pk")
+        self.fields["member"].queryset = candidates
+        self.fields["member"].widget.choices = [("", "---------"), *selectors.grouped_choices(candidates)]
+        self.fields["capacity"].initial = event.capacity
+
+
 class SendInvitationsForm(forms.Form):
     invitations = forms.TypedMultipleChoiceField(
         label=_("Invitations to send"), coerce=int, widget=forms.CheckboxSelectMultiple
@@ -414,6 +435,16 @@ class ProjectCompleteForm(forms.Form):
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class ProjectCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to every manager who signed up."),
+    )
+
+
 class AssociationAwardForm(forms.Form):
     association = forms.ModelChoiceField(label=_("Association"), queryset=None)
     member = forms.ModelChoiceField(label=_("Manager"), queryset=None)
@@ -440,13 +471,23 @@ class AssociationAwardForm(forms.Form):
 class CompetitionForm(forms.ModelForm):
     class Meta:
         model = Competition
-        fields = ["title", "period", "kind", "entrants", "winners"]
+        fields = ["title", "period", "kind", "measure", "entrants", "winners"]
+        help_texts = {
+            "measure": _("Education participants adds up the people taught in the approved ICT education sessions.")
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from associations.models import Period
 
         super().__init__(*args, **kwargs)
         self.fields["period"].queryset = Period.objects.filter(status=Period.Status.OPEN)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # On the field, before the model's constraint check would say it for the form as a whole.
+        if data.get("measure") == Competition.Measure.PARTICIPANTS and data.get("kind") != Kind.EDUCATION:
+            self.add_error("measure", PARTICIPANTS_NEED_EDUCATION)
+        return data
 
 
 class CollaborationForm(forms.ModelForm):
@@ -463,16 +504,59 @@ class CollaborationForm(forms.ModelForm):
 
 
 class CollaborationWorkForm(forms.Form):
-    """The joint ICT education session of a programme (the usual shape of its work)."""
+    """A piece of a programme's joint work. Both kinds' forms sit on the programme's page, so each
+    has its own prefix (no two fields share an id)."""
 
-    title = forms.CharField(label=_("Topic"), max_length=200)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    kind: ClassVar[str]
+    detail_fields: ClassVar[tuple[str, ...]] = ()
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[_not_in_future])
     kecamatan = forms.ModelChoiceField(label=_("District"), queryset=Kecamatan.objects.all())
+    summary = forms.CharField(
+        label=_("Summary"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, program: CollaborationProgram, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", self.kind)
+        super().__init__(*args, **kwargs)
+        self.program = program
+        today = timezone.localdate()
+        self.fields["date"].initial = min(program.date, today)
+        self.order_fields(["title", "date", *self.detail_fields, "kecamatan", "summary"])
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.update({"desa": None, "evidence_url": ""})
+        return data
+
+
+class CollaborationPublicationForm(CollaborationWorkForm):
+    kind = Kind.PUBLICATION
+    detail_fields = ("channel", "link")
+
+    channel = _model_field(Publication, "channel")
+    link = _model_field(Publication, "link", assume_scheme="https")
+
+
+class CollaborationEducationForm(CollaborationWorkForm):
+    kind = Kind.EDUCATION
+    detail_fields = ("participants", "audience")
+
     participants = forms.IntegerField(label=_("Number of participants"), min_value=1)
     audience = forms.ChoiceField(label=_("Audience"), choices=EducationSession.Audience.choices)
-    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def service_data(self, program: CollaborationProgram) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data.update({"desa": None, "evidence_url": "", "venue": program.venue})
-        return data
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"].label = _("Topic")
+        self.fields["participants"].widget.attrs.update({"inputmode": "numeric", "min": 1})
+
+    def service_data(self) -> dict[str, Any]:
+        # The session took place at the programme's venue.
+        return {**super().service_data(), "venue": self.program.venue}
+
+
+COLLABORATION_FORMS: dict[str, type[CollaborationWorkForm]] = {
+    Kind.PUBLICATION: CollaborationPublicationForm,
+    Kind.EDUCATION: CollaborationEducationForm,
+}

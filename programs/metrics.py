@@ -8,6 +8,9 @@
   and once only for a group even when several of its members share it.
 - Counts per district, kind, month or year are numbers of approved activities; the district is
   where the work took place.
+- Education participants (work_scores with measure "participants") add up the participants of the
+  approved education sessions counted the same way: a member credited on a session, or a group taking
+  part in it, gets all of its participants, once.
 
 Everything is counted by the database, grouped by the dimensions asked for, from the narrowest
 table that answers the question: ActivityCredit when members are involved, ActivityKpmi when groups
@@ -21,12 +24,12 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 
 from members.models import Kecamatan, Kpmi, Member
 
-from .models import Activity, ActivityCredit, ActivityKpmi, Status
+from .models import Activity, ActivityCredit, ActivityKpmi, Kind, Status
 
 # The dimensions one can group by, per table counted: the key each result row carries, and how it
 # is computed when it is not a column of that table (None: the column itself).
@@ -108,6 +111,35 @@ def work_counts(*, by: Sequence[str], **filters: Any) -> QuerySet[dict[str, Any]
     computed = {key: expression for key, expression in dimensions if expression is not None}
     keys = [key for key, _expression in dimensions]
     return qs.order_by().values(*columns, **computed).annotate(n=Count("pk")).order_by(*keys)
+
+
+# What a score adds up, besides counting records: the kind of work that has it and the detail column.
+RECORDS = "records"
+SUMMED: dict[str, tuple[str, str]] = {
+    "participants": (Kind.EDUCATION, "educationsession__participants"),
+}
+MEASURES = (RECORDS, *SUMMED)
+
+
+def work_scores(*, by: Sequence[str], measure: str = RECORDS, **filters: Any) -> QuerySet[dict[str, Any]]:
+    """Like work_counts(), with "n" the measure's total per group: the number of records ("records")
+    or the sum of a detail column of the records counted (e.g. "participants" of education sessions,
+    whatever `kinds` says: only that kind has them)."""
+    if measure == RECORDS:
+        return work_counts(by=by, **filters)
+    if measure not in SUMMED:
+        raise ValueError(f"Unknown measure: {measure!r}")
+    if not by:
+        raise ValueError("Group by at least one dimension.")
+    kind, column = SUMMED[measure]
+    filters["kinds"] = [kind]
+    qs, dimensions = _counting(by=by, **filters)
+    # The counting rows of credits and groups reach the detail through their activity.
+    path = column if qs.model is Activity else f"activity__{column}"
+    columns = [key for key, expression in dimensions if expression is None]
+    computed = {key: expression for key, expression in dimensions if expression is not None}
+    keys = [key for key, _expression in dimensions]
+    return qs.order_by().values(*columns, **computed).annotate(n=Coalesce(Sum(path), 0)).order_by(*keys)
 
 
 def work_total(**filters: Any) -> int:

@@ -459,10 +459,6 @@ class CollaborationProgram(models.Model):
         help_text=_("Managers whose publications plus education sessions are below this are proposed."),
     )
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.SCHEDULED)
-    # The joint work, logged once for every participant (see services.collaboration_log_work).
-    activity = models.OneToOneField(
-        Activity, verbose_name=_("logged work"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -483,6 +479,29 @@ class CollaborationProgram(models.Model):
     @property
     def answer_deadline(self) -> dt.date:
         return self.date - dt.timedelta(days=1)
+
+
+class CollaborationWork(models.Model):
+    """A piece of work done in a collaboration programme (a publication, an ICT education session),
+    logged once and credited to every participant (see services.collaboration_log_work). A programme
+    produces several; each activity belongs to one programme at most."""
+
+    program = models.ForeignKey(
+        CollaborationProgram, verbose_name=_("collaboration programme"), on_delete=models.CASCADE, related_name="works"
+    )
+    # Deleting the logged record (its keepers may) removes it from the programme too.
+    activity = models.OneToOneField(
+        Activity, verbose_name=_("logged work"), on_delete=models.CASCADE, related_name="collaboration_work"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("collaboration programme work")
+        verbose_name_plural = _("collaboration programme work")
+        ordering = ["program", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.program} — {self.activity}"
 
 
 class Invitation(models.Model):
@@ -678,7 +697,16 @@ class ProjectSignup(models.Model):
         SIGNED_UP = "signed_up", _("Signed up")
         CONFIRMED = "confirmed", _("In the team")
         NOT_SELECTED = "not_selected", _("Not selected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    # Withdrawn -> signed up again: the row is kept (one per member and project, a database rule),
+    # so a manager who changes their mind back signs up on the same row.
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        Status.SIGNED_UP: (Status.CONFIRMED, Status.NOT_SELECTED, Status.WITHDRAWN),
+        Status.WITHDRAWN: (Status.SIGNED_UP,),
+        Status.CONFIRMED: (),
+        Status.NOT_SELECTED: (),
+    }
     # The places a sign-up takes in the team.
     TAKES_A_PLACE = (Status.SIGNED_UP, Status.CONFIRMED)
 
@@ -699,6 +727,9 @@ class ProjectSignup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} → {self.project}"
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, ())
 
 
 # --- Interventions: association awards -------------------------------------------------------------
@@ -739,6 +770,9 @@ class AssociationAward(models.Model):
 # --- Interventions: competitions (lomba) ------------------------------------------------------------
 
 
+PARTICIPANTS_NEED_EDUCATION = _("Only ICT education records participants: choose ICT education as the counted work.")
+
+
 class Competition(models.Model):
     """A contest that stimulates managers (Users association): who did the most work of one kind in
     a period. Its leaderboard is computed from the logged work while it runs and frozen at closing."""
@@ -751,6 +785,10 @@ class Competition(models.Model):
         OPEN = "open", _("Running")
         CLOSED = "closed", _("Closed")
 
+    class Measure(models.TextChoices):
+        RECORDS = "records", _("Number of records")
+        PARTICIPANTS = "participants", _("Number of education participants")
+
     TRANSITIONS: dict[str, tuple[str, ...]] = {Status.OPEN: (Status.CLOSED,), Status.CLOSED: ()}
     # Training counts trainees, not a competition of its own (issue: publications, education, deployments).
     KINDS = (Kind.PUBLICATION, Kind.EDUCATION, Kind.DEPLOYMENT)
@@ -760,6 +798,8 @@ class Competition(models.Model):
         "associations.Period", verbose_name=_("period"), on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(_("counted work"), max_length=16, choices=[(k.value, k.label) for k in KINDS])
+    # What the leaderboard adds up over the counted work (programs.metrics.work_scores).
+    measure = models.CharField(_("ranked by"), max_length=16, choices=Measure, default=Measure.RECORDS)
     entrants = models.CharField(_("who may enter"), max_length=10, choices=Entrants, default=Entrants.MANAGERS)
     winners = models.PositiveSmallIntegerField(_("number of winners"), default=3, validators=[MinValueValidator(1)])
     status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.OPEN)
@@ -773,7 +813,14 @@ class Competition(models.Model):
         verbose_name = _("competition")
         verbose_name_plural = _("competitions")
         ordering = ["-created_at", "-pk"]
-        constraints = [models.CheckConstraint(condition=Q(winners__gte=1), name="competition_has_winners")]
+        constraints = [
+            models.CheckConstraint(condition=Q(winners__gte=1), name="competition_has_winners"),
+            # Only education sessions record how many people took part.
+            models.CheckConstraint(
+                condition=Q(measure="records") | Q(measure="participants", kind=Kind.EDUCATION),
+                name="competition_participants_of_education",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -12,6 +12,7 @@ services check them again, so a rule holds whatever the entry point.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from members.permissions import can_manage_kpmi, is_komtik_admin, is_officer, managed_kpmi_ids
@@ -145,6 +146,23 @@ def can_run_competitions(user: Any) -> bool:
 
 def can_run_collaborations(user: Any) -> bool:
     return is_komtik_admin(user) or is_officer(user, USERS)
+
+
+def collaboration_members_of(user: Any, participants: Iterable[Member]) -> list[Member]:
+    """The programme participants a user acts for: themselves, and the participants of the groups
+    they keep (as with invitations, a keeper answers and logs for members without a login).
+    Empty: the user is not on the participants' side."""
+    if not (user and user.is_authenticated and user.is_active):
+        return []
+    managed = managed_kpmi_ids(user)
+    people = [m for m in participants if m.user_id == user.pk or m.kpmi_id in managed]
+    # Their own record first: a participant logs for their own group.
+    return sorted(people, key=lambda m: m.user_id != user.pk)
+
+
+def can_view_collaboration(user: Any, participants: Iterable[Member]) -> bool:
+    """The programme's page: its officers, and the participants' side (see above)."""
+    return can_run_collaborations(user) or bool(collaboration_members_of(user, participants))
 
 
 def can_run_event(user: Any, event: Any) -> bool:

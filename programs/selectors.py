@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from kpmi_si.audit.models import AuditEntry
 from kpmi_si.audit.selectors import audit_entries_for
@@ -30,6 +31,7 @@ from .models import (
     ActivityKpmi,
     AssociationAward,
     CollaborationProgram,
+    CollaborationWork,
     Competition,
     Evidence,
     Invitation,
@@ -283,6 +285,26 @@ def tot_event_list() -> QuerySet[TotEvent]:
     ).order_by("-date", "-pk")
 
 
+def tot_candidates(event: TotEvent, *, kpmi_id: int | None = None) -> QuerySet[Member]:
+    """Trainer candidates who may be proposed for a ToT: not on its list yet, and not waiting for
+    another upcoming ToT (invited or accepted). Whoever declined, missed or failed an earlier ToT
+    is a candidate again; the same ToT never lists anyone twice (a database constraint)."""
+    waiting = Invitation.objects.filter(
+        status__in=[Invitation.Status.SENT, Invitation.Status.ACCEPTED], tot_event__date__gte=timezone.localdate()
+    ).values("member_id")
+    rows = (
+        Member.objects.filter(level=Level.TRAINER_CANDIDATE)
+        .exclude(invitations__tot_event=event)
+        .exclude(pk__in=waiting)
+    )
+    return rows.filter(kpmi_id=kpmi_id) if kpmi_id is not None else rows
+
+
+def tot_places_used(event: TotEvent) -> int:
+    """Seats taken plus proposals waiting to be sent: what the ToT's list fills once sent."""
+    return event.invitations.filter(status__in=(Invitation.Status.PROPOSED, *Invitation.HOLDS_A_SEAT)).count()
+
+
 def tot_invitations_by_kpmi(event: Any) -> list[tuple[Kpmi, list[Invitation]]]:
     """The officer's review page: every invitation of a ToT (or a collaboration programme), grouped
     by KPMI."""
@@ -339,7 +361,7 @@ def project_detail(*, pk: int) -> VolunteerProject:
 
 
 def project_signups(project: VolunteerProject) -> list[ProjectSignup]:
-    return list(project.signups.select_related("member", "kpmi").order_by("created_at", "pk"))
+    return list(project.signups.select_related("member__kpmi", "kpmi").order_by("created_at", "pk"))
 
 
 def managers_user_may_sign_up(user: Any, project: VolunteerProject) -> list[Member]:
@@ -349,10 +371,76 @@ def managers_user_may_sign_up(user: Any, project: VolunteerProject) -> list[Memb
     mine = Q(user=user) | Q(kpmi_id__in=managed_kpmi_ids(user))
     return list(
         Member.objects.filter(mine, level__gte=Level.MANAGER)
-        .exclude(pk__in=project.signups.values("member_id"))
+        # Whoever withdrew may sign up again.
+        .exclude(pk__in=project.signups.exclude(status=ProjectSignup.Status.WITHDRAWN).values("member_id"))
         .select_related("kpmi")
         .order_by("kpmi__name", "full_name")
     )
+
+
+@dataclass
+class InvitationHistoryRow:
+    """One line of a member's invitations, as their page shows it."""
+
+    invitation: Invitation
+    answer: str
+    result: str
+
+
+def _invitation_answer(invitation: Invitation) -> str:
+    S = Invitation.Status
+    if invitation.status == S.SENT:
+        return str(_("Awaiting answer"))
+    if invitation.status in (S.DECLINED, S.WITHDRAWN):
+        return invitation.get_status_display()
+    return str(S.ACCEPTED.label)  # attended, absent, passed and failed all accepted first
+
+
+def _invitation_result(invitation: Invitation, works: int) -> str:
+    S = Invitation.Status
+    if invitation.is_tot:
+        if invitation.status == S.ATTENDED:
+            return str(_("Attended, result pending"))
+        if invitation.status in (S.ABSENT, S.PASSED, S.FAILED):
+            return invitation.get_status_display()
+        return ""
+    if invitation.status == S.ACCEPTED and works:
+        return ngettext("%(n)s piece of work credited", "%(n)s pieces of work credited", works) % {"n": works}
+    return ""
+
+
+def member_invitations(member: Member) -> list[InvitationHistoryRow]:
+    """A member's invitations to a ToT or a collaboration programme, the latest event first, in one
+    query: the event comes along, and the programme work credited to the member is counted by a
+    subquery. Proposals nobody has sent yet are the officers' drafts, not invitations."""
+    credited_work = (
+        CollaborationWork.objects.filter(program=OuterRef("program_id"), activity__credits__member=member)
+        .order_by()
+        .values("program")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        Invitation.objects.filter(member=member)
+        .exclude(status=Invitation.Status.PROPOSED)
+        .select_related("tot_event", "program")
+        .annotate(
+            event_date=Coalesce("tot_event__date", "program__date"),
+            works=Coalesce(Subquery(credited_work), 0),
+        )
+        .order_by("-event_date", "-pk")
+    )
+    history = []
+    for invitation in rows:
+        invitation.member = member  # the page has it: no query per row for permission checks
+        history.append(
+            InvitationHistoryRow(
+                invitation=invitation,
+                answer=_invitation_answer(invitation),
+                result=_invitation_result(invitation, invitation.works),
+            )
+        )
+    return history
 
 
 def association_awards(*, association_code: str | None = None) -> QuerySet[AssociationAward]:
@@ -389,16 +477,16 @@ def competition_leaderboard(competition: Competition) -> list[Standing]:
 
 def live_standings(competition: Competition, limit: int = LEADERBOARD_SIZE) -> list[Standing]:
     period = competition.period
-    filters = {"kinds": [competition.kind], "start": period.start, "end": period.end}
+    filters = {"kinds": [competition.kind], "start": period.start, "end": period.end, "measure": competition.measure}
     if competition.entrants == Competition.Entrants.KPMI:
-        rows = list(metrics.work_counts(by=("kpmi",), **filters).order_by("-n", "kpmi_id")[:limit])
+        rows = list(metrics.work_scores(by=("kpmi",), **filters).order_by("-n", "kpmi_id")[:limit])
         groups = Kpmi.objects.in_bulk([r["kpmi_id"] for r in rows])
         board = [(r["n"], groups[r["kpmi_id"]], None) for r in rows]
     else:
         # Only managers (and pioneers) compete: candidates and trainers credited on work do not.
         managers = Member.objects.filter(level__gte=Level.MANAGER).values("pk")
         rows = list(
-            metrics.work_counts(by=("member",), **filters)
+            metrics.work_scores(by=("member",), **filters)
             .filter(member_id__in=managers)
             .order_by("-n", "member_id")[:limit]
         )
@@ -414,6 +502,27 @@ def live_standings(competition: Competition, limit: int = LEADERBOARD_SIZE) -> l
 
 def competitions_list() -> QuerySet[Competition]:
     return Competition.objects.select_related("period").order_by("-created_at", "-pk")
+
+
+def collaboration_participants(program: CollaborationProgram) -> list[Member]:
+    """The managers taking part: those whose invitation is accepted, in the order they accepted
+    (the first one's group holds the officer's records of the joint work)."""
+    return [
+        invitation.member
+        for invitation in program.invitations.filter(status=Invitation.Status.ACCEPTED)
+        .select_related("member__kpmi")
+        .order_by("answered_at", "pk")
+    ]
+
+
+def collaboration_works(program: CollaborationProgram) -> list[Activity]:
+    """The programme's logged work, oldest first, with what its list shows."""
+    return [
+        work.activity
+        for work in program.works.select_related("activity__kpmi", "activity__educationsession").order_by(
+            "activity__date", "pk"
+        )
+    ]
 
 
 def collaboration_list() -> QuerySet[CollaborationProgram]:

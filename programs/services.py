@@ -24,15 +24,17 @@ from members import services as member_services
 from members.models import KpmiRole, Level, Member
 from members.permissions import can_manage_kpmi, is_komtik_admin
 
-from . import evidence, periods, permissions
+from . import evidence, periods, permissions, selectors
 from .models import (
     DETAIL_FIELDS,
     DETAIL_MODELS,
+    PARTICIPANTS_NEED_EDUCATION,
     Activity,
     ActivityCredit,
     ActivityKpmi,
     AssociationAward,
     CollaborationProgram,
+    CollaborationWork,
     Competition,
     CompetitionStanding,
     Deployment,
@@ -620,14 +622,7 @@ def _upcoming_tot(today: dt.date) -> TotEvent | None:
 def _remaining_candidates(event: TotEvent, kpmi_id: int) -> models.QuerySet[Member]:
     """Trainer candidates of a group not yet invited to this ToT and not waiting for another one.
     Someone who declined, missed or failed an earlier ToT is a candidate again."""
-    waiting = Invitation.objects.filter(
-        status__in=[Invitation.Status.SENT, Invitation.Status.ACCEPTED], tot_event__date__gte=_today()
-    ).values("member_id")
-    return (
-        Member.objects.filter(kpmi_id=kpmi_id, level=Level.TRAINER_CANDIDATE)
-        .exclude(invitations__tot_event=event)
-        .exclude(pk__in=waiting)
-    )
+    return selectors.tot_candidates(event, kpmi_id=kpmi_id)
 
 
 def tot_invitations_propose(*, evaluation_id: int, today: dt.date | None = None) -> int:
@@ -681,18 +676,57 @@ def tot_invitations_propose(*, evaluation_id: int, today: dt.date | None = None)
 
 
 @transaction.atomic
-def invitation_propose(*, actor: Any, event: TotEvent, member: Member) -> Invitation:
-    """An officer adds someone the job did not propose (e.g. a candidate from a group on target)."""
+def invitation_propose(
+    *, actor: Any, event: TotEvent, member: Member, capacity: int | None = None, today: dt.date | None = None
+) -> Invitation:
+    """An officer adds someone the job did not propose (e.g. a candidate from a group on target).
+
+    Capacity rules apply to a hand-picked candidate: unlike the job's proposals, which the officer
+    then trims, the officer is choosing a seat for this person, so it must fit among the seats taken
+    and the proposals waiting. `capacity`, when given, raises the ToT's capacity first (audited as
+    any change of the ToT), in the same transaction: if the candidate is refused, it stays as it was."""
     _require_tot_officer(actor)
+    today = today or _today()
+    # Lock the event: two officers adding the last place at once must not both get it.
+    event = TotEvent.objects.select_for_update(of=("self",)).get(pk=event.pk)
+    if event.status == TotEvent.Status.CANCELLED:
+        raise ValidationError(_("This ToT was cancelled."))
+    if event.date < today:
+        raise ValidationError(_("This ToT has taken place; candidates can no longer be added."))
     if member.level != Level.TRAINER_CANDIDATE:
-        raise ValidationError(_("%(name)s is not a trainer candidate.") % {"name": member.full_name})
+        raise ValidationError({"member": _("%(name)s is not a trainer candidate.") % {"name": member.full_name}})
+    if event.invitations.filter(member=member).exists():
+        raise ValidationError(
+            {"member": _("%(name)s is already on the list of this ToT.") % {"name": member.full_name}}
+        )
+    if not selectors.tot_candidates(event).filter(pk=member.pk).exists():
+        raise ValidationError({"member": _("%(name)s is already invited to another ToT.") % {"name": member.full_name}})
+    if capacity is not None and capacity != event.capacity:
+        event = tot_event_update(actor=actor, event=event, data={"capacity": capacity})
+    used = selectors.tot_places_used(event)
+    if used >= event.capacity:
+        raise ValidationError(
+            {
+                "capacity": _(
+                    "All %(capacity)s places are taken or proposed (%(used)s). Raise the capacity to add "
+                    "%(name)s, or withdraw a proposal first."
+                )
+                % {"capacity": event.capacity, "used": used, "name": member.full_name}
+            }
+        )
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(tot_event=event, member=member, kpmi_id=member.kpmi_id)
     except IntegrityError:
-        raise ValidationError(_("%(name)s is already on the list of this ToT.") % {"name": member.full_name}) from None
+        raise ValidationError(
+            {"member": _("%(name)s is already on the list of this ToT.") % {"name": member.full_name}}
+        ) from None
     audit_log(
-        actor=actor, action="invitation.propose", target=invitation, changes={"status": [None, invitation.status]}
+        actor=actor,
+        action="invitation.propose",
+        target=invitation,
+        changes={"status": [None, invitation.status]},
+        note="added by hand",
     )
     return invitation
 
@@ -901,6 +935,9 @@ PROJECT_FIELDS = (
 )
 
 
+CANCEL_REASON_MAX = 500
+
+
 def _require_project_officer(actor: Any) -> None:
     if not permissions.can_run_projects(actor):
         raise PermissionDenied
@@ -950,27 +987,75 @@ def project_sign_up(*, actor: Any, project: VolunteerProject, member: Member) ->
         raise ValidationError(_("This project is no longer open for sign-up."))
     if member.level < Level.MANAGER:
         raise ValidationError(_("Only managers can work on volunteer projects."))
-    if project.signups.filter(member=member).exists():
+    earlier = project.signups.filter(member=member).first()
+    if earlier is not None and earlier.status != ProjectSignup.Status.WITHDRAWN:
         raise ValidationError(_("%(name)s has already signed up for this project.") % {"name": member.full_name})
     taken = project.signups.filter(status__in=ProjectSignup.TAKES_A_PLACE).count()
     if taken >= project.team_size:
         raise ValidationError(
             _("This project is full: it needs %(n)s managers and has them.") % {"n": project.team_size}
         )
-    try:
-        with transaction.atomic():
-            signup = ProjectSignup.objects.create(
-                project=project, member=member, kpmi_id=member.kpmi_id, signed_up_by=actor
-            )
-    except IntegrityError:
-        raise ValidationError(
-            _("%(name)s has already signed up for this project.") % {"name": member.full_name}
-        ) from None
-    audit_log(actor=actor, action="project.sign_up", target=signup, changes={"status": [None, signup.status]})
+    if earlier is not None:
+        # Withdrawn before: the same row comes back (one sign-up per member and project).
+        earlier.signed_up_by = actor
+        signup = _move_signup(actor=actor, signup=earlier, to=ProjectSignup.Status.SIGNED_UP, action="project.sign_up")
+    else:
+        try:
+            with transaction.atomic():
+                signup = ProjectSignup.objects.create(
+                    project=project, member=member, kpmi_id=member.kpmi_id, signed_up_by=actor
+                )
+        except IntegrityError:
+            raise ValidationError(
+                _("%(name)s has already signed up for this project.") % {"name": member.full_name}
+            ) from None
+        audit_log(actor=actor, action="project.sign_up", target=signup, changes={"status": [None, signup.status]})
     _notify_project_officers(
         project,
         lambda: (
             _("%(member)s (%(kpmi)s) signed up for %(project)s.")
+            % {"member": member.full_name, "kpmi": member.kpmi.name, "project": project.title}
+        ),
+    )
+    return signup
+
+
+def _move_signup(*, actor: Any, signup: ProjectSignup, to: str, action: str) -> ProjectSignup:
+    """Move one sign-up along its state machine, refusing any edge it does not allow."""
+    if not signup.can_move_to(to):
+        raise ValidationError(
+            _("This sign-up is %(state)s; it cannot become %(new)s.")
+            % {"state": signup.get_status_display(), "new": ProjectSignup.Status(to).label}
+        )
+    old = signup.status
+    signup.status = to
+    signup.save(update_fields=["status", "signed_up_by"])
+    audit_log(actor=actor, action=action, target=signup, changes={"status": [old, to]})
+    return signup
+
+
+@transaction.atomic
+def project_signup_withdraw(*, actor: Any, signup: ProjectSignup) -> ProjectSignup:
+    """A manager takes back their sign-up (or a keeper of their group does, as they may sign them
+    up), while the project is still open: once the team is confirmed, the officer counts on them."""
+    signup = ProjectSignup.objects.select_related("member__kpmi", "member__user").get(pk=signup.pk)
+    if not permissions.can_sign_up_member(actor, signup.member):
+        raise PermissionDenied
+    # The project first, as project_confirm_team locks it: a withdrawal and a confirmation are
+    # applied one after the other, never half of each.
+    project = VolunteerProject.objects.select_for_update(of=("self",)).get(pk=signup.project_id)
+    signup = ProjectSignup.objects.select_for_update(of=("self",)).select_related("member__kpmi").get(pk=signup.pk)
+    if project.status != VolunteerProject.Status.OPEN:
+        raise ValidationError(
+            _("The project is %(state)s: a sign-up can no longer be withdrawn; ask the officer.")
+            % {"state": project.get_status_display()}
+        )
+    _move_signup(actor=actor, signup=signup, to=ProjectSignup.Status.WITHDRAWN, action="project.signup_withdraw")
+    member = signup.member
+    _notify_project_officers(
+        project,
+        lambda: (
+            _("%(member)s (%(kpmi)s) withdrew from %(project)s.")
             % {"member": member.full_name, "kpmi": member.kpmi.name, "project": project.title}
         ),
     )
@@ -983,12 +1068,14 @@ def _notify_project_officers(project: VolunteerProject, message: Callable[[], st
         notification_send(recipient=user, message=message, link=project.get_absolute_url())
 
 
-def _notify_member(member: Member, message: Callable[[], str], link: str) -> None:
+def _notify_member(member: Member, message: Callable[[], str], link: str, *, skip: Any = None) -> None:
+    """The member and the keepers of their group; `skip` (the one who acted) needs no telling."""
     users = {role.user for role in KpmiRole.objects.filter(kpmi=member.kpmi_id).select_related("user")}
     if member.user is not None:
         users.add(member.user)
     for user in users:
-        notification_send(recipient=user, message=message, link=link)
+        if skip is None or user.pk != skip.pk:
+            notification_send(recipient=user, message=message, link=link)
 
 
 @transaction.atomic
@@ -1008,9 +1095,7 @@ def project_confirm_team(*, actor: Any, project: VolunteerProject, signup_ids: I
         if signup.status != ProjectSignup.Status.SIGNED_UP:
             continue
         new = ProjectSignup.Status.CONFIRMED if signup in team else ProjectSignup.Status.NOT_SELECTED
-        signup.status = new
-        signup.save(update_fields=["status"])
-        audit_log(actor=actor, action="project.signup_decide", target=signup, changes={"status": ["signed_up", new]})
+        _move_signup(actor=actor, signup=signup, to=new, action="project.signup_decide")
         _notify_member(
             signup.member,
             (
@@ -1093,10 +1178,34 @@ def project_complete(
 
 
 @transaction.atomic
-def project_cancel(*, actor: Any, project: VolunteerProject) -> VolunteerProject:
+def project_cancel(*, actor: Any, project: VolunteerProject, reason: str = "") -> VolunteerProject:
+    """The officer calls a project off, while it is open or its team is confirmed (a completed
+    project has its deployment logged: nothing to cancel). Every manager signed up or in the team,
+    and the keepers of their groups, are told. The sign-ups stay as they were, for the record."""
     _require_project_officer(actor)
     project = VolunteerProject.objects.select_for_update(of=("self",)).get(pk=project.pk)
-    _move_project(actor=actor, project=project, to=VolunteerProject.Status.CANCELLED, action="project.cancel")
+    reason = (reason or "").strip()
+    if len(reason) > CANCEL_REASON_MAX:
+        raise ValidationError({"reason": _("Keep the reason under %(n)s characters.") % {"n": CANCEL_REASON_MAX}})
+    _move_project(
+        actor=actor, project=project, to=VolunteerProject.Status.CANCELLED, action="project.cancel", note=reason
+    )
+    signed_up = project.signups.filter(status__in=ProjectSignup.TAKES_A_PLACE).select_related(
+        "member__kpmi", "member__user"
+    )
+    for signup in signed_up:
+        _notify_member(
+            signup.member,
+            lambda s=signup: (
+                (
+                    _("%(project)s, which %(member)s signed up for, is cancelled. Reason: %(reason)s")
+                    if reason
+                    else _("%(project)s, which %(member)s signed up for, is cancelled.")
+                )
+                % {"project": project.title, "member": s.member.full_name, "reason": reason}
+            ),
+            project.get_absolute_url(),
+        )
     return project
 
 
@@ -1160,12 +1269,28 @@ def _require_competition_officer(actor: Any) -> None:
 
 @transaction.atomic
 def competition_create(
-    *, actor: Any, title: str, period: Any, kind: str, entrants: str, winners: int = 3
+    *,
+    actor: Any,
+    title: str,
+    period: Any,
+    kind: str,
+    entrants: str,
+    winners: int = 3,
+    measure: str = Competition.Measure.RECORDS,
 ) -> Competition:
     _require_competition_officer(actor)
     competition = Competition(
-        title=title.strip(), period=period, kind=kind, entrants=entrants, winners=winners, created_by=actor
+        title=title.strip(),
+        period=period,
+        kind=kind,
+        measure=measure,
+        entrants=entrants,
+        winners=winners,
+        created_by=actor,
     )
+    # Said on the field before full_clean, whose constraint check would only say it form-wide.
+    if measure == Competition.Measure.PARTICIPANTS and kind != Kind.EDUCATION:
+        raise ValidationError({"measure": str(PARTICIPANTS_NEED_EDUCATION)})
     competition.full_clean(exclude=["created_by"])
     if period.is_closed:
         raise ValidationError({"period": _("The period %(name)s is closed.") % {"name": period.name}})
@@ -1174,7 +1299,10 @@ def competition_create(
         actor=actor,
         action="competition.create",
         target=competition,
-        changes=diff_fields({}, {"title": competition.title, "period": period, "kind": kind, "entrants": entrants}),
+        changes=diff_fields(
+            {},
+            {"title": competition.title, "period": period, "kind": kind, "measure": measure, "entrants": entrants},
+        ),
     )
     return competition
 
@@ -1227,6 +1355,8 @@ def competition_close(*, actor: Any, competition: Competition) -> list[Competiti
 # --- Collaboration programmes (Users association) ---------------------------------------------------
 
 COLLABORATION_METRICS = ("publications", "education")
+# The work a programme does: what its managers were invited for being low on.
+COLLABORATION_KINDS = (Kind.PUBLICATION, Kind.EDUCATION)
 
 
 @transaction.atomic
@@ -1317,32 +1447,55 @@ def interventions_propose(*, evaluation_id: int) -> int:
 
 @transaction.atomic
 def collaboration_log_work(*, actor: Any, program: CollaborationProgram, kind: str, data: dict[str, Any]) -> Activity:
-    """The programme's joint work, logged once and credited to every manager who accepted, whatever
-    their KPMI. Logged for the KPMI of the first participant; recorded by the officer, so it counts."""
-    if not permissions.can_run_collaborations(actor):
-        raise PermissionDenied
+    """A piece of the programme's joint work (a publication or an ICT education session), logged once
+    and credited to every manager who accepted, whatever their KPMI. A programme produces several.
+
+    The officer's record is logged for the KPMI of the first participant and counts at once. A
+    participant (or a keeper of a participant's group: members often have no login) logs it for
+    their own group, where it follows that group's rules: a keeper's record counts at once, a
+    member's own waits for a keeper's approval, as any self-logged work does."""
     program = CollaborationProgram.objects.select_for_update(of=("self",)).get(pk=program.pk)
-    if program.activity_id is not None:
-        raise ValidationError(_("The work of this programme is logged already."))
-    if kind not in (Kind.PUBLICATION, Kind.EDUCATION):
-        raise ValidationError(_("A collaboration programme logs publications or ICT education."))
-    participants = [
-        inv.member
-        for inv in program.invitations.filter(status=Invitation.Status.ACCEPTED)
-        .select_related("member__kpmi")
+    accepted = list(
+        program.invitations.filter(status=Invitation.Status.ACCEPTED)
+        .select_related("member__kpmi", "member__user")
         .order_by("answered_at", "pk")
-    ]
+    )
+    participants = [invitation.member for invitation in accepted]
+    officer = permissions.can_run_collaborations(actor)
+    acting_for = permissions.collaboration_members_of(actor, participants)
+    if not (officer or acting_for):
+        raise PermissionDenied
+    if program.status == CollaborationProgram.Status.CANCELLED:
+        raise ValidationError(_("This programme was cancelled; its work can no longer be logged."))
+    if kind not in COLLABORATION_KINDS:
+        raise ValidationError(_("A collaboration programme logs publications or ICT education."))
     if not participants:
         raise ValidationError(_("Nobody has accepted the invitation: there is no one to credit."))
-    activity = _activity_record(
-        actor=actor, kind=kind, kpmi=participants[0].kpmi, data=data, credited=participants, approved=True
-    )
-    program.activity = activity
-    program.save(update_fields=["activity"])
+    if officer:
+        kpmi, approved = participants[0].kpmi, True
+    else:
+        kpmi = acting_for[0].kpmi
+        approved = can_manage_kpmi(actor, kpmi)
+    title, day = str(data.get("title") or "").strip(), data.get("date")
+    # A second person logging the same session or article would count it twice for everyone.
+    if title and program.works.filter(activity__kind=kind, activity__title__iexact=title, activity__date=day).exists():
+        raise ValidationError({"title": _("This work is logged for the programme already.")})
+    activity = _activity_record(actor=actor, kind=kind, kpmi=kpmi, data=data, credited=participants, approved=approved)
+    CollaborationWork.objects.create(program=program, activity=activity)
     audit_log(
         actor=actor,
         action="collaboration.log_work",
         target=program,
-        changes={"activity": [None, {"id": activity.pk, "text": str(activity)}]},
+        changes={"work": [None, {"id": activity.pk, "text": str(activity)}]},
     )
+    for member in participants:
+        _notify_member(
+            member,
+            lambda m=member: (
+                _("%(work)s of %(programme)s is logged and credited to %(member)s.")
+                % {"work": activity.title, "programme": program.name, "member": m.full_name}
+            ),
+            activity.get_absolute_url(),
+            skip=actor,
+        )
     return activity

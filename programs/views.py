@@ -28,16 +28,18 @@ from members.selectors import kpmi_for_user
 from . import exports, periods, permissions, selectors, services
 from .filters import ActivityFilter
 from .forms import (
+    COLLABORATION_FORMS,
     FORMS,
     AssociationAwardForm,
     AttendanceForm,
     CollaborationForm,
-    CollaborationWorkForm,
     CompetitionForm,
+    ProjectCancelForm,
     ProjectCompleteForm,
     RejectForm,
     ResultForm,
     SendInvitationsForm,
+    TotCandidateForm,
     TotEventEditForm,
     TotEventForm,
     VolunteerProjectForm,
@@ -518,6 +520,32 @@ def tot_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def tot_add_candidate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a trainer candidate the evaluation did not propose (e.g. from a group on target)."""
+    event = _tot_or_403(request, pk)
+    form = TotCandidateForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        member = form.cleaned_data["member"]
+        try:
+            services.invitation_propose(
+                actor=request.user, event=event, member=member, capacity=form.cleaned_data["capacity"]
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("%(name)s is on the list; send the invitation from here.") % {"name": member.full_name}
+            )
+            return redirect(event)
+    return render(
+        request,
+        "programs/tot_candidate_form.html",
+        {"form": form, "event": event, "places_used": selectors.tot_places_used(event)},
+    )
+
+
+@login_required
 @require_POST
 def tot_send(request: HttpRequest, pk: int) -> HttpResponse:
     event = _tot_or_403(request, pk)
@@ -722,16 +750,26 @@ def project_create(request: HttpRequest) -> HttpResponse:
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project_or_404(pk)
     can_run = permissions.can_run_projects(request.user)
+    signups = selectors.project_signups(project)
     return render(
         request,
         "programs/project_detail.html",
         {
             "project": project,
-            "signups": selectors.project_signups(project),
+            "signups": signups,
             "can_run": can_run,
             "candidates": selectors.managers_user_may_sign_up(request.user, project)
             if project.status == VolunteerProject.Status.OPEN
             else [],
+            # Sign-ups this user may take back: their own and their groups' managers', while open.
+            "withdrawable": {
+                s.pk
+                for s in signups
+                if project.status == VolunteerProject.Status.OPEN
+                and s.status == ProjectSignup.Status.SIGNED_UP
+                and permissions.can_sign_up_member(request.user, s.member)
+            },
+            "can_cancel": can_run and project.can_move_to(VolunteerProject.Status.CANCELLED),
             "complete_form": ProjectCompleteForm(initial={"date": timezone.localdate()}) if can_run else None,
             "SignupStatus": ProjectSignup.Status,
             "ProjectStatus": VolunteerProject.Status,
@@ -793,6 +831,48 @@ def project_complete(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(project)
     messages.success(request, _("The project is completed and its deployment is logged."))
     return redirect(activity)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation (and an optional reason), POST cancels."""
+    if not permissions.can_run_projects(request.user):
+        raise PermissionDenied
+    project = _project_or_404(pk)
+    if not project.can_move_to(VolunteerProject.Status.CANCELLED):
+        messages.error(
+            request,
+            _("This project is %(state)s; it cannot be cancelled.") % {"state": project.get_status_display()},
+        )
+        return redirect(project)
+    form = ProjectCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_cancel(actor=request.user, project=project, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The project is cancelled; the managers who signed up are told."))
+            return redirect(project)
+    signed_up = [s for s in selectors.project_signups(project) if s.status in ProjectSignup.TAKES_A_PLACE]
+    return render(request, "programs/project_cancel.html", {"project": project, "form": form, "signed_up": signed_up})
+
+
+@login_required
+@require_POST
+def project_signup_withdraw(request: HttpRequest, pk: int, signup_pk: int) -> HttpResponse:
+    project = _project_or_404(pk)
+    signup = get_object_or_404(ProjectSignup.objects.select_related("member__kpmi"), pk=signup_pk, project=project)
+    if not permissions.can_sign_up_member(request.user, signup.member):
+        raise PermissionDenied
+    try:
+        services.project_signup_withdraw(actor=request.user, signup=signup)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("%(name)s is no longer signed up.") % {"name": signup.member.full_name})
+    return redirect(project)
 
 
 # --- Association awards -----------------------------------------------------------------------------
@@ -884,9 +964,19 @@ def competition_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _collaboration_or_403(request: HttpRequest, pk: int) -> CollaborationProgram:
+    """A programme, for its officers (the Users association, the admin)."""
     if not permissions.can_run_collaborations(request.user):
         raise PermissionDenied
-    return get_object_or_404(CollaborationProgram.objects.select_related("period", "activity"), pk=pk)
+    return get_object_or_404(CollaborationProgram.objects.select_related("period"), pk=pk)
+
+
+def _collaboration_for_side(request: HttpRequest, pk: int) -> tuple[CollaborationProgram, list[Member]]:
+    """A programme and its participants, for its officers and the participants' side."""
+    program = get_object_or_404(CollaborationProgram.objects.select_related("period"), pk=pk)
+    participants = selectors.collaboration_participants(program)
+    if not permissions.can_view_collaboration(request.user, participants):
+        raise PermissionDenied
+    return program, participants
 
 
 @login_required
@@ -916,20 +1006,42 @@ def collaboration_create(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/collaboration_form.html", {"form": form})
 
 
-@login_required
-@require_GET
-def collaboration_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    program = _collaboration_or_403(request, pk)
+def _collaboration_page(
+    request: HttpRequest,
+    program: CollaborationProgram,
+    participants: list[Member],
+    bound: Any = None,
+) -> HttpResponse:
+    """The programme's page. Officers review and send its invitations; officers and participants
+    log its work, with one form per kind (`bound`: the one just refused, with its errors)."""
+    officer = permissions.can_run_collaborations(request.user)
+    can_log = program.status == CollaborationProgram.Status.SCHEDULED and bool(participants)
+    forms = {}
+    if can_log:
+        forms = {kind: form_class(program=program) for kind, form_class in COLLABORATION_FORMS.items()}
+        if bound is not None:
+            forms[bound.kind] = bound
     return render(
         request,
         "programs/collaboration_detail.html",
         {
             "program": program,
-            "groups": selectors.tot_invitations_by_kpmi(program),
-            "work_form": CollaborationWorkForm() if program.activity_id is None else None,
+            "is_officer": officer,
+            "groups": selectors.tot_invitations_by_kpmi(program) if officer else None,
+            "participants": participants,
+            "works": selectors.collaboration_works(program),
+            "publication_form": forms.get(Kind.PUBLICATION),
+            "education_form": forms.get(Kind.EDUCATION),
             "Status": Invitation.Status,
         },
     )
+
+
+@login_required
+@require_GET
+def collaboration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    program, participants = _collaboration_for_side(request, pk)
+    return _collaboration_page(request, program, participants)
 
 
 @login_required
@@ -948,20 +1060,30 @@ def collaboration_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def collaboration_log_work(request: HttpRequest, pk: int) -> HttpResponse:
-    program = _collaboration_or_403(request, pk)
-    form = CollaborationWorkForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(program)
-    try:
-        activity = services.collaboration_log_work(
-            actor=request.user, program=program, kind=Kind.EDUCATION, data=form.service_data(program)
-        )
-    except ValidationError as exc:
-        _refused(request, exc)
-        return redirect(program)
-    messages.success(request, _("The programme's work is logged and credited to every participant."))
-    return redirect(activity)
+def collaboration_log_work(request: HttpRequest, pk: int, kind_slug: str) -> HttpResponse:
+    kind = KIND_SLUGS.get(kind_slug)
+    if kind not in COLLABORATION_FORMS:
+        raise Http404
+    program, participants = _collaboration_for_side(request, pk)
+    form = COLLABORATION_FORMS[kind](request.POST, program=program)
+    if form.is_valid():
+        try:
+            activity = services.collaboration_log_work(
+                actor=request.user, program=program, kind=kind, data=form.service_data()
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            if activity.status == Status.APPROVED:
+                messages.success(request, _("The programme's work is logged and credited to every participant."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The programme's work is logged and credited to every participant. "
+                        "It counts once a manager of your KPMI approves it."
+                    ),
+                )
+            return redirect(activity)
+    # Refused: the page again, with the form's messages on their fields and nothing saved.
+    return _collaboration_page(request, program, participants, bound=form)

@@ -12,9 +12,12 @@ register = template.Library()
 
 @register.inclusion_tag("awards/_awards_received.html")
 def member_awards(member: Any) -> dict[str, Any]:
-    return {"entries": awards_for_member(member)}
+    """On the member's page, whose view checked who may see it: every award with its reason."""
+    return {"entries": awards_for_member(member), "show_notes": True}
 
 
 @register.inclusion_tag("awards/_awards_received.html")
-def kpmi_awards(kpmi: Any) -> dict[str, Any]:
-    return {"entries": awards_for_kpmi(kpmi), "show_recipient": True}
+def kpmi_awards(kpmi: Any, show_names: bool = False) -> dict[str, Any]:
+    """On the KPMI page, which is public: the recipients of published awards always, the names of the
+    others (an association's award to a member) only for whom `show_names` (who may see the members)."""
+    return {"entries": awards_for_kpmi(kpmi), "show_recipient": True, "show_names": show_names}

@@ -26,9 +26,16 @@ def intervention_nav(context: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@register.inclusion_tag("programs/_member_association_awards.html")
-def member_association_awards(member: Any) -> dict[str, Any]:
-    """Awards from the associations, on the member's page (whose view checked who may see it)."""
+@register.inclusion_tag("programs/_member_invitations.html", takes_context=True)
+def member_invitations(context: dict[str, Any], member: Any) -> dict[str, Any]:
+    """The member's ToT and collaboration invitations, on their page (whose view checked who may
+    see it). One query, however many invitations; the permission checks read what the user caches."""
     from programs import selectors
 
-    return {"awards": selectors.association_awards_of(member)}
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    rows = selectors.member_invitations(member)
+    return {
+        "rows": rows,
+        "linked": {row.invitation.pk for row in rows if permissions.can_view_invitation(user, row.invitation)},
+    }

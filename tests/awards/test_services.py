@@ -66,6 +66,9 @@ class TestOpen:
             CategorySpec(Subject.MANAGER, Achievement.PUBLICATIONS, finalists_count=0),
             CategorySpec(Subject.MANAGER, Achievement.PUBLICATIONS, min_count=0),
             CategorySpec(Subject.MANAGER, Achievement.PUBLICATIONS, min_increase=-1),
+            # Beyond any year's work, and beyond the database's integer: refused, not a server error.
+            CategorySpec(Subject.MANAGER, Achievement.PUBLICATIONS, min_count=99_999_999_999),
+            CategorySpec(Subject.MANAGER, Achievement.PUBLICATIONS, min_increase=99_999_999_999),
             CategorySpec("chairman", Achievement.PUBLICATIONS),
         ],
     )

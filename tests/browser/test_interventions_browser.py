@@ -1,6 +1,7 @@
-"""The central ToT end to end in a phone browser: an evaluation finds KPMI A behind its trainer
-target -> proposals -> the officer sends -> the candidate accepts -> attendance and result -> the
-promotion shows on the member's page. And a volunteer project done by managers of two KPMI.
+"""The central ToT end to end in a phone browser: the officer presses "evaluate" on the dashboard,
+which finds KPMI A behind its trainer target -> proposals -> the officer adds a late candidate by
+hand and sends -> the candidate accepts -> attendance and result -> the promotion shows on the
+member's page. And a volunteer project done by managers of two KPMI.
 
 Selectors use ids, URLs and names rather than labels: these pages' Indonesian catalogue entries are
 added by the lead after this change."""
@@ -13,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from associations import services as association_services
-from associations.models import Association
+from associations.models import Association, Evaluation
 from members.models import Level
 from programs import services
 from programs.models import Invitation, ProjectSignup, TotEvent, VolunteerProject
@@ -45,14 +46,13 @@ def session(browser, live_server):
         context.close()
 
 
-def test_tot_journey(session, live_server, admin_user, officer_communities, kpmi_a, manager_a):
+def test_tot_journey(session, live_server, admin_user, officer_communities, kpmi_a, kpmi_b, manager_a):
     candidate = factories.MemberFactory(kpmi=kpmi_a, level=Level.TRAINER_CANDIDATE, full_name="Dede Calon")
     candidate.user = factories.UserFactory(username="dede")
     candidate.save()
     event = services.tot_event_create(
         actor=officer_communities, name="ToT Pusat Garut", date=timezone.localdate() + dt.timedelta(days=14), capacity=5
     )
-    # The target is missed: the evaluation (run in-process, no broker) queues the proposals.
     period = association_services.period_open_year(actor=admin_user, year=2025)
     association_services.target_set(
         actor=officer_communities,
@@ -61,18 +61,45 @@ def test_tot_journey(session, live_server, admin_user, officer_communities, kpmi
         metric="new_trainers",
         value=2,
     )
-    association_services.evaluation_request(actor=admin_user, period=period)
+
+    # The officer starts the evaluation from the dashboard; with no broker it runs in the request,
+    # and the proposals it queues with it: KPMI Alfa misses its trainer target.
+    officer = session("officer_communities")
+    officer.goto(f"{live_server.url}/perhimpunan/communities/?period={period.pk}")
+    officer.locator("form[action$='/perhimpunan/communities/evaluasi/'] button[type=submit]").click()
+    officer.wait_for_url(f"**/perhimpunan/communities/?period={period.pk}")
+    assert Evaluation.objects.get(period=period).status == Evaluation.Status.SUCCEEDED
+    assert officer.locator("#evaluation-progress").count() == 0  # finished: no progress bar left
+    officer.select_option("select[name=metric]", "new_trainers")
+    officer.locator("main form[method=get] button[type=submit]").click()
+    officer.wait_for_url("**metric=new_trainers**")
+    assert officer.locator("main table").get_by_text("KPMI Alfa").first.is_visible()
     invitation = Invitation.objects.get(member=candidate)
     assert invitation.status == Invitation.Status.PROPOSED
 
-    officer = session("officer_communities")
-    officer.goto(f"{live_server.url}{event.get_absolute_url()}")
+    # From the menu to the ToT and its proposals.
+    officer.click("button.navbar-toggler")
+    officer.locator("#nav a[href='/program/tot/']").click()
+    officer.get_by_role("link", name="ToT Pusat Garut").click()
+    officer.wait_for_url(f"**{event.get_absolute_url()}")
     section = officer.locator("section[data-kpmi='KPMI Alfa']")
     assert section.get_by_text("Dede Calon").is_visible()
+    assert officer.locator("#proposal-rule").is_visible()
+
+    # A candidate who joined after the evaluation is added by hand, within the capacity.
+    late = factories.MemberFactory(kpmi=kpmi_b, level=Level.TRAINER_CANDIDATE, full_name="Neng Calon")
+    officer.locator("#add-candidate").click()
+    officer.wait_for_url(f"**/program/tot/{event.pk}/tambah/")
+    officer.select_option("select[name=member]", str(late.pk))
+    officer.locator("#candidate-form button[type=submit]").click()
+    officer.wait_for_url(f"**{event.get_absolute_url()}")
+    assert officer.locator("section[data-kpmi='KPMI Beta']").get_by_text("Neng Calon").is_visible()
+
     officer.click("button[form=send-form]")
     officer.wait_for_load_state()
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.SENT
+    assert Invitation.objects.get(member=late).status == Invitation.Status.SENT
 
     member = session("dede")
     member.goto(f"{live_server.url}/undangan/")
@@ -96,6 +123,8 @@ def test_tot_journey(session, live_server, admin_user, officer_communities, kpmi
 
     member.goto(f"{live_server.url}{candidate.get_absolute_url()}")
     assert member.locator("main").get_by_text("ToT Pusat Garut").first.is_visible()
+    # The member's page lists the invitation with its result.
+    assert member.locator(f"#member-invitations tr[data-invitation='{invitation.pk}']").is_visible()
     # The bell counts what happened: the invitation, then the result.
     member.goto(f"{live_server.url}/notifikasi/")
     assert member.locator("#notification-count").inner_text() == "2"

@@ -7,7 +7,12 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
+from awards.models import Award, AwardRound, Finalist, JuryMember, Vote
+from kpmi_si.audit.models import AuditEntry
 from members.models import Kpmi, Level, LevelChange, Member, User
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +23,14 @@ def _fingerprint():
         list(Kpmi.objects.order_by("name").values_list("name", "kecamatan__name", "founded_on", "founded_from__name")),
         list(Member.objects.order_by("pk").values_list("full_name", "level", "joined_on", "trained_by__full_name")),
         LevelChange.objects.count(),
+        # The awards layer: the round, its shortlist, votes, and the certificate codes (issued once).
+        list(AwardRound.objects.values_list("year", "status", "published_at")),
+        list(Finalist.objects.order_by("pk").values_list("category__achievement", "rank", "score", "is_winner")),
+        Vote.objects.count(),
+        list(Award.objects.order_by("pk").values_list("finalist_id", "place", "code")),
+        # Nothing at all is written a second time.
+        AuditEntry.objects.count(),
+        User.objects.count(),
     )
 
 
@@ -34,6 +47,7 @@ def test_seed_builds_garut_with_every_role_and_explained_levels(settings):
         "pengelola",
         "pembina",
         "anggota",
+        "juri",
     ):
         assert username in text
         assert User.objects.filter(username=username).exists()
@@ -46,6 +60,16 @@ def test_seed_builds_garut_with_every_role_and_explained_levels(settings):
     assert Kpmi.objects.filter(founded_from__isnull=False, founded_by__level=Level.PIONEER).count() >= 10
     assert Member.objects.filter(trained_by__isnull=False).count() > Member.objects.count() // 2
     assert Kpmi.objects.values("kecamatan").distinct().count() >= 25
+
+    # Last year's awards, published: a public winners page and certificates that verify.
+    round = AwardRound.objects.get()
+    assert round.year == timezone.localdate().year - 1 and round.status == AwardRound.Status.PUBLISHED
+    assert round.categories.count() == 13 and Award.objects.filter(round=round).count() >= 10
+    assert JuryMember.objects.filter(round=round, user__username="juri").exists()
+    client = Client()
+    assert client.get(reverse("awards:year", args=[round.year])).status_code == 200
+    award = Award.objects.first()
+    assert client.get(reverse("awards:verify_code", args=[award.code_display])).status_code == 200
 
     # The invariant: every member's last history row is their current level.
     for member in Member.objects.prefetch_related("level_changes"):
@@ -71,3 +95,16 @@ def test_refuses_with_debug_off_unless_forced(settings):
     assert not Kpmi.objects.exists()
     call_command("seed_demo", "--force", stdout=StringIO())
     assert Kpmi.objects.exists()
+
+
+def test_a_database_seeded_before_the_awards_layer_gets_just_that_layer(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    Award.objects.all().delete()
+    AwardRound.objects.all().delete()
+    members_before = _fingerprint()[:3]
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "Demo data loaded: last year's award round." in out.getvalue()
+    assert _fingerprint()[:3] == members_before
+    assert AwardRound.objects.get().status == AwardRound.Status.PUBLISHED

@@ -285,9 +285,10 @@ class TestMemberDetail:
             factories.MemberFactory(kpmi=kpmi_a, trained_by=trainer)
         services.member_change_level(actor=admin_user, member=trainer, to_level=Level.MANAGER, reason="a")
         client = client_for(manager_a)
-        # 12, plus one query each for the two award sections: annual awards (awards app) and
-        # association awards (programs).
-        with django_assert_max_num_queries(14):
+        # 12, plus one query per source of the awards list (awards.selectors.MEMBER_AWARD_SOURCES):
+        # KOMTIK's annual awards and the associations' awards (programs), listed together; plus one for
+        # the member's ToT and collaboration invitations (programs).
+        with django_assert_max_num_queries(15):
             assert client.get(trainer.get_absolute_url()).status_code == 200
 
 

@@ -42,7 +42,7 @@ def test_officer_grants_and_the_member_page_shows_it(client_for, officer_platfor
     award = grant(officer_platform, platform, manager_a.member)
     assert AuditEntry.objects.filter(action="association_award.grant", target_id=str(award.pk)).exists()
     page = client_for(manager_a).get(manager_a.member.get_absolute_url()).content.decode()
-    assert 'id="association-awards"' in page and "Relawan Penerapan TIK" in page
+    assert 'id="awards-received"' in page and "Relawan Penerapan TIK" in page
 
 
 def test_an_officer_grants_for_their_own_association_only(officer_users, platform, manager_a):

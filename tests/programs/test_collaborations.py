@@ -13,9 +13,19 @@ from django.utils import timezone, translation
 
 from associations import services as association_services
 from associations.models import Association
+from kpmi_si.audit.models import AuditEntry
 from members.models import Level
-from programs import services
-from programs.models import ActivityCredit, CollaborationProgram, Invitation, Kind, Notification
+from programs import metrics, services
+from programs.models import (
+    Activity,
+    ActivityCredit,
+    CollaborationProgram,
+    CollaborationWork,
+    Invitation,
+    Kind,
+    Notification,
+    Status,
+)
 from tests import factories
 from tests.programs.factories import make_activity
 
@@ -129,7 +139,7 @@ def test_the_work_is_logged_once_for_every_participant_whatever_their_kpmi(
     activity = services.collaboration_log_work(actor=officer_users, program=program, kind=Kind.EDUCATION, data=data)
     credited = set(ActivityCredit.objects.filter(activity=activity).values_list("member__full_name", flat=True))
     assert credited == {"Asep", "Budi"}
-    with pytest.raises(ValidationError, match="logged already"):
+    with pytest.raises(ValidationError, match="logged for the programme already"):
         services.collaboration_log_work(actor=officer_users, program=program, kind=Kind.EDUCATION, data=data)
 
 
@@ -191,17 +201,17 @@ class TestViews:
     def test_log_work_from_the_url(self, client_for, officer_users, manager_a, program, sent, kecamatan_garut):
         services.invitation_accept(actor=manager_a, invitation=sent["Asep"])
         response = client_for(officer_users).post(
-            u("collaboration_log_work", program.pk),
+            u("collaboration_log_work", program.pk, "edukasi"),
             {
-                "title": "Edukasi bersama",
-                "date": timezone.localdate().isoformat(),
-                "kecamatan": kecamatan_garut.pk,
-                "participants": 12,
-                "audience": "youth",
+                "education-title": "Edukasi bersama",
+                "education-date": timezone.localdate().isoformat(),
+                "education-kecamatan": kecamatan_garut.pk,
+                "education-participants": 12,
+                "education-audience": "youth",
             },
         )
-        program.refresh_from_db()
-        assert program.activity is not None and response["Location"] == program.activity.get_absolute_url()
+        work = program.works.get()
+        assert response["Location"] == work.activity.get_absolute_url()
 
     @pytest.mark.parametrize("who", ["officer_communities", "officer_platform", "manager_a", "outsider"])
     def test_wrong_role(self, request, client_for, who, program):
@@ -209,7 +219,8 @@ class TestViews:
         for url in (u("collaboration_list"), u("collaboration_create"), u("collaboration_detail", program.pk)):
             assert client.get(url).status_code == 403
         assert client.post(u("collaboration_send", program.pk)).status_code == 403
-        assert client.post(u("collaboration_log_work", program.pk)).status_code == 403
+        for slug in ("terbitan", "edukasi"):
+            assert client.post(u("collaboration_log_work", program.pk, slug)).status_code == 403
 
     def test_wrong_method(self, client_for, officer_users, program):
         assert client_for(officer_users).get(u("collaboration_send", program.pk)).status_code == 405
@@ -218,3 +229,167 @@ class TestViews:
 @pytest.fixture
 def kecamatan_garut():
     return factories.kecamatan("Tarogong Kidul")
+
+
+# --- The programme's work: publications and education, by the officer or the participants ----------
+
+
+@pytest.fixture
+def accepted(sent, manager_a, manager_b):
+    """Asep (KPMI A, with his own login) and Budi (KPMI B) took the invitation; their keepers answered."""
+    asep = sent["Asep"].member
+    asep.user = factories.UserFactory(username="asep")
+    asep.save()
+    services.invitation_accept(actor=manager_a, invitation=sent["Asep"])
+    services.invitation_accept(actor=manager_b, invitation=sent["Budi"])
+    return sent["Asep"].member, sent["Budi"].member
+
+
+def publication_post(**overrides) -> dict:
+    data = {
+        "title": "Liputan pasar desa",
+        "date": timezone.localdate().isoformat(),
+        "channel": "news",
+        "link": "https://berita.example.id/pasar",
+        "kecamatan": factories.kecamatan("Cibatu").pk,
+        "summary": "",
+    }
+    data.update(overrides)
+    return {f"publication-{name}": value for name, value in data.items()}
+
+
+def education_post(**overrides) -> dict:
+    data = {
+        "title": "Belanja daring aman",
+        "date": timezone.localdate().isoformat(),
+        "participants": 30,
+        "audience": "women",
+        "kecamatan": factories.kecamatan("Cibatu").pk,
+    }
+    data.update(overrides)
+    return {f"education-{name}": value for name, value in data.items()}
+
+
+def credited_names(activity: Activity) -> set[str]:
+    return set(activity.credits.values_list("member__full_name", flat=True))
+
+
+class TestProgrammeWork:
+    def test_the_officer_logs_a_publication_and_a_session_each_credited_once_to_every_participant(
+        self, client_for, officer_users, program, accepted
+    ):
+        asep, budi = accepted
+        client = client_for(officer_users)
+        page = client.get(u("collaboration_detail", program.pk)).content.decode()
+        assert 'id="publication-form"' in page and 'id="education-form"' in page
+        client.post(u("collaboration_log_work", program.pk, "terbitan"), publication_post())
+        client.post(u("collaboration_log_work", program.pk, "edukasi"), education_post())
+        works = [w.activity for w in program.works.select_related("activity").order_by("pk")]
+        assert [a.kind for a in works] == [Kind.PUBLICATION, Kind.EDUCATION]
+        for activity in works:
+            assert credited_names(activity) == {"Asep", "Budi"}
+            assert activity.status == Status.APPROVED
+        assert works[0].publication.channel == "news" and works[1].educationsession.venue == program.venue
+        # Each participant counts each piece once, whatever their KPMI.
+        for member in (asep, budi):
+            assert metrics.per_kind(member=member, start=timezone.localdate()) == {
+                Kind.PUBLICATION: 1,
+                Kind.EDUCATION: 1,
+            }
+        assert AuditEntry.objects.filter(action="collaboration.log_work", target_id=str(program.pk)).count() == 2
+        # Both pieces show on the programme's page.
+        page = client.get(u("collaboration_detail", program.pk)).content.decode()
+        assert "Liputan pasar desa" in page and "Belanja daring aman" in page
+
+    def test_a_participant_logs_from_the_programme_page_for_their_own_kpmi(
+        self, client_for, program, accepted, manager_a, kpmi_a
+    ):
+        asep, budi = accepted
+        client = client_for(asep.user)
+        # From the invitation to the programme's page.
+        invitation = program.invitations.get(member=asep)
+        assert u("collaboration_detail", program.pk) in client.get(invitation.get_absolute_url()).content.decode()
+        page = client.get(u("collaboration_detail", program.pk)).content.decode()
+        assert 'id="participants"' in page and 'id="send-form"' not in page
+        response = client.post(u("collaboration_log_work", program.pk, "terbitan"), publication_post())
+        activity = program.works.get().activity
+        assert response["Location"] == activity.get_absolute_url()
+        # Logged for his group; a member's own record waits for a keeper, then counts for both.
+        assert activity.kpmi == kpmi_a and activity.status == Status.PENDING
+        assert credited_names(activity) == {"Asep", "Budi"}
+        today = timezone.localdate()
+        assert metrics.work_total(member=budi, start=today) == 0
+        services.activity_approve(actor=manager_a, activity=activity)
+        assert metrics.work_total(member=budi, start=today, kinds=[Kind.PUBLICATION]) == 1
+        assert Notification.objects.filter(recipient=manager_a, link=activity.get_absolute_url()).exists()
+
+    def test_a_keeper_of_a_participant_logs_and_it_counts_at_once(self, client_for, program, accepted, manager_b):
+        client_for(manager_b).post(u("collaboration_log_work", program.pk, "edukasi"), education_post())
+        activity = program.works.get().activity
+        assert activity.kpmi.name == "KPMI Beta" and activity.status == Status.APPROVED
+
+    def test_bad_input_shows_on_the_field_and_saves_nothing(self, client_for, officer_users, program, accepted):
+        client = client_for(officer_users)
+        # Published online but no link.
+        response = client.post(u("collaboration_log_work", program.pk, "terbitan"), publication_post(link=""))
+        assert response.status_code == 200 and "link" in response.context["publication_form"].errors
+        # A date in the future; no participants.
+        tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+        response = client.post(u("collaboration_log_work", program.pk, "edukasi"), education_post(date=tomorrow))
+        assert response.status_code == 200 and "date" in response.context["education_form"].errors
+        response = client.post(u("collaboration_log_work", program.pk, "edukasi"), education_post(participants=0))
+        assert "participants" in response.context["education_form"].errors
+        assert not Activity.objects.filter(title__in=["Liputan pasar desa", "Belanja daring aman"]).exists()
+        assert not CollaborationWork.objects.exists()
+
+    def test_the_same_work_twice_is_refused_on_the_title(self, client_for, officer_users, manager_b, program, accepted):
+        client_for(officer_users).post(u("collaboration_log_work", program.pk, "terbitan"), publication_post())
+        response = client_for(manager_b).post(
+            u("collaboration_log_work", program.pk, "terbitan"), publication_post(title="LIPUTAN PASAR DESA")
+        )
+        assert response.status_code == 200 and "title" in response.context["publication_form"].errors
+        assert program.works.count() == 1
+
+    def test_an_unknown_kind_is_404(self, client_for, officer_users, program, accepted):
+        response = client_for(officer_users).post(u("collaboration_log_work", program.pk, "penerapan"), {})
+        assert response.status_code == 404
+
+    def test_nothing_to_log_before_anyone_accepted(self, client_for, officer_users, program, sent):
+        page = client_for(officer_users).get(u("collaboration_detail", program.pk)).content.decode()
+        assert 'id="publication-form"' not in page
+        with translation.override("en"), pytest.raises(ValidationError, match="Nobody has accepted"):
+            services.collaboration_log_work(actor=officer_users, program=program, kind=Kind.PUBLICATION, data={})
+
+    def test_a_cancelled_programme_logs_nothing(self, officer_users, program, accepted):
+        CollaborationProgram.objects.filter(pk=program.pk).update(status=CollaborationProgram.Status.CANCELLED)
+        with pytest.raises(ValidationError, match="cancelled"):
+            services.collaboration_log_work(actor=officer_users, program=program, kind=Kind.PUBLICATION, data={})
+
+    def test_a_deployment_is_not_programme_work(self, officer_users, program, accepted):
+        with pytest.raises(ValidationError, match="publications or ICT education"):
+            services.collaboration_log_work(actor=officer_users, program=program, kind=Kind.DEPLOYMENT, data={})
+
+    @pytest.mark.parametrize("who", ["officer_communities", "outsider", "member_user_a"])
+    def test_outside_the_programme_is_403_and_nothing_changes(self, request, client_for, who, program, accepted):
+        client = client_for(request.getfixturevalue(who))
+        assert client.get(u("collaboration_detail", program.pk)).status_code == 403
+        assert client.post(u("collaboration_log_work", program.pk, "terbitan"), publication_post()).status_code == 403
+        assert not CollaborationWork.objects.exists()
+
+    def test_another_kpmi_manager_whose_members_are_not_participants_is_403(
+        self, client_for, program, accepted, officer_users
+    ):
+        other = factories.KpmiFactory(name="KPMI Gamma")
+        keeper = factories.make_keeper(other, username="manager_c")
+        client = client_for(keeper)
+        assert client.get(u("collaboration_detail", program.pk)).status_code == 403
+        assert client.post(u("collaboration_log_work", program.pk, "edukasi"), education_post()).status_code == 403
+        with pytest.raises(PermissionDenied):
+            services.collaboration_log_work(actor=keeper, program=program, kind=Kind.EDUCATION, data={})
+
+    def test_a_declined_member_is_not_a_participant(self, client_for, program, sent, manager_b):
+        services.invitation_decline(actor=manager_b, invitation=sent["Budi"])
+        assert client_for(manager_b).get(u("collaboration_detail", program.pk)).status_code == 403
+
+    def test_wrong_method(self, client_for, officer_users, program, accepted):
+        assert client_for(officer_users).get(u("collaboration_log_work", program.pk, "terbitan")).status_code == 405

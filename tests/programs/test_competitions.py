@@ -108,7 +108,14 @@ class TestViews:
         client = client_for(officer_users)
         response = client.post(
             u("competition_create"),
-            {"title": "Lomba", "period": period.pk, "kind": "publication", "entrants": "managers", "winners": 1},
+            {
+                "title": "Lomba",
+                "period": period.pk,
+                "kind": "publication",
+                "measure": "records",
+                "entrants": "managers",
+                "winners": 1,
+            },
         )
         competition = Competition.objects.get()
         assert response["Location"] == competition.get_absolute_url()
@@ -127,3 +134,134 @@ class TestViews:
 
     def test_anonymous(self, client_for, competition):
         assert client_for(None).get(u("competition_detail", competition.pk)).status_code == 302
+
+
+# --- Ranked by education participants ----------------------------------------------------------------
+
+
+@pytest.fixture
+def educators(kpmi_a, kpmi_b):
+    """2025 education: Euis one big session (80), Ujang three small ones (10 each), Euis and Ujang a
+    joint one (15), KPMI Beta's trainer one of 200 (not a manager). Rejected, pending and 2024 work,
+    and publications, count for nobody."""
+    euis = factories.MemberFactory(kpmi=kpmi_a, level=Level.MANAGER, full_name="Euis")
+    ujang = factories.MemberFactory(kpmi=kpmi_b, level=Level.MANAGER, full_name="Ujang")
+    trainer = factories.MemberFactory(kpmi=kpmi_b, level=Level.TRAINER, full_name="Dadang")
+    edu = Kind.EDUCATION
+    make_activity(kpmi=kpmi_a, credited=[euis], kind=edu, date=dt.date(2025, 2, 1), participants=80)
+    for day in (1, 2, 3):
+        make_activity(kpmi=kpmi_b, credited=[ujang], kind=edu, date=dt.date(2025, 3, day), participants=10)
+    make_activity(kpmi=kpmi_a, credited=[euis, ujang], kind=edu, date=dt.date(2025, 4, 1), participants=15)
+    make_activity(kpmi=kpmi_b, credited=[trainer], kind=edu, date=dt.date(2025, 5, 1), participants=200)
+    make_activity(kpmi=kpmi_a, credited=[euis], kind=edu, date=dt.date(2025, 6, 1), participants=500, status="pending")
+    make_activity(kpmi=kpmi_a, credited=[euis], kind=edu, date=dt.date(2025, 6, 2), participants=500, status="rejected")
+    make_activity(kpmi=kpmi_b, credited=[ujang], kind=edu, date=dt.date(2024, 12, 31), participants=500)
+    make_activity(kpmi=kpmi_b, credited=[ujang], kind=Kind.PUBLICATION, date=dt.date(2025, 7, 1))
+    return euis, ujang, trainer
+
+
+def participants_competition(officer, period, entrants="managers") -> Competition:
+    return services.competition_create(
+        actor=officer,
+        title="Peserta edukasi terbanyak",
+        period=period,
+        kind=Kind.EDUCATION,
+        measure=Competition.Measure.PARTICIPANTS,
+        entrants=entrants,
+        winners=1,
+    )
+
+
+def test_metrics_sum_the_participants_of_approved_sessions(educators, kpmi_a, kpmi_b):
+    from programs import metrics
+
+    euis, ujang, trainer = educators
+    year = {"start": dt.date(2025, 1, 1), "end": dt.date(2025, 12, 31)}
+    per_member = {r["member_id"]: r["n"] for r in metrics.work_scores(by=("member",), measure="participants", **year)}
+    # A joint session gives each credited member all its participants, once.
+    assert per_member == {euis.pk: 95, ujang.pk: 45, trainer.pk: 200}
+    per_kpmi = {r["kpmi_id"]: r["n"] for r in metrics.work_scores(by=("kpmi",), measure="participants", **year)}
+    assert per_kpmi == {kpmi_a.pk: 95, kpmi_b.pk: 245}
+    # Counting records is unchanged: Ujang has more sessions, Euis more people.
+    counts = {r["member_id"]: r["n"] for r in metrics.work_scores(by=("member",), kinds=[Kind.EDUCATION], **year)}
+    assert counts[ujang.pk] == 4 and counts[euis.pk] == 2
+    with pytest.raises(ValueError):
+        metrics.work_scores(by=("member",), measure="beneficiaries")
+
+
+def test_the_live_board_ranks_by_participants_and_closing_freezes_it(officer_users, period, educators, kpmi_a):
+    euis, ujang, _trainer = educators
+    competition = participants_competition(officer_users, period)
+    board = selectors.competition_leaderboard(competition)
+    assert [(s.member.full_name, s.score, s.rank) for s in board] == [("Euis", 95, 1), ("Ujang", 45, 2)]
+    # Live while it runs: new approved work moves the board.
+    make_activity(kpmi=kpmi_a, credited=[ujang], kind=Kind.EDUCATION, date=dt.date(2025, 8, 1), participants=60)
+    board = selectors.competition_leaderboard(competition)
+    assert [(s.member.full_name, s.score) for s in board] == [("Ujang", 105), ("Euis", 95)]
+    services.competition_close(actor=officer_users, competition=competition)
+    competition.refresh_from_db()
+    make_activity(kpmi=kpmi_a, credited=[euis], kind=Kind.EDUCATION, date=dt.date(2025, 9, 1), participants=100)
+    board = selectors.competition_leaderboard(competition)
+    assert [(s.member.full_name, s.score, s.is_winner) for s in board] == [("Ujang", 105, True), ("Euis", 95, False)]
+
+
+def test_kpmi_board_by_participants(officer_users, period, educators):
+    board = selectors.competition_leaderboard(participants_competition(officer_users, period, entrants="kpmi"))
+    assert [(s.kpmi.name, s.score) for s in board] == [("KPMI Beta", 245), ("KPMI Alfa", 95)]
+
+
+def test_participants_of_anything_but_education_are_refused_on_the_field(officer_users, period):
+    with pytest.raises(ValidationError) as refused:
+        services.competition_create(
+            actor=officer_users,
+            title="x",
+            period=period,
+            kind=Kind.PUBLICATION,
+            measure=Competition.Measure.PARTICIPANTS,
+            entrants="managers",
+        )
+    assert "measure" in refused.value.message_dict
+    assert not Competition.objects.exists()
+
+
+def test_the_database_refuses_participants_of_publications(officer_users, period):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Competition.objects.create(title="x", period=period, kind=Kind.PUBLICATION, measure="participants")
+
+
+class TestParticipantsFromTheUrl:
+    def post(self, client, period, **overrides):
+        data = {
+            "title": "Peserta terbanyak",
+            "period": period.pk,
+            "kind": "education",
+            "measure": "participants",
+            "entrants": "managers",
+            "winners": 3,
+        }
+        return client.post(u("competition_create"), {**data, **overrides})
+
+    def test_the_officer_opens_one_and_everyone_sees_the_board(
+        self, client_for, officer_users, manager_b, period, educators
+    ):
+        response = self.post(client_for(officer_users), period)
+        competition = Competition.objects.get()
+        assert response["Location"] == competition.get_absolute_url()
+        assert competition.measure == Competition.Measure.PARTICIPANTS
+        body = client_for(manager_b).get(competition.get_absolute_url()).content.decode()
+        assert 'id="competition-measure"' in body
+        board = body.split('id="leaderboard"')[1].split("</table>")[0]
+        assert board.index("Euis") < board.index(">95<") < board.index("Ujang") < board.index(">45<")
+
+    def test_participants_of_publications_show_on_the_field(self, client_for, officer_users, period):
+        response = self.post(client_for(officer_users), period, kind="publication")
+        assert response.status_code == 200
+        assert list(response.context["form"].errors) == ["measure"]
+        assert not Competition.objects.exists()
+
+    def test_an_unknown_measure_is_a_field_error(self, client_for, officer_users, period):
+        response = self.post(client_for(officer_users), period, measure="beneficiaries")
+        assert response.status_code == 200 and "measure" in response.context["form"].errors
+        assert not Competition.objects.exists()

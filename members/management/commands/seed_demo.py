@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from associations import demo as periods_demo
+from awards import demo as awards_demo
 from members.demo import DEMO_PASSWORD, DemoBuilder, demo_present
 from programs.demo import WorkDemoBuilder, work_present
 
@@ -14,11 +15,15 @@ ACCOUNTS = [
     ("pengelola", "KPMI manager"),
     ("pembina", "supervisor (pembina) of two KPMI"),
     ("anggota", "member"),
+    ("juri", "jury member of last year's awards"),
 ]
 
 
 class Command(BaseCommand):
-    help = "Load deterministic demo data for Garut: groups, members, work, periods, an account per role. Safe twice."
+    help = (
+        "Load deterministic demo data for Garut: groups, members, work, periods, last year's awards, "
+        "an account per role. Safe twice."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off (never on a live database).")
@@ -34,6 +39,7 @@ class Command(BaseCommand):
             ("groups, members and accounts", demo_present, lambda: DemoBuilder().build()),
             ("logged work", work_present, lambda: WorkDemoBuilder().build()),
             ("periods, targets and evaluations", periods_demo.periods_present, periods_demo.build),
+            ("last year's award round", awards_demo.awards_present, awards_demo.build),
         ]
         added = []
         for label, present, build in steps:
