@@ -219,6 +219,7 @@ TARGETS = Target._meta.db_table
 # Where a run puts the results it computed before it writes them: a temporary table, private to the
 # database connection and gone with it, so concurrent runs never see each other's rows.
 STAGE = "kpmi_evaluation_stage"
+STAGE_PART = "kpmi_evaluation_stage_part"  # one metric's results on their way into the stage
 S = TargetResult.Status
 # The status rule over a row's target and actual and the elapsed share of the period (one parameter):
 # achieved when the target is met; not started with nothing done; on track when the actual keeps pace
@@ -310,8 +311,13 @@ def _stage(cursor: Any, period: Period, evaluation: Evaluation, today: dt.date) 
         key = "kpmi_id" if metric.subject == KPMI else "member_id"
         subjects_sql, subjects_params = subjects(metric).query.sql_with_params()
         actuals_sql, actuals_params = metric.per_subject(period.start, period.end).query.sql_with_params()
+        # CREATE TABLE AS, not INSERT ... SELECT: PostgreSQL runs the counting in parallel workers
+        # only for a statement that writes no existing table (1.45 s against 2.0 s for a province's
+        # publications, measured); the few thousand rows are then copied into the stage.
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE_PART}")
         cursor.execute(
             f"""
+            CREATE TEMPORARY TABLE {STAGE_PART} AS
             WITH s(id, kpmi_id, kecamatan_id) AS ({subjects_sql}),
                  a(id, n) AS ({actuals_sql}),
                  o(id, value) AS (SELECT {key}, value FROM {TARGETS}
@@ -319,9 +325,9 @@ def _stage(cursor: Any, period: Period, evaluation: Evaluation, today: dt.date) 
                  r AS (SELECT s.id, s.kpmi_id, s.kecamatan_id, COALESCE(o.value, %s) AS target,
                               COALESCE(a.n, 0) AS actual
                        FROM s LEFT JOIN a ON a.id = s.id LEFT JOIN o ON o.id = s.id)
-            INSERT INTO {STAGE} (metric, {", ".join(COMPARED)}, member_id)
-            SELECT %s, target, actual, {RATIO_SQL}, {STATUS_SQL}, kecamatan_id, kpmi_id, %s,
-                   {"NULL" if metric.subject == KPMI else "id"}
+            SELECT %s AS metric, target, actual, {RATIO_SQL} AS ratio, {STATUS_SQL} AS status,
+                   kecamatan_id, kpmi_id, %s AS association_id,
+                   {"CAST(NULL AS BIGINT)" if metric.subject == KPMI else "id"} AS member_id
             FROM r WHERE target IS NOT NULL
             """,
             [
@@ -335,6 +341,9 @@ def _stage(cursor: Any, period: Period, evaluation: Evaluation, today: dt.date) 
                 metric_targets[0].association_id,
             ],
         )
+        columns = ", ".join(("metric", *COMPARED, "member_id"))
+        cursor.execute(f"INSERT INTO {STAGE} ({columns}) SELECT {columns} FROM {STAGE_PART}")
+        cursor.execute(f"DROP TABLE {STAGE_PART}")
         for month, n in metric.per_month(period.start, period.end).items():
             monthly[(code, month)] = n
         _progress(evaluation, step)
