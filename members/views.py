@@ -10,12 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-
-from programs import permissions as work_permissions
-from programs import selectors as work_selectors
 
 from . import permissions, selectors, services
 from .filters import KpmiFilter, MemberFilter
@@ -70,9 +66,6 @@ def kpmi_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": permissions.can_manage_kpmi(request.user, kpmi),
             "can_view_members": permissions.can_view_kpmi_members(request.user, kpmi),
             "can_edit": permissions.can_edit_kpmi(request.user, kpmi),
-            # Counts only, no names: still kept for signed-in users while the directory is public.
-            "kpmi_work": work_selectors.kpmi_year_summary(kpmi=kpmi) if request.user.is_authenticated else None,
-            "can_view_work": work_permissions.can_view_kpmi_work(request.user, kpmi),
         },
     )
 
@@ -154,11 +147,6 @@ def member_create(request: HttpRequest, kpmi_pk: int) -> HttpResponse:
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_or_404(request, pk)
     member = selectors.member_detail(pk=member.pk)
-    work = work_selectors.member_work_summary(member=member)
-    if member.user_id == request.user.pk:
-        work["more_url"] = reverse("programs:my_work")
-    elif work_permissions.can_view_kpmi_work(request.user, member.kpmi):
-        work["more_url"] = f"{reverse('programs:work_list')}?kpmi={member.kpmi_id}&member={member.pk}"
     return render(
         request,
         "members/member_detail.html",
@@ -166,7 +154,6 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "member": member,
             "can_manage": permissions.can_manage_kpmi(request.user, member.kpmi),
             "can_change_level": bool(permissions.allowed_level_targets(request.user, member)),
-            "work": work,
         },
     )
 
