@@ -131,6 +131,12 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "SI KPMI <noreply@komtik-garut.id>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where links in e-mails point: notifications are also sent by background jobs, which have no request
+# to take the host from. By default the development server, or the first allowed host over HTTPS.
+SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}")
+SITE_URL = SITE_URL.rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must start with http:// or https://.")
 
 # Celery: a broker only when REDIS_URL is given; otherwise tasks run in-process (make run, tests).
 REDIS_URL = env.redis_url("REDIS_URL")

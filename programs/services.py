@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
-from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -494,7 +493,7 @@ def activity_reject(*, actor: Any, activity: Activity, reason: str) -> Activity:
 
 
 def _site_url() -> str:
-    return getattr(settings, "SITE_URL", "").rstrip("/")
+    return settings.SITE_URL
 
 
 # --- Notifications ----------------------------------------------------------------------------------
@@ -574,6 +573,9 @@ def tot_event_create(
     _check_tot_event(event)
     if event.date < _today():
         raise ValidationError({"date": _("A new ToT cannot be scheduled in the past.")})
+    if event.respond_by and event.respond_by < _today():
+        # Its invitations could never be answered (nor sent: see invitations_send).
+        raise ValidationError({"respond_by": _("The answer date cannot be in the past.")})
     event.save()
     audit_log(
         actor=actor,
@@ -590,17 +592,27 @@ def _seats_taken(event: TotEvent) -> int:
 
 @transaction.atomic
 def tot_event_update(*, actor: Any, event: TotEvent, data: dict[str, Any]) -> TotEvent:
-    """Change a ToT; raising its capacity is how an officer makes room for more invitations."""
+    """Change a ToT; raising its capacity is how an officer makes room for more invitations.
+
+    Cancelling is final: every open invitation is withdrawn (so nobody can still accept it, and its
+    candidates are free for the next ToT) and the member side of those already sent is told."""
     _require_tot_officer(actor)
     event = TotEvent.objects.select_for_update(of=("self",)).get(pk=event.pk)
+    if event.status == TotEvent.Status.CANCELLED:
+        raise ValidationError(_("This ToT was cancelled; schedule a new one instead."))
     before = {name: getattr(event, name) for name in TOT_EDITABLE_FIELDS}
     for name, value in data.items():
         if name not in TOT_EDITABLE_FIELDS:
             raise ValueError(f"Not editable through tot_event_update: {name}")
         setattr(event, name, value.strip() if isinstance(value, str) else value)
     _check_tot_event(event)
+    cancelling = event.status == TotEvent.Status.CANCELLED
+    if cancelling and event.invitations.filter(status__in=TOT_RECORDED).exists():
+        raise ValidationError(
+            {"status": _("Attendance is already recorded for this ToT; it can no longer be cancelled.")}
+        )
     taken = _seats_taken(event)
-    if event.capacity < taken:
+    if not cancelling and event.capacity < taken:
         raise ValidationError(
             {"capacity": _("%(n)s invitations are already sent; the capacity cannot be lower.") % {"n": taken}}
         )
@@ -608,7 +620,38 @@ def tot_event_update(*, actor: Any, event: TotEvent, data: dict[str, Any]) -> To
     if changes:
         event.save()
         audit_log(actor=actor, action="tot.update", target=event, changes=changes)
+    if cancelling:
+        _withdraw_open_invitations(actor=actor, event=event)
     return event
+
+
+# Attendance or a result is on record: the ToT took place.
+TOT_RECORDED = (
+    Invitation.Status.ATTENDED,
+    Invitation.Status.ABSENT,
+    Invitation.Status.PASSED,
+    Invitation.Status.FAILED,
+)
+
+
+def _withdraw_open_invitations(*, actor: Any, event: TotEvent) -> None:
+    open_rows = (
+        event.invitations.select_for_update(of=("self",))
+        .filter(status__in=[Invitation.Status.PROPOSED, Invitation.Status.SENT, Invitation.Status.ACCEPTED])
+        .select_related("member__kpmi", "member__user", "tot_event")
+        .order_by("pk")
+    )
+    for invitation in open_rows:
+        was_sent = invitation.status != Invitation.Status.PROPOSED
+        _move(actor=actor, invitation=invitation, to=Invitation.Status.WITHDRAWN, action="invitation.withdraw")
+        if was_sent:
+            _notify_member_side(
+                invitation,
+                lambda inv=invitation: (
+                    _("%(event)s is cancelled; the invitation of %(member)s is withdrawn.")
+                    % {"event": inv.event.name, "member": inv.member.full_name}
+                ),
+            )
 
 
 def _upcoming_tot(today: dt.date) -> TotEvent | None:
@@ -773,6 +816,12 @@ def invitations_send(*, actor: Any, event: TotEvent | CollaborationProgram, invi
     event = type(event).objects.select_for_update(of=("self",)).get(pk=event.pk)
     if event.status == "cancelled":
         raise ValidationError(_("This event was cancelled."))
+    # An invitation nobody can answer any more would only be noise in the member's inbox.
+    if _today() > event.answer_deadline:
+        raise ValidationError(
+            _("Answers to %(event)s closed on %(date)s: move the answer date or the event before sending.")
+            % {"event": event.name, "date": event.answer_deadline.strftime("%d-%m-%Y")}
+        )
     chosen = list(
         Invitation.objects.select_for_update(of=("self",))
         .select_related("member__kpmi", "member__user", "tot_event", "program")
@@ -829,6 +878,10 @@ def _answer(*, actor: Any, invitation: Invitation, to: str, action: str, today: 
     invitation = _locked(invitation)
     if not permissions.can_answer_invitation(actor, invitation):
         raise PermissionDenied
+    if invitation.event.status == "cancelled":
+        raise ValidationError(
+            _("%(event)s was cancelled; the invitation can no longer be answered.") % {"event": invitation.event.name}
+        )
     if invitation.status == Invitation.Status.WITHDRAWN:
         raise ValidationError(_("This invitation was withdrawn; it can no longer be answered."))
     if invitation.status != Invitation.Status.SENT:
@@ -890,7 +943,7 @@ def invitation_record_attendance(
 @transaction.atomic
 def invitation_record_result(*, actor: Any, invitation: Invitation, passed: bool) -> Invitation:
     """The ToT's result for one participant. Passing promotes the member to trainer through the
-    ladder service, so the history row names the ToT as its evidence."""
+    ladder service; the history row names the ToT and links the invitation as its evidence."""
     _require_tot_officer(actor)
     invitation = _locked(invitation)
     to = Invitation.Status.PASSED if passed else Invitation.Status.FAILED
@@ -902,7 +955,9 @@ def invitation_record_result(*, actor: Any, invitation: Invitation, passed: bool
             member=invitation.member,
             to_level=Level.TRAINER,
             reason=_("Passed the central ToT %(event)s.") % {"event": event.name},
-            evidence=f"{event.name} — {_site_url()}{event.get_absolute_url()}",
+            # The invitation's page, which shows the ToT to the member, their keepers and the
+            # officers alike (the ToT's own page is the officers'); the reason names the ToT.
+            evidence=f"{_site_url()}{invitation.get_absolute_url()}",
             effective_on=min(event.date, _today()),
         )
     _notify_member_side(
@@ -1131,6 +1186,13 @@ def project_complete(
         raise ValidationError(
             _("This project is %(state)s; it cannot be completed.") % {"state": project.get_status_display()}
         )
+    if date < project.start_date:
+        raise ValidationError(
+            {
+                "date": _("The project started on %(date)s; it cannot be completed before that.")
+                % {"date": project.start_date.strftime("%d-%m-%Y")}
+            }
+        )
     team = [
         s.member
         for s in project.signups.filter(status=ProjectSignup.Status.CONFIRMED)
@@ -1349,12 +1411,22 @@ def competition_close(*, actor: Any, competition: Competition) -> list[Competiti
                 ),
                 competition.get_absolute_url(),
             )
+        elif row.is_winner:
+            # A group's win is told to its keepers: they entered it and answer for it.
+            for user in {role.user for role in KpmiRole.objects.filter(kpmi=row.kpmi).select_related("user")}:
+                notification_send(
+                    recipient=user,
+                    message=lambda r=row: (
+                        _("%(kpmi)s won place %(rank)s in %(competition)s.")
+                        % {"kpmi": r.kpmi.name, "rank": r.rank, "competition": competition.title}
+                    ),
+                    link=competition.get_absolute_url(),
+                )
     return rows
 
 
 # --- Collaboration programmes (Users association) ---------------------------------------------------
 
-COLLABORATION_METRICS = ("publications", "education")
 # The work a programme does: what its managers were invited for being low on.
 COLLABORATION_KINDS = (Kind.PUBLICATION, Kind.EDUCATION)
 
@@ -1391,30 +1463,38 @@ def collaboration_invitations_propose(*, evaluation_id: int, today: dt.date | No
     """After an evaluation: propose each upcoming programme of that period to every manager whose
     publications plus education sessions are below its threshold. Like the ToT proposals, safe to
     run twice and after a killed worker (one transaction per KPMI, a unique constraint)."""
-    from associations.models import Evaluation, TargetResult
+    from associations.metrics import METRICS, subjects
+    from associations.models import Evaluation
+
+    from . import metrics
 
     today = today or _today()
-    evaluation = Evaluation.objects.filter(pk=evaluation_id, status=Evaluation.Status.SUCCEEDED).first()
+    evaluation = (
+        Evaluation.objects.filter(pk=evaluation_id, status=Evaluation.Status.SUCCEEDED).select_related("period").first()
+    )
     if evaluation is None:
         return 0
     written = 0
     programs = CollaborationProgram.objects.filter(
         period_id=evaluation.period_id, status=CollaborationProgram.Status.SCHEDULED, date__gt=today
     ).order_by("date", "pk")
+    if not programs:
+        return 0
+    # Publications plus education of every manager the Users association watches, counted from the
+    # logged work (programs.metrics), not from the stored results: those exist only for metrics that
+    # have a target, and a manager busy with education but without a publication target set is not low.
+    period = evaluation.period
+    done = {
+        row["member_id"]: row["n"]
+        for row in metrics.work_counts(by=("member",), kinds=COLLABORATION_KINDS, start=period.start, end=period.end)
+    }
+    managers = list(subjects(METRICS["publications"]))  # the managers of every group not dissolved
     for program in programs:
-        low = (
-            TargetResult.objects.filter(
-                period_id=evaluation.period_id, metric__in=COLLABORATION_METRICS, member__isnull=False
-            )
-            .values("member_id", "kpmi_id")
-            .annotate(total=Sum("actual"))
-            .filter(total__lt=program.threshold)
-            .order_by("kpmi_id", "member_id")
-        )
         by_kpmi: dict[int, list[int]] = {}
-        for row in low:
-            by_kpmi.setdefault(row["kpmi_id"], []).append(row["member_id"])
-        for kpmi_id, member_ids in by_kpmi.items():
+        for member_id, kpmi_id, _kecamatan_id in managers:
+            if done.get(member_id, 0) < program.threshold:
+                by_kpmi.setdefault(kpmi_id, []).append(member_id)
+        for kpmi_id, member_ids in sorted(by_kpmi.items()):
             with transaction.atomic():
                 fresh = set(member_ids) - set(
                     program.invitations.filter(member_id__in=member_ids).values_list("member_id", flat=True)

@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -597,7 +598,11 @@ def _invitation_action(request: HttpRequest, pk: int, check, action: Callable[[I
         _refused(request, exc)
     else:
         messages.success(request, done)
-    return redirect(request.POST.get("next") or invitation.get_absolute_url())
+    # Back to the page the form was on (the ToT's list), but never to another site.
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = invitation.get_absolute_url()
+    return redirect(back)
 
 
 @login_required

@@ -122,7 +122,9 @@ def test_tot_journey(session, live_server, admin_user, officer_communities, kpmi
     assert candidate.level == Level.TRAINER
 
     member.goto(f"{live_server.url}{candidate.get_absolute_url()}")
-    assert member.locator("main").get_by_text("ToT Pusat Garut").first.is_visible()
+    # The level history row names the ToT (not only the invitations list below it).
+    promotion = member.locator("ol.timeline li", has_text="ToT Pusat Garut")
+    assert promotion.count() == 1 and promotion.is_visible()
     # The member's page lists the invitation with its result.
     assert member.locator(f"#member-invitations tr[data-invitation='{invitation.pk}']").is_visible()
     # The bell counts what happened: the invitation, then the result.

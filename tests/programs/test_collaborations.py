@@ -100,6 +100,61 @@ def test_low_managers_of_every_kpmi_are_proposed_and_twice_is_safe(program, eval
     assert list(Invitation.objects.order_by("pk").values()) == before
 
 
+def test_publications_plus_education_decide_even_where_only_one_has_a_target(admin_user, officer_users, kpmi_a, kpmi_b):
+    """A manager with five education sessions and no publication is not low at a threshold of 3,
+    whether or not the association set an education target: the sum counts the logged work."""
+    period = association_services.period_open_year(actor=admin_user, year=2025)
+    users = Association.objects.get(code="users")
+    association_services.target_set(
+        actor=officer_users, period=period, association=users, metric="publications", value=2
+    )
+    educator = factories.MemberFactory(kpmi=kpmi_a, level=Level.MANAGER, full_name="Euis Edukasi")
+    for day in range(1, 6):
+        make_activity(kpmi=kpmi_a, credited=[educator], kind=Kind.EDUCATION, date=dt.date(2025, 3, day))
+    factories.MemberFactory(kpmi=kpmi_b, level=Level.MANAGER, full_name="Budi Sepi")
+    program = services.collaboration_create(
+        actor=officer_users,
+        name="Kolaborasi",
+        theme="Berita desa",
+        date=timezone.localdate() + dt.timedelta(days=10),
+        venue="Aula",
+        period=period,
+        threshold=3,
+    )
+    evaluation, _ = association_services.evaluation_create(actor=None, period=period)
+    evaluation = association_services.period_evaluate(evaluation_id=evaluation.pk)
+    services.collaboration_invitations_propose(evaluation_id=evaluation.pk)
+    assert names(program) == {"Budi Sepi"}
+
+
+def test_low_managers_are_proposed_without_any_users_target(admin_user, officer_users, officer_communities, kpmi_a):
+    """The programme's threshold is the rule; an evaluation of the period (here one with only the
+    Communities association's targets) is what triggers it."""
+    period = association_services.period_open_year(actor=admin_user, year=2025)
+    association_services.target_set(
+        actor=officer_communities,
+        period=period,
+        association=Association.objects.get(code="communities"),
+        metric="new_trainers",
+        value=1,
+    )
+    factories.MemberFactory(kpmi=kpmi_a, level=Level.MANAGER, full_name="Asep Sepi")
+    factories.MemberFactory(kpmi=kpmi_a, level=Level.TRAINER, full_name="Ujang Pelatih")
+    program = services.collaboration_create(
+        actor=officer_users,
+        name="Kolaborasi",
+        theme="Berita desa",
+        date=timezone.localdate() + dt.timedelta(days=10),
+        venue="Aula",
+        period=period,
+        threshold=1,
+    )
+    evaluation, _ = association_services.evaluation_create(actor=None, period=period)
+    evaluation = association_services.period_evaluate(evaluation_id=evaluation.pk)
+    assert services.collaboration_invitations_propose(evaluation_id=evaluation.pk) == 1
+    assert names(program) == {"Asep Sepi"}
+
+
 def test_an_invitation_has_exactly_one_event(program, managers, tot_event):
     asep = managers[0]
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -12,7 +12,7 @@ from associations import services as association_services
 from kpmi_si.audit.models import AuditEntry
 from members.models import Level
 from programs import selectors, services
-from programs.models import Competition, CompetitionStanding, Kind
+from programs.models import Competition, CompetitionStanding, Kind, Notification
 from tests import factories
 from tests.programs.factories import make_activity
 
@@ -90,6 +90,20 @@ def test_closing_freezes_and_records_winners(competition, managers, officer_user
     with pytest.raises(ValidationError):
         services.competition_close(actor=officer_users, competition=competition)
     assert CompetitionStanding.objects.filter(competition=competition).count() == 3
+
+
+def test_the_winners_are_told_a_group_through_its_keepers(officer_users, period, managers, manager_a, manager_b):
+    competition = services.competition_create(
+        actor=officer_users, title="KPMI terbanyak", period=period, kind=Kind.PUBLICATION, entrants="kpmi", winners=1
+    )
+    manager_b.language = "en"  # told in their own language; English reads as the msgid
+    manager_b.save()
+    services.competition_close(actor=officer_users, competition=competition)
+    # KPMI Beta won (7 against 4): its manager is told, KPMI Alfa's is not.
+    assert list(Notification.objects.filter(recipient=manager_b).values_list("message", "link")) == [
+        ("KPMI Beta won place 1 in KPMI terbanyak.", competition.get_absolute_url())
+    ]
+    assert not Notification.objects.filter(recipient=manager_a).exists()
 
 
 def test_only_the_users_officer_runs_competitions(officer_platform, manager_a, period):

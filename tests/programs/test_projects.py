@@ -14,7 +14,15 @@ from django.utils import timezone, translation
 from kpmi_si.audit.models import AuditEntry
 from members.models import Level
 from programs import services
-from programs.models import ActivityCredit, ActivityKpmi, Kind, ProjectSignup, Status, VolunteerProject
+from programs.models import (
+    ActivityCredit,
+    ActivityKpmi,
+    Kind,
+    Notification,
+    ProjectSignup,
+    Status,
+    VolunteerProject,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +102,35 @@ class TestServices:
             "project.signup_decide",
             "project.signup_decide",
             "project.complete",
+        ]
+
+    def test_the_team_and_the_others_are_told_and_the_deployment_is_announced(
+        self, project, officer_platform, manager_a, manager_b, manager_member_a, manager_member_b
+    ):
+        for user in (manager_a, manager_b):
+            user.language = "en"  # each is told in their own language; English reads as the msgids
+            user.save()
+        a = services.project_sign_up(actor=manager_a, project=project, member=manager_member_a)
+        services.project_sign_up(actor=manager_b, project=project, member=manager_member_b)
+        Notification.objects.all().delete()
+        services.project_confirm_team(actor=officer_platform, project=project, signup_ids=[a.pk])
+        title = "Jaringan dan situs SDN 1 Cibatu"
+        assert list(Notification.objects.filter(recipient=manager_a).values_list("message", flat=True)) == [
+            f"{manager_member_a.full_name} is in the team of {title}."
+        ]
+        assert list(Notification.objects.filter(recipient=manager_b).values_list("message", flat=True)) == [
+            f"{manager_member_b.full_name} was not selected for {title}."
+        ]
+        Notification.objects.all().delete()
+        activity = services.project_complete(
+            actor=officer_platform, project=project, date=timezone.localdate(), beneficiaries=10
+        )
+        assert list(Notification.objects.values_list("recipient", "message", "link")) == [
+            (
+                manager_a.pk,
+                f"{title} is completed; the deployment is credited to {manager_member_a.full_name}.",
+                activity.get_absolute_url(),
+            )
         ]
 
     def test_signing_up_twice_is_refused(self, project, manager_a, manager_member_a):
@@ -180,6 +217,38 @@ class TestViews:
         project.refresh_from_db()
         assert project.status == P.COMPLETED
         assert response["Location"] == project.activity.get_absolute_url()
+
+    def test_completing_before_the_start_shows_why_and_logs_nothing(
+        self, client_for, officer_platform, manager_a, manager_member_a, project
+    ):
+        signup = services.project_sign_up(actor=manager_a, project=project, member=manager_member_a)
+        services.project_confirm_team(actor=officer_platform, project=project, signup_ids=[signup.pk])
+        day_before = project.start_date - dt.timedelta(days=1)
+        response = client_for(officer_platform).post(
+            u("project_complete", project.pk),
+            {"date": day_before.isoformat(), "beneficiaries": 30},
+            follow=True,
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert [str(m) for m in response.context["messages"]] == [
+            f"The project started on {project.start_date:%d-%m-%Y}; it cannot be completed before that."
+        ]
+        project.refresh_from_db()
+        assert project.status == P.TEAM_CONFIRMED and project.activity is None
+        assert not ActivityCredit.objects.exists()
+
+    def test_signing_up_to_a_full_project_from_the_url_shows_why(
+        self, client_for, officer_platform, manager_a, manager_b, kpmi_a, manager_member_b, project
+    ):
+        for manager in [factories.MemberFactory(kpmi=kpmi_a, level=Level.MANAGER) for _ in range(2)]:
+            services.project_sign_up(actor=manager_a, project=project, member=manager)
+        response = client_for(manager_b).post(
+            u("project_sign_up", project.pk), {"member": manager_member_b.pk}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert [str(m) for m in response.context["messages"]] == [
+            "This project is full: it needs 2 managers and has them."
+        ]
+        assert not ProjectSignup.objects.filter(member=manager_member_b).exists()
 
     def test_signing_up_twice_from_the_url_shows_why(self, client_for, manager_a, manager_member_a, project):
         client = client_for(manager_a)

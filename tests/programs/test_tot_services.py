@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -83,8 +84,11 @@ class TestProposals:
         )
         waiting = services.invitation_propose(actor=officer_communities, event=earlier, member=candidates_a[0])
         services.invitations_send(actor=officer_communities, event=earlier, invitation_ids=[waiting.pk])
-        # The proposals go to the next ToT whose answers are open: `earlier`; cancel it to aim at the other.
-        services.tot_event_update(actor=officer_communities, event=earlier, data={"status": TotEvent.Status.CANCELLED})
+        # The proposals go to the next ToT whose answers are open: `earlier`; close its answers to aim
+        # at the other (A0 still waits for `earlier`).
+        services.tot_event_update(
+            actor=officer_communities, event=earlier, data={"respond_by": today() - dt.timedelta(days=1)}
+        )
         services.tot_invitations_propose(evaluation_id=trainer_evaluation.pk)
         assert proposals(tot_event)["KPMI Alfa"] == {"Calon A1", "Calon A2"}
 
@@ -160,12 +164,21 @@ class TestSending:
         assert note.link == proposed[0].get_absolute_url()
         assert len(mailoutbox) == 1 and "is invited" in mailoutbox[0].body
 
-    def test_sending_speaks_indonesian_to_an_indonesian_user(self, officer_communities, tot_event, proposed, manager_a):
+    def test_sending_speaks_indonesian_to_an_indonesian_user(
+        self, officer_communities, tot_event, proposed, manager_a, mailoutbox, django_capture_on_commit_callbacks
+    ):
         manager_a.language = "id"
+        manager_a.email = "manager@example.id"
         manager_a.save()
-        send(officer_communities, tot_event, proposed[:1])
-        # Whatever the catalogue says, the message is rendered under the recipient's language.
-        assert Notification.objects.filter(recipient=manager_a).count() == 1
+        # The officer works in English (this module's autouse override); the manager reads Indonesian.
+        with django_capture_on_commit_callbacks(execute=True):
+            send(officer_communities, tot_event, proposed[:1])
+        note = Notification.objects.get(recipient=manager_a)
+        assert note.message.startswith("Calon A0 diundang ke ToT Pusat 1")
+        assert len(mailoutbox) == 1
+        assert mailoutbox[0].subject == "Notifikasi SI KPMI"
+        assert mailoutbox[0].body.startswith("Calon A0 diundang ke ToT Pusat 1")
+        assert mailoutbox[0].body.endswith(proposed[0].get_absolute_url())
 
 
 @pytest.fixture
@@ -238,8 +251,24 @@ class TestAttendanceAndResult:
         change = LevelChange.objects.get(member=member, to_level=Level.TRAINER)
         assert change.from_level == Level.TRAINER_CANDIDATE
         assert change.effective_on == today() - dt.timedelta(days=1)
-        assert "ToT Pusat 1" in change.evidence and tot_event.get_absolute_url() in change.evidence
+        assert "ToT Pusat 1" in change.reason
+        assert change.evidence == settings.SITE_URL + accepted.get_absolute_url()
         assert Invitation.objects.get(pk=accepted.pk).status == S.PASSED
+
+    def test_the_member_side_is_told_the_result(self, accepted, sent, manager_a, officer_communities, tot_event):
+        manager_a.language = "en"
+        manager_a.save()
+        other = services.invitation_accept(actor=manager_a, invitation=sent[1])
+        TotEvent.objects.filter(pk=tot_event.pk).update(date=today())
+        for invitation in (accepted, other):
+            services.invitation_record_attendance(actor=officer_communities, invitation=invitation, attended=True)
+        Notification.objects.all().delete()
+        services.invitation_record_result(actor=officer_communities, invitation=accepted, passed=True)
+        services.invitation_record_result(actor=officer_communities, invitation=other, passed=False)
+        assert list(Notification.objects.filter(recipient=manager_a).order_by("pk").values_list("message", "link")) == [
+            ("Calon A0 passed ToT Pusat 1 and is now a trainer.", accepted.get_absolute_url()),
+            ("Calon A1 did not pass ToT Pusat 1.", other.get_absolute_url()),
+        ]
 
     def test_a_result_needs_attendance_first(self, accepted, officer_communities):
         with pytest.raises(ValidationError):

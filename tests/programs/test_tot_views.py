@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -175,7 +176,12 @@ class TestAttendanceFromTheUrl:
         member.refresh_from_db()
         assert member.level == Level.TRAINER
         page = client_for(manager_a).get(member.get_absolute_url()).content.decode()
-        assert "ToT Pusat 1" in page
+        # In the level history itself (not only the invitations list): the row names the ToT and links
+        # the invitation's page, which the manager may open.
+        history = page[page.index('class="timeline"') :].split("</ol>", 1)[0]
+        evidence = settings.SITE_URL + sent[0].get_absolute_url()
+        assert "ToT Pusat 1" in history and f'href="{evidence}"' in history
+        assert client_for(manager_a).get(sent[0].get_absolute_url()).status_code == 200
 
     def test_bad_input_is_a_400(self, client_for, officer_communities, sent):
         assert (

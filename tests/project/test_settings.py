@@ -27,7 +27,15 @@ PRODUCTION = {
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for their own process; a deployment never has it.
-    drop = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    drop = {
+        "DEBUG",
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "ALLOWED_HOSTS",
+        "SITE_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     base = {k: v for k, v in os.environ.items() if k not in drop}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120
@@ -49,12 +57,18 @@ def test_production_settings_pass_the_deploy_checklist_without_warnings():
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
         ({"REDIS_URL": "http://redis"}, "REDIS_URL='http://redis' must start with redis://"),
         ({"EMAIL_PORT": "smtp"}, "EMAIL_PORT='smtp' is not a whole number"),
+        ({"SITE_URL": "si.komtik-garut.id"}, "SITE_URL='si.komtik-garut.id' must start with http"),
     ],
 )
 def test_a_bad_value_fails_at_start_with_a_clear_message(override, message):
     result = _manage("check", env={**PRODUCTION, **override})
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+def test_links_in_mail_default_to_the_first_allowed_host_over_https():
+    result = _manage("shell", "-c", "from django.conf import settings; print(settings.SITE_URL)", env=PRODUCTION)
+    assert result.stdout.strip().splitlines()[-1] == "https://si.komtik-garut.id", result.stderr
 
 
 def test_env_reader_defaults_and_lists():

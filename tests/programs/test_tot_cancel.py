@@ -1,0 +1,215 @@
+"""A ToT called off, and invitations that arrive too late: what the officer and the member side see.
+
+Cancelling withdraws every open invitation (so nobody accepts a ToT that will not happen, and the
+candidates are free for the next one) and tells the member side; a cancelled ToT stays cancelled.
+Pages are read in English (Accept-Language) so the assertions name the messages' msgids."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kpmi_si.audit.models import AuditEntry
+from members.models import Level
+from programs import services
+from programs.models import CollaborationProgram, Invitation, Notification, TotEvent
+
+pytestmark = pytest.mark.django_db
+
+S = Invitation.Status
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def u(name: str, *args) -> str:
+    return reverse(f"interventions:{name}", args=args)
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def edit_data(event: TotEvent, **changes) -> dict:
+    data = {
+        "name": event.name,
+        "date": event.date.isoformat(),
+        "venue": event.venue,
+        "capacity": event.capacity,
+        "respond_by": "",
+        "status": event.status,
+    }
+    return {**data, **changes}
+
+
+@pytest.fixture
+def proposed(tot_event, candidates_a, candidates_b, trainer_evaluation) -> list[Invitation]:
+    services.tot_invitations_propose(evaluation_id=trainer_evaluation.pk)
+    return list(tot_event.invitations.order_by("kpmi__name", "member__full_name"))
+
+
+@pytest.fixture
+def sent(officer_communities, tot_event, proposed) -> list[Invitation]:
+    """A0 and A1 sent (A0 then accepted by the manager), A2 and the B candidates still proposed."""
+    services.invitations_send(actor=officer_communities, event=tot_event, invitation_ids=[i.pk for i in proposed[:2]])
+    return [Invitation.objects.get(pk=i.pk) for i in proposed]
+
+
+@pytest.fixture
+def accepted(sent, manager_a) -> Invitation:
+    return services.invitation_accept(actor=manager_a, invitation=sent[0])
+
+
+class TestCancellingAToT:
+    def test_every_open_invitation_is_withdrawn_and_the_member_side_is_told(
+        self, client_for, officer_communities, manager_a, tot_event, sent, accepted
+    ):
+        Notification.objects.all().delete()
+        response = client_for(officer_communities).post(
+            u("tot_edit", tot_event.pk), edit_data(tot_event, status="cancelled"), **EN
+        )
+        assert response.status_code == 302
+        assert set(tot_event.invitations.values_list("status", flat=True)) == {S.WITHDRAWN}
+        # Audited one by one, old -> new.
+        changes = sorted(tuple(e.changes["status"]) for e in AuditEntry.objects.filter(action="invitation.withdraw"))
+        assert changes == [("accepted", "withdrawn"), *[("proposed", "withdrawn")] * 3, ("sent", "withdrawn")]
+        # Only those who had been told of the invitation are told it is off (A0 accepted, A1 sent).
+        told = list(Notification.objects.filter(recipient=manager_a).values_list("message", flat=True))
+        assert len(told) == 2 and all("ToT Pusat 1" in text for text in told)
+
+    def test_the_member_side_cannot_accept_afterwards(
+        self, client_for, officer_communities, manager_a, tot_event, sent
+    ):
+        services.tot_event_update(actor=officer_communities, event=tot_event, data={"status": "cancelled"})
+        response = client_for(manager_a).post(u("invitation_accept", sent[1].pk), follow=True, **EN)
+        assert messages_of(response) == ["ToT Pusat 1 was cancelled; the invitation can no longer be answered."]
+        assert Invitation.objects.get(pk=sent[1].pk).status == S.WITHDRAWN
+
+    def test_its_candidates_are_proposed_for_the_next_tot(
+        self, officer_communities, tot_event, sent, accepted, trainer_evaluation
+    ):
+        services.tot_event_update(actor=officer_communities, event=tot_event, data={"status": "cancelled"})
+        later = services.tot_event_create(
+            actor=officer_communities, name="ToT Pusat 2", date=today() + dt.timedelta(days=40), capacity=10
+        )
+        services.tot_invitations_propose(evaluation_id=trainer_evaluation.pk)
+        assert set(later.invitations.values_list("member__full_name", flat=True)) == {
+            "Calon A0",
+            "Calon A1",
+            "Calon A2",
+            "Calon B0",
+            "Calon B1",
+        }
+
+    def test_a_cancelled_tot_stays_cancelled(self, client_for, officer_communities, tot_event, sent):
+        services.tot_event_update(actor=officer_communities, event=tot_event, data={"status": "cancelled"})
+        client = client_for(officer_communities)
+        assert 'id="edit-tot"' not in client.get(u("tot_detail", tot_event.pk)).content.decode()
+        response = client.post(u("tot_edit", tot_event.pk), edit_data(tot_event, status="scheduled", capacity=20), **EN)
+        assert response.status_code == 200
+        assert "This ToT was cancelled; schedule a new one instead." in response.content.decode()
+        tot_event.refresh_from_db()
+        assert tot_event.status == "cancelled" and tot_event.capacity == 10
+
+    def test_once_attendance_is_recorded_it_cannot_be_cancelled(
+        self, client_for, officer_communities, tot_event, accepted
+    ):
+        TotEvent.objects.filter(pk=tot_event.pk).update(date=today())
+        tot_event.refresh_from_db()
+        services.invitation_record_attendance(actor=officer_communities, invitation=accepted, attended=True)
+        response = client_for(officer_communities).post(
+            u("tot_edit", tot_event.pk), edit_data(tot_event, status="cancelled"), **EN
+        )
+        assert response.status_code == 200
+        assert "it can no longer be cancelled" in response.content.decode()
+        tot_event.refresh_from_db()
+        assert tot_event.status == "scheduled"
+        assert Invitation.objects.get(pk=accepted.pk).status == S.ATTENDED
+
+
+class TestTooLate:
+    def test_sending_after_the_answers_closed_is_refused_with_a_message(
+        self, client_for, officer_communities, tot_event, proposed
+    ):
+        TotEvent.objects.filter(pk=tot_event.pk).update(respond_by=today() - dt.timedelta(days=1))
+        response = client_for(officer_communities).post(
+            u("tot_send", tot_event.pk), {"invitations": [proposed[0].pk]}, follow=True, **EN
+        )
+        assert messages_of(response) == [
+            f"Answers to ToT Pusat 1 closed on {today() - dt.timedelta(days=1):%d-%m-%Y}: "
+            "move the answer date or the event before sending."
+        ]
+        assert Invitation.objects.get(pk=proposed[0].pk).status == S.PROPOSED
+        assert not Notification.objects.exists()
+
+    def test_accepting_after_the_answer_date_shows_why_and_changes_nothing(
+        self, client_for, manager_a, tot_event, sent
+    ):
+        TotEvent.objects.filter(pk=tot_event.pk).update(respond_by=today() - dt.timedelta(days=1))
+        response = client_for(manager_a).post(u("invitation_accept", sent[1].pk), follow=True, **EN)
+        assert messages_of(response) == [f"This invitation expired on {today() - dt.timedelta(days=1):%d-%m-%Y}."]
+        assert Invitation.objects.get(pk=sent[1].pk).status == S.SENT
+        assert not AuditEntry.objects.filter(action="invitation.accept").exists()
+
+    def test_a_new_tot_cannot_close_its_answers_in_the_past(self, client_for, officer_communities):
+        response = client_for(officer_communities).post(
+            u("tot_create"),
+            {
+                "name": "ToT Garut",
+                "date": (today() + dt.timedelta(days=20)).isoformat(),
+                "respond_by": (today() - dt.timedelta(days=1)).isoformat(),
+                "venue": "KOMTIK Garut",
+                "capacity": 20,
+            },
+            **EN,
+        )
+        assert response.status_code == 200
+        assert "The answer date cannot be in the past." in response.content.decode()
+        assert not TotEvent.objects.exists()
+
+    def test_moving_the_answer_date_lets_the_officer_send(self, officer_communities, tot_event, proposed):
+        TotEvent.objects.filter(pk=tot_event.pk).update(respond_by=today() - dt.timedelta(days=1))
+        services.tot_event_update(actor=officer_communities, event=tot_event, data={"respond_by": today()})
+        assert services.invitations_send(actor=officer_communities, event=tot_event, invitation_ids=[proposed[0].pk])
+
+    def test_an_invitation_to_a_cancelled_programme_cannot_be_answered(
+        self, client_for, officer_users, manager_a, kpmi_a, admin_user
+    ):
+        from associations import services as association_services
+        from tests import factories
+
+        period = association_services.period_open_year(actor=admin_user, year=2025)
+        program = services.collaboration_create(
+            actor=officer_users,
+            name="Kolaborasi",
+            theme="Berita desa",
+            date=today() + dt.timedelta(days=10),
+            venue="Aula",
+            period=period,
+            threshold=2,
+        )
+        member = factories.MemberFactory(kpmi=kpmi_a, level=Level.MANAGER, full_name="Asep")
+        invitation = Invitation.objects.create(program=program, member=member, kpmi=kpmi_a)
+        services.invitations_send(actor=officer_users, event=program, invitation_ids=[invitation.pk])
+        CollaborationProgram.objects.filter(pk=program.pk).update(status=CollaborationProgram.Status.CANCELLED)
+        response = client_for(manager_a).post(u("invitation_accept", invitation.pk), follow=True, **EN)
+        assert messages_of(response) == ["Kolaborasi was cancelled; the invitation can no longer be answered."]
+        assert Invitation.objects.get(pk=invitation.pk).status == S.SENT
+
+
+def test_an_answer_never_sends_the_browser_to_another_site(client_for, manager_a, sent):
+    response = client_for(manager_a).post(u("invitation_accept", sent[0].pk), {"next": "https://evil.example/x"})
+    assert response.status_code == 302 and response["Location"] == sent[0].get_absolute_url()
+    assert Invitation.objects.get(pk=sent[0].pk).status == S.ACCEPTED
+
+
+def test_an_answer_goes_back_to_the_page_it_came_from(client_for, officer_communities, tot_event, sent):
+    response = client_for(officer_communities).post(
+        u("invitation_withdraw", sent[0].pk), {"next": tot_event.get_absolute_url()}
+    )
+    assert response["Location"] == tot_event.get_absolute_url()
