@@ -612,6 +612,10 @@ class Notification(models.Model):
     link = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # The e-mail copy, written in the recipient's language with the message and sent by a background
+    # job (services.notification_email): empty subject = no e-mail; emailed_at = sent.
+    email_subject = models.CharField(_("e-mail subject"), max_length=200, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")

@@ -500,20 +500,40 @@ def _site_url() -> str:
 
 
 def notification_send(*, recipient: Any, message: Callable[[], str], link: str = "", subject: str = "") -> None:
-    """Tell a user something, in the app and by email, in the user's own language.
+    """Tell a user something, in the app and by e-mail, in the user's own language.
 
     `message` is a callable so that it is rendered under the recipient's language, not the actor's.
-    The email leaves only once the change it reports is committed."""
+    The e-mail is handed to a background job once the change it reports is committed, so that an
+    officer sending fifty invitations does not wait for fifty SMTP conversations."""
     if recipient is None or not recipient.is_active:
         return
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         text = str(message())
-        title = str(subject) or _("SI KPMI notification")
-    Notification.objects.create(recipient=recipient, message=text[:500], link=link)
-    if recipient.email:
-        address = recipient.email
-        body = f"{text}\n\n{_site_url()}{link}" if link else text
-        transaction.on_commit(lambda: send_mail(title, body, None, [address], fail_silently=True))
+        title = (str(subject) or _("SI KPMI notification")) if recipient.email else ""
+    notification = Notification.objects.create(recipient=recipient, message=text[:500], link=link, email_subject=title)
+    if title:
+        from .tasks import notification_email_task
+
+        transaction.on_commit(lambda: notification_email_task.delay(notification.pk))
+
+
+def notification_email(*, notification_id: int) -> bool:
+    """Send one notification's e-mail copy, unless it went already (a redelivered task). Returns
+    whether a mail left. A worker killed between sending and marking sends it once more on the
+    rerun: a second copy of a message is better than an invitation nobody hears of."""
+    notification = (
+        Notification.objects.filter(pk=notification_id, emailed_at__isnull=True)
+        .exclude(email_subject="")
+        .select_related("recipient")
+        .first()
+    )
+    if notification is None or not notification.recipient.email:
+        return False
+    link = f"{_site_url()}{notification.link}" if notification.link else ""
+    body = f"{notification.message}\n\n{link}" if link else notification.message
+    send_mail(notification.email_subject, body, None, [notification.recipient.email])
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    return True
 
 
 def notifications_mark_read(*, user: Any, pk: int | None = None) -> int:
