@@ -18,7 +18,7 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -128,7 +128,9 @@ def render_certificate(award: Award, *, verify_url: str) -> bytes:
 
         issued = award.round.published_at or award.round.finalised_at or award.created_at
         c.setFont(FONT, 11)
-        c.drawCentredString(width - 190, 140, f"Garut, {formats.date_format(issued, 'j F Y')}")
+        # The date in Garut (the site's time zone): a round published after 17:00 UTC is already the
+        # next day there, and the certificate must say the day the round page says.
+        c.drawCentredString(width - 190, 140, f"Garut, {formats.date_format(timezone.localtime(issued), 'j F Y')}")
         c.drawCentredString(width - 190, 124, _("Chair of KOMTIK Garut"))
         c.line(width - 280, 80, width - 100, 80)
 

@@ -29,6 +29,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from kpmi_si.audit.models import AuditEntry
 from members.models import Kpmi, KpmiRole, LevelChange, Member
@@ -178,14 +179,81 @@ def categories_of(*, round: AwardRound) -> QuerySet[AwardCategory]:
     return round.categories.order_by("position", "pk")
 
 
-def round_trail(*, round: AwardRound, categories: Iterable[AwardCategory], limit: int = 30) -> list[AuditEntry]:
+# What each audited action of a round means, for the round's history (the audit rows keep the code).
+TRAIL_LABELS: dict[str, Any] = {
+    "award_round.open": _("Round opened"),
+    "award_round.categories": _("Categories changed"),
+    "award_round.draft": _("Back to draft"),
+    "award_round.shortlisting": _("Shortlist build started"),
+    "award_round.shortlisted": _("Shortlist built"),
+    "award_round.in_review": _("Jury review started"),
+    "award_round.finalised": _("Winners finalised"),
+    "award_round.published": _("Published"),
+    "award_jury.set": _("Jury member set"),
+    "award_jury.remove": _("Jury member removed"),
+    "award.decide": _("Winners decided as the jury's tally suggests"),
+    "award.override": _("Winners decided against the jury's tally"),
+}
+
+
+@dataclass(frozen=True)
+class TrailLine:
+    """One line of a round's history: who did what, when, to which category, old -> new."""
+
+    at: dt.datetime
+    actor: Any
+    action: str
+    label: str
+    category: str
+    old: str
+    new: str
+    note: str
+
+
+def _status_label(value: Any) -> str:
+    return str(AwardRound.Status(value).label) if value in AwardRound.Status.values else str(value or "")
+
+
+def _names(value: Any) -> str:
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value or "")
+
+
+def _old_new(changes: dict[str, Any]) -> tuple[str, str]:
+    """The change worth a line on the page: the status, the winners, or the jury seat."""
+    for key, show in (("status", _status_label), ("winners", _names), ("jury", _names)):
+        pair = changes.get(key)
+        if isinstance(pair, list) and len(pair) == 2:
+            return show(pair[0]), show(pair[1])
+    return "", ""
+
+
+def round_trail(*, round: AwardRound, categories: Iterable[AwardCategory], limit: int = 30) -> list[TrailLine]:
     """The round's audit trail: its transitions, categories and jury, and the decisions on its
-    categories (overrides with their reasons)."""
+    categories (which category, winners before -> after, overrides with their reasons)."""
+    categories = list(categories)
+    labels = {str(c.pk): c.label for c in categories}
     types = ContentType.objects.get_for_models(AwardRound, AwardCategory)
     condition = Q(target_type=types[AwardRound], target_id=str(round.pk)) | Q(
-        target_type=types[AwardCategory], target_id__in=[str(c.pk) for c in categories]
+        target_type=types[AwardCategory], target_id__in=list(labels)
     )
-    return list(AuditEntry.objects.filter(condition).select_related("actor").order_by("-at", "-pk")[:limit])
+    entries = AuditEntry.objects.filter(condition).select_related("actor").order_by("-at", "-pk")[:limit]
+    lines = []
+    for entry in entries:
+        old, new = _old_new(entry.changes or {})
+        is_category = entry.target_type_id == types[AwardCategory].pk
+        lines.append(
+            TrailLine(
+                at=entry.at,
+                actor=entry.actor,
+                action=entry.action,
+                label=str(TRAIL_LABELS.get(entry.action, entry.action)),
+                category=labels.get(entry.target_id, entry.target_repr) if is_category else "",
+                old=old,
+                new=new,
+                note=entry.note,
+            )
+        )
+    return lines
 
 
 # --- rounds, shortlists, tally ----------------------------------------------------------------------

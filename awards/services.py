@@ -14,7 +14,9 @@ awards.models.ROUND_TRANSITIONS and audited (who, when, old -> new):
 - Jury members vote once per finalist (a database constraint), only in their own categories.
 - The admin decides each category's winners from the jury's tally; choosing other winners than the
   tally suggests needs a written reason (audited as an override). Finalising needs a decision for
-  every category and at least one winner; it issues the awards with their certificate codes.
+  every category and at least one winner, and refuses a decision taken as the tally suggested when
+  votes cast since have moved the tally (that would be an unexplained override); it issues the
+  awards with their certificate codes.
 """
 
 from __future__ import annotations
@@ -555,6 +557,17 @@ def category_decide(
     return category
 
 
+def _tally_moved_since_decision(category: AwardCategory) -> bool:
+    """A category decided as the tally suggested (so without a written reason) whose tally now
+    suggests other winners or another order of places: jury votes came in after the decision.
+    Finalising it as it stands would be an override nobody explained."""
+    if category.decision_note:
+        return False  # the admin wrote why they chose these winners; that reason stands
+    tally = selectors.category_tally(category)
+    chosen = [f.pk for f in sorted((f for f in tally if f.is_winner), key=lambda f: f.place or 0)]
+    return chosen != selectors.suggested_winner_ids(tally, category.winners_count)
+
+
 def _unique_codes(n: int) -> list[str]:
     codes: set[str] = set()
     while len(codes) < n:
@@ -574,10 +587,20 @@ def award_round_finalise(*, actor: Any, round: AwardRound) -> AwardRound:
             _("Only a round in jury review can be finalised (now: %(status)s).")
             % {"status": round.get_status_display()}
         )
-    undecided = [c.label for c in round.categories.order_by("position", "pk") if not c.is_decided]
+    categories = list(round.categories.order_by("position", "pk"))
+    undecided = [c.label for c in categories if not c.is_decided]
     if undecided:
         raise ValidationError(
             _("Decide the winners of every category first: %(categories)s.") % {"categories": "; ".join(undecided)}
+        )
+    outdated = [c.label for c in categories if _tally_moved_since_decision(c)]
+    if outdated:
+        raise ValidationError(
+            _(
+                "The jury's tally changed after these categories were decided: %(categories)s. "
+                "Decide them again (a choice that differs from the tally needs a written reason)."
+            )
+            % {"categories": "; ".join(outdated)}
         )
     winners = list(
         Finalist.objects.filter(category__round=round, is_winner=True).order_by("category__position", "place")

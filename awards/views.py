@@ -96,12 +96,16 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "awards/verify.html", {"form": form})
 
 
+def _code_not_found(request: HttpRequest, code: str) -> HttpResponse:
+    # A clear page, with the status a wrong address has: not a server error.
+    return render(request, "awards/verify_not_found.html", {"code": code, "form": VerifyForm()}, status=404)
+
+
 @require_GET
 def verify_code(request: HttpRequest, code: str) -> HttpResponse:
     award = selectors.award_by_code(code)
     if award is None:
-        # A clear page, with the status a wrong address has: not a server error.
-        return render(request, "awards/verify_not_found.html", {"code": code, "form": VerifyForm()}, status=404)
+        return _code_not_found(request, code)
     return render(request, "awards/verify_result.html", {"award": award})
 
 
@@ -117,7 +121,9 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
     """The certificate of a published award, by its code (the code is the key: unguessable)."""
     award = selectors.award_by_code(code)
     if award is None:
-        raise Http404
+        # The same clear page as a wrong code typed on the verification page (a mistyped or shared
+        # certificate link lands here), not the site's generic "page not found".
+        return _code_not_found(request, code)
     return _pdf(request, award)
 
 

@@ -1546,6 +1546,25 @@ def interventions_propose(*, evaluation_id: int) -> int:
 
 
 @transaction.atomic
+def collaboration_cancel(*, actor: Any, program: CollaborationProgram) -> CollaborationProgram:
+    """The officer calls a programme off. Final, as for a ToT: every open invitation is withdrawn and
+    those already invited are told. A programme whose work is logged took place: it stays."""
+    if not permissions.can_run_collaborations(actor):
+        raise PermissionDenied
+    program = CollaborationProgram.objects.select_for_update(of=("self",)).get(pk=program.pk)
+    if program.status == CollaborationProgram.Status.CANCELLED:
+        raise ValidationError(_("This programme was cancelled already."))
+    if program.works.exists():
+        raise ValidationError(_("Work of this programme is logged: it took place and can no longer be cancelled."))
+    old = program.status
+    program.status = CollaborationProgram.Status.CANCELLED
+    program.save(update_fields=["status"])
+    audit_log(actor=actor, action="collaboration.cancel", target=program, changes={"status": [old, program.status]})
+    _withdraw_open_invitations(actor=actor, event=program)
+    return program
+
+
+@transaction.atomic
 def collaboration_log_work(*, actor: Any, program: CollaborationProgram, kind: str, data: dict[str, Any]) -> Activity:
     """A piece of the programme's joint work (a publication or an ICT education session), logged once
     and credited to every manager who accepted, whatever their KPMI. A programme produces several.

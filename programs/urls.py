@@ -30,6 +30,7 @@ intervention_patterns = (
         path("program/kolaborasi/baru/", views.collaboration_create, name="collaboration_create"),
         path("program/kolaborasi/<int:pk>/", views.collaboration_detail, name="collaboration_detail"),
         path("program/kolaborasi/<int:pk>/kirim/", views.collaboration_send, name="collaboration_send"),
+        path("program/kolaborasi/<int:pk>/batal/", views.collaboration_cancel, name="collaboration_cancel"),
         path(
             "program/kolaborasi/<int:pk>/catat/<slug:kind_slug>/",
             views.collaboration_log_work,

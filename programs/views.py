@@ -1065,6 +1065,19 @@ def collaboration_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def collaboration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _collaboration_or_403(request, pk)
+    try:
+        services.collaboration_cancel(actor=request.user, program=program)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The programme is cancelled; the invited managers are told."))
+    return redirect(program)
+
+
+@login_required
+@require_POST
 def collaboration_log_work(request: HttpRequest, pk: int, kind_slug: str) -> HttpResponse:
     kind = KIND_SLUGS.get(kind_slug)
     if kind not in COLLABORATION_FORMS:

@@ -186,3 +186,35 @@ def test_every_award_of_a_round_renders(published):
         pdf = render_certificate(award, verify_url="http://testserver/x")
         assert pdf.startswith(b"%PDF")
         assert award.finalist.name in pdf_text(pdf).splitlines()
+
+
+def test_the_certificate_names_the_winner_category_year_komtik_and_code(published, garut):
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    award = Award.objects.get(finalist__member=garut.asep)
+    lines = pdf_text(render_certificate(award, verify_url=VERIFY_URL)).splitlines()
+    # Official documents are in Indonesian whatever the reader's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        category = award.category.label
+        annual = gettext("KOMTIK Garut annual awards %(year)s") % {"year": 2025}
+    assert "KOMTIK Garut" in lines and "Asep" in lines and annual in lines
+    assert any(line.endswith(category) for line in lines)
+    assert award.code_display in lines and VERIFY_URL in lines
+
+
+def test_the_certificate_is_dated_in_garut_time(published, garut):
+    import datetime as dt
+
+    from django.conf import settings
+    from django.utils import formats, translation
+
+    from awards.models import AwardRound
+
+    # 18:00 UTC on 1 January is 01:00 on 2 January in Garut (UTC+7): the day the round page shows.
+    AwardRound.objects.filter(pk=published.pk).update(published_at=dt.datetime(2026, 1, 1, 18, 0, tzinfo=dt.UTC))
+    award = Award.objects.select_related("round").get(finalist__member=garut.asep)
+    with translation.override(settings.LANGUAGE_CODE):
+        expected = "Garut, " + formats.date_format(dt.date(2026, 1, 2), "j F Y")
+    assert expected in pdf_text(render_certificate(award, verify_url=VERIFY_URL)).splitlines()

@@ -315,6 +315,43 @@ class TestFinalise:
         assert in_review.status == AwardRound.Status.IN_REVIEW
         assert not Award.objects.exists()
 
+    def test_votes_after_a_decision_that_move_the_tally_need_a_new_decision(self, in_review, admin_user, jury_user):
+        # Decided as the tally suggested (no votes yet: the shortlist's top three, no reason needed)...
+        decide_all_by_tally(in_review, admin_user)
+        cat = managers_publications(in_review)
+        _asep, _budi, _cucu, dedi, euis = finalists(cat)
+        # ...then the jury votes, and the tally now puts Dedi and Euis first.
+        services.vote_cast(actor=jury_user, finalist=dedi, score=5)
+        services.vote_cast(actor=jury_user, finalist=euis, score=5)
+        with pytest.raises(ValidationError, match="tally changed") as exc:
+            services.award_round_finalise(actor=admin_user, round=in_review)
+        assert cat.label in exc.value.messages[0]
+        assert "Trainers" not in exc.value.messages[0]  # only the categories whose tally moved
+        in_review.refresh_from_db()
+        assert in_review.status == AwardRound.Status.IN_REVIEW and not Award.objects.exists()
+        # Keeping the earlier winners is now an override: it needs (and records) a reason.
+        winners = [f for f in finalists(cat) if f.is_winner]
+        with pytest.raises(ValidationError):
+            services.category_decide(actor=admin_user, category=cat, winners=winners)
+        services.category_decide(actor=admin_user, category=cat, winners=winners, reason="Suara juri terlambat.")
+        services.award_round_finalise(actor=admin_user, round=in_review)
+        assert set(Award.objects.filter(category=cat).values_list("finalist__member__full_name", flat=True)) == {
+            "Asep",
+            "Budi",
+            "Cucu",
+        }
+        assert AuditEntry.objects.filter(action="award.override", note="Suara juri terlambat.").exists()
+
+    def test_a_decision_that_follows_the_new_tally_finalises(self, in_review, admin_user, jury_user):
+        decide_all_by_tally(in_review, admin_user)
+        cat = managers_publications(in_review)
+        services.vote_cast(actor=jury_user, finalist=finalists(cat)[4], score=5)
+        tally = selectors.category_tally(cat)
+        new = [f for f in tally if f.pk in selectors.suggested_winner_ids(tally, cat.winners_count)]
+        services.category_decide(actor=admin_user, category=cat, winners=new)
+        services.award_round_finalise(actor=admin_user, round=in_review)
+        assert Award.objects.get(category=cat, place=1).finalist.name == "Euis"
+
     def test_finalising_with_no_winner_at_all_is_refused(self, in_review, admin_user):
         for c in in_review.categories.all():
             services.category_decide(actor=admin_user, category=c, winners=[], reason="Tahun ini tidak ada.")

@@ -70,6 +70,25 @@ class TestPublic:
         with django_assert_max_num_queries(6):
             assert client.get(url("year", YEAR)).status_code == 200
 
+    def test_the_scoring_rule_is_shown_where_scores_are_read(
+        self, client, client_for, published, admin_user, jury_user
+    ):
+        # The absolute count, "raising" against the year before, and the tie-break: on the public
+        # winners page, the admin's round page and the jury's page.
+        pages = [
+            client.get(url("year", YEAR), HTTP_ACCEPT_LANGUAGE="en"),
+            client_for(admin_user).get(url("round_detail", published.pk), HTTP_ACCEPT_LANGUAGE="en"),
+            client_for(jury_user).get(url("jury_round", published.pk), HTTP_ACCEPT_LANGUAGE="en"),
+        ]
+        for response in pages:
+            body = response.content.decode()
+            assert response.status_code == 200
+            assert "How the shortlist is scored" in body
+            assert "Score: the count in the year, from the logged data." in body
+            assert "Raising: the change against the year before." in body
+            assert "Then the earlier join date" in body
+            assert "Approved publications the member is credited on, dated in the year." in body
+
     def test_the_nav_links_the_awards_for_everyone(self, client):
         assert url("index") in client.get(reverse("directory:kpmi_list")).content.decode()
 
@@ -99,7 +118,12 @@ class TestCertificates:
         assert response.context["code"] == "ABCD-EFGH-JKLM-NPQR"
         assert "ABCD-EFGH-JKLM-NPQR" in response.content.decode()
         assert client.get(url("verify_code", "<script>")).status_code == 404
-        assert client.get(url("certificate", "ABCD-EFGH-JKLM-NPQR")).status_code == 404
+        # A certificate link with a wrong code says so as clearly, with the form to type it again.
+        response = client.get(url("certificate", "ABCD-EFGH-JKLM-NPQR"), HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
+        body = response.content.decode()
+        assert "Certificate not found" in body and "ABCD-EFGH-JKLM-NPQR" in body
+        assert 'name="code"' in body
 
     def test_an_empty_code_shows_the_form_again(self, client):
         response = client.get(url("verify"), {"code": " - "})
@@ -320,6 +344,33 @@ class TestReviewAndDecision:
         assert response.status_code == 302
         assert Finalist.objects.get(pk=euis.pk).is_winner
         assert AuditEntry.objects.filter(action="award.override", note="Karya terbaik.").exists()
+
+    def test_round_history_says_who_did_what_to_which_category_old_to_new(self, client_for, admin_user, in_review):
+        cat = category(in_review, Subject.MANAGER, Achievement.PUBLICATIONS)
+        euis = cat.finalists.get(rank=5)
+        services.category_decide(actor=admin_user, category=cat, winners=[euis], reason="Karya terbaik.")
+        response = client_for(admin_user).get(url("round_detail", in_review.pk), HTTP_ACCEPT_LANGUAGE="en")
+        history = response.content.decode().split("History", 1)[1]
+        assert f"Winners decided against the jury&#x27;s tally ({cat.label}): — → Euis — Karya terbaik." in history
+        assert "Jury review started: Shortlisted → Jury review" in history
+        assert "Shortlist built: Building the shortlist → Shortlisted" in history
+        assert "award_round." not in history and "award.override" not in history  # no internal codes
+
+    def test_finalising_after_the_tally_moved_is_refused_on_the_page(
+        self, client_for, admin_user, in_review, jury_user
+    ):
+        from .conftest import decide_all_by_tally
+
+        decide_all_by_tally(in_review, admin_user)
+        cat = category(in_review, Subject.MANAGER, Achievement.PUBLICATIONS)
+        services.vote_cast(actor=jury_user, finalist=cat.finalists.get(rank=5), score=5)
+        response = client_for(admin_user).post(
+            url("round_finalise", in_review.pk), follow=True, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        errors = [str(m) for m in response.context["messages"] if m.level_tag == "error"]
+        assert len(errors) == 1 and "tally changed" in errors[0] and cat.label in errors[0]
+        in_review.refresh_from_db()
+        assert in_review.status == AwardRound.Status.IN_REVIEW and not Award.objects.exists()
 
     def test_decide_page_is_admin_only(self, client_for, jury_user, in_review):
         cat = category(in_review, Subject.MANAGER, Achievement.PUBLICATIONS)

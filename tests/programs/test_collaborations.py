@@ -448,3 +448,46 @@ class TestProgrammeWork:
 
     def test_wrong_method(self, client_for, officer_users, program, accepted):
         assert client_for(officer_users).get(u("collaboration_log_work", program.pk, "terbitan")).status_code == 405
+
+
+# --- Cancelling a programme -------------------------------------------------------------------------
+
+
+class TestCancel:
+    def test_the_officer_cancels_from_the_url_and_the_invited_are_told(
+        self, client_for, officer_users, manager_a, program, sent
+    ):
+        services.invitation_accept(actor=manager_a, invitation=sent["Asep"])
+        before = Notification.objects.filter(recipient=manager_a).count()
+        response = client_for(officer_users).post(u("collaboration_cancel", program.pk), follow=True)
+        assert "The programme is cancelled" in response.content.decode()
+        program.refresh_from_db()
+        assert program.status == CollaborationProgram.Status.CANCELLED
+        assert set(program.invitations.values_list("status", flat=True)) == {S.WITHDRAWN}
+        entry = AuditEntry.objects.get(action="collaboration.cancel")
+        assert entry.changes == {"status": ["scheduled", "cancelled"]} and entry.actor == officer_users
+        # In the keeper's own language; one notice per invitation of their group that was sent.
+        told = Notification.objects.filter(recipient=manager_a).order_by("pk")[before:]
+        assert told and all(program.name in note.message for note in told)
+        # Nobody can still answer, and the programme's work can no longer be logged.
+        with pytest.raises(ValidationError):
+            services.invitation_accept(actor=manager_a, invitation=Invitation.objects.get(pk=sent["Asep"].pk))
+
+    def test_twice_or_after_work_is_refused_with_a_message(
+        self, client_for, officer_users, program, accepted, kecamatan_garut
+    ):
+        client = client_for(officer_users)
+        client.post(u("collaboration_log_work", program.pk, "terbitan"), publication_post())
+        assert program.works.exists()
+        body = client.post(u("collaboration_cancel", program.pk), follow=True).content.decode()
+        assert "it took place and can no longer be cancelled" in body
+        program.refresh_from_db()
+        assert program.status == CollaborationProgram.Status.SCHEDULED
+        assert not AuditEntry.objects.filter(action="collaboration.cancel").exists()
+
+    def test_only_the_users_officer_cancels(self, client_for, officer_communities, manager_a, program, sent):
+        for user in (officer_communities, manager_a):
+            assert client_for(user).post(u("collaboration_cancel", program.pk)).status_code == 403
+        assert client_for(manager_a).get(u("collaboration_cancel", program.pk)).status_code in (403, 405)
+        program.refresh_from_db()
+        assert program.status == CollaborationProgram.Status.SCHEDULED
