@@ -3,6 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kpmi_si.jobs import JobRun
+
 
 class Association(models.Model):
     """One of the four oversight bodies inside KOMTIK Garut (seeded by migration)."""
@@ -141,32 +143,11 @@ class Target(models.Model):
         return f"{self.period} · {self.metric} · {subject}: {self.value}"
 
 
-class Evaluation(models.Model):
+class Evaluation(JobRun):
     """One run of the target evaluation for a period: its progress, and how it ended."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        SUCCEEDED = "succeeded", _("Finished")
-        FAILED = "failed", _("Failed")
-
     period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="evaluations")
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    steps_done = models.PositiveSmallIntegerField(default=0)
-    steps_total = models.PositiveSmallIntegerField(default=0)
     results_changed = models.PositiveIntegerField(_("results changed"), default=0)
-    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         verbose_name = _("evaluation")
@@ -183,16 +164,6 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} · {self.get_status_display()} · {self.created_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.SUCCEEDED:
-            return 100
-        return int(100 * self.steps_done / self.steps_total) if self.steps_total else 0
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
 class TargetResult(models.Model):

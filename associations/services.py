@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpmi_si.audit.services import audit_log
+from kpmi_si.jobs import STALE_AFTER
 from members.models import Kpmi, Level, Member
 
 from . import permissions
@@ -31,8 +32,6 @@ from .models import Association, Evaluation, MonthlyActual, Period, Target, Targ
 logger = logging.getLogger(__name__)
 
 QUARTERS = ((1, 1, 3, 31), (2, 4, 6, 30), (3, 7, 9, 30), (4, 10, 12, 31))
-# An evaluation still "running" after this long lost its worker; a new request may replace it.
-STALE_AFTER = dt.timedelta(hours=2)
 
 
 # --- periods ---------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kpmi_si.jobs import JobRun
 from members.models import Level
 
 VOTE_MIN, VOTE_MAX = 1, 5
@@ -212,32 +213,11 @@ class AwardCategory(models.Model):
         return self.decided_at is not None
 
 
-class ShortlistBuild(models.Model):
+class ShortlistBuild(JobRun):
     """One run of the shortlist job for a round: its progress, and how it ended."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        SUCCEEDED = "succeeded", _("Finished")
-        FAILED = "failed", _("Failed")
-
     round = models.ForeignKey(AwardRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="builds")
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    steps_done = models.PositiveSmallIntegerField(default=0)
-    steps_total = models.PositiveSmallIntegerField(default=0)
     finalists_changed = models.PositiveIntegerField(_("finalists changed"), default=0)
-    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         verbose_name = _("shortlist build")
@@ -254,16 +234,6 @@ class ShortlistBuild(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} · {self.get_status_display()} · {self.created_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.SUCCEEDED:
-            return 100
-        return int(100 * self.steps_done / self.steps_total) if self.steps_total else 0
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
 class Finalist(models.Model):

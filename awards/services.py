@@ -21,7 +21,6 @@ awards.models.ROUND_TRANSITIONS and audited (who, when, old -> new):
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -33,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpmi_si.audit.services import audit_log
+from kpmi_si.jobs import STALE_AFTER
 
 from . import permissions, selectors
 from .certificates import new_code
@@ -53,8 +53,6 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-# A build still queued or running after this long lost its worker; a new request replaces it.
-STALE_AFTER = dt.timedelta(hours=2)
 FIRST_YEAR = 2000
 
 

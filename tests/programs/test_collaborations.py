@@ -460,7 +460,7 @@ class TestCancel:
         services.invitation_accept(actor=manager_a, invitation=sent["Asep"])
         before = Notification.objects.filter(recipient=manager_a).count()
         response = client_for(officer_users).post(u("collaboration_cancel", program.pk), follow=True)
-        assert "The programme is cancelled" in response.content.decode()
+        assert "Program dibatalkan; pengelola yang diundang diberi tahu." in response.content.decode()
         program.refresh_from_db()
         assert program.status == CollaborationProgram.Status.CANCELLED
         assert set(program.invitations.values_list("status", flat=True)) == {S.WITHDRAWN}
@@ -480,7 +480,7 @@ class TestCancel:
         client.post(u("collaboration_log_work", program.pk, "terbitan"), publication_post())
         assert program.works.exists()
         body = client.post(u("collaboration_cancel", program.pk), follow=True).content.decode()
-        assert "it took place and can no longer be cancelled" in body
+        assert "sudah berlangsung dan tidak dapat dibatalkan lagi" in body  # the officer reads Indonesian
         program.refresh_from_db()
         assert program.status == CollaborationProgram.Status.SCHEDULED
         assert not AuditEntry.objects.filter(action="collaboration.cancel").exists()
