@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpmi_si.audit.services import audit_log
-from kpmi_si.jobs import STALE_AFTER
 from members.models import Kpmi, Level, Member
 
 from . import permissions
@@ -251,11 +250,7 @@ def evaluation_create(*, actor: Any, period: Period) -> tuple[Evaluation, bool]:
         raise ValidationError(_("The period %(name)s is closed; its results are frozen.") % {"name": period.name})
     with transaction.atomic():
         # A run that lost its worker long ago must not block every future run.
-        Evaluation.objects.filter(
-            period=period,
-            status__in=[Evaluation.Status.QUEUED, Evaluation.Status.RUNNING],
-            created_at__lt=timezone.now() - STALE_AFTER,
-        ).update(status=Evaluation.Status.FAILED, error="stale: no worker finished it", finished_at=timezone.now())
+        Evaluation.expire_stale(period=period)
         try:
             with transaction.atomic():
                 evaluation = Evaluation.objects.create(
@@ -281,11 +276,6 @@ def evaluation_request(*, actor: Any, period: Period) -> Evaluation:
     return evaluation
 
 
-def _progress(evaluation: Evaluation, done: int) -> None:
-    # Autocommitted, outside the writing transaction, so the progress bar moves while it works.
-    Evaluation.objects.filter(pk=evaluation.pk).update(steps_done=done)
-
-
 def _stage(cursor: Any, period: Period, evaluation: Evaluation, today: dt.date) -> dict[tuple[str, dt.date], int]:
     """Compute every result the period should have into the stage table, metric by metric, each in one
     statement (subjects, their actuals, default and overridden targets, ratio and status are joined in
@@ -300,7 +290,7 @@ def _stage(cursor: Any, period: Period, evaluation: Evaluation, today: dt.date) 
     for target in targets:
         by_metric.setdefault(target.metric, []).append(target)
     codes = [code for code in METRICS if code in by_metric]
-    Evaluation.objects.filter(pk=evaluation.pk).update(steps_total=len(codes), steps_done=0)
+    evaluation.report_steps(done=0, total=len(codes))
     elapsed = float(_elapsed(period, today))
     monthly: dict[tuple[str, dt.date], int] = {}
     for step, code in enumerate(codes, start=1):
@@ -345,7 +335,7 @@ def _stage(cursor: Any, period: Period, evaluation: Evaluation, today: dt.date) 
         cursor.execute(f"DROP TABLE {STAGE_PART}")
         for month, n in metric.per_month(period.start, period.end).items():
             monthly[(code, month)] = n
-        _progress(evaluation, step)
+        evaluation.report_steps(done=step)
     if connection.vendor == "postgresql":
         cursor.execute(f"ANALYZE {STAGE}")  # a temporary table has no statistics until asked: plan the joins right
     return monthly
@@ -355,10 +345,7 @@ def period_evaluate(*, evaluation_id: int, today: dt.date | None = None) -> Eval
     """Run one queued (or interrupted) evaluation to the end. Safe to call twice and after a worker
     was killed half-way: it claims the row, recomputes everything and writes only the differences."""
     today = today or timezone.localdate()
-    claimed = Evaluation.objects.filter(
-        pk=evaluation_id, status__in=[Evaluation.Status.QUEUED, Evaluation.Status.RUNNING]
-    ).update(status=Evaluation.Status.RUNNING, started_at=timezone.now())
-    if not claimed:
+    if not Evaluation.claim(evaluation_id):
         return None  # finished already (a redelivered task), or never existed
     evaluation = Evaluation.objects.select_related("period").get(pk=evaluation_id)
     period = evaluation.period
@@ -376,12 +363,7 @@ def period_evaluate(*, evaluation_id: int, today: dt.date | None = None) -> Eval
                             _("The period %(name)s is closed; its results are frozen.") % {"name": period.name}
                         )
                     changed = _write_results(cursor, period) + _write_monthly(period, monthly)
-                    Evaluation.objects.filter(pk=evaluation.pk).update(
-                        status=Evaluation.Status.SUCCEEDED,
-                        finished_at=timezone.now(),
-                        results_changed=changed,
-                        error="",
-                    )
+                    evaluation.succeed(results_changed=changed)
             finally:
                 cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
     except Exception as exc:
@@ -389,10 +371,7 @@ def period_evaluate(*, evaluation_id: int, today: dt.date | None = None) -> Eval
         # for the officer to see; the exception is logged, not re-raised, so an in-process run
         # (no broker) does not turn into a server error for the officer who started it.
         logger.exception("Evaluation %s of period %s failed", evaluation_id, period)
-        message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else f"{type(exc).__name__}: {exc}"
-        Evaluation.objects.filter(pk=evaluation.pk).update(
-            status=Evaluation.Status.FAILED, finished_at=timezone.now(), error=message[:2000]
-        )
+        evaluation.fail(exc)
     evaluation.refresh_from_db()
     return evaluation
 

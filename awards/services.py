@@ -32,7 +32,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpmi_si.audit.services import audit_log
-from kpmi_si.jobs import STALE_AFTER
 
 from . import permissions, selectors
 from .certificates import new_code
@@ -269,12 +268,9 @@ def shortlist_create(*, actor: Any, round: AwardRound) -> tuple[ShortlistBuild, 
     `actor=None` is the system (the management command)."""
     if actor is not None:
         _require_admin(actor)
-    now = timezone.now()
     with transaction.atomic():
         round = _lock(round)
-        stale = ShortlistBuild.objects.filter(round=round, status__in=ACTIVE, created_at__lt=now - STALE_AFTER).update(
-            status=ShortlistBuild.Status.FAILED, error="stale: no worker finished it", finished_at=now
-        )
+        stale = ShortlistBuild.expire_stale(round=round)
         active = ShortlistBuild.objects.filter(round=round, status__in=ACTIVE).first()
         if active is not None:
             return active, False
@@ -302,11 +298,6 @@ def shortlist_request(*, actor: Any, round: AwardRound) -> ShortlistBuild:
         if created:
             transaction.on_commit(lambda: build_shortlist_task.delay(build.pk))
     return build
-
-
-def _progress(build: ShortlistBuild, done: int) -> None:
-    # Autocommitted, outside the writing transaction, so the progress bar moves while it works.
-    ShortlistBuild.objects.filter(pk=build.pk).update(steps_done=done)
 
 
 COMPARED = ("rank", "kpmi_id", "score", "previous")
@@ -346,10 +337,7 @@ def _write_finalists(round: AwardRound, desired: dict[int, list[selectors.Ranked
 def shortlist_build(*, build_id: int) -> ShortlistBuild | None:
     """Run one queued (or interrupted) build to the end. Safe to call twice and after a worker was
     killed half-way: it claims the row, recomputes every category and writes only the differences."""
-    claimed = ShortlistBuild.objects.filter(pk=build_id, status__in=ACTIVE).update(
-        status=ShortlistBuild.Status.RUNNING, started_at=timezone.now()
-    )
-    if not claimed:
+    if not ShortlistBuild.claim(build_id):
         return None  # finished already (a redelivered task), or never existed
     build = ShortlistBuild.objects.select_related("round", "requested_by").get(pk=build_id)
     round = build.round
@@ -357,11 +345,11 @@ def shortlist_build(*, build_id: int) -> ShortlistBuild | None:
         if round.shortlist_locked:
             raise ValidationError(_locked_message(round))
         categories = list(round.categories.select_related("round").order_by("position", "pk"))
-        ShortlistBuild.objects.filter(pk=build.pk).update(steps_total=len(categories), steps_done=0)
+        build.report_steps(done=0, total=len(categories))
         desired: dict[int, list[selectors.Ranked]] = {}
         for step, category in enumerate(categories, start=1):
             desired[category.pk] = selectors.category_ranking(category)
-            _progress(build, step)
+            build.report_steps(done=step)
         with transaction.atomic():
             # One writer per round at a time; a concurrent run of the same build waits here.
             round = _lock(round)
@@ -379,27 +367,22 @@ def shortlist_build(*, build_id: int) -> ShortlistBuild | None:
                 note=f"build #{build.pk}: {changed} finalists changed",
                 fields=["shortlisted_at"],
             )
-            ShortlistBuild.objects.filter(pk=build.pk).update(
-                status=ShortlistBuild.Status.SUCCEEDED, finished_at=timezone.now(), finalists_changed=changed, error=""
-            )
+            build.succeed(finalists_changed=changed)
     except Exception as exc:
         # The write transaction rolled back: the previous shortlist stands, and the round goes back
         # to where it was. Logged, not re-raised, so an in-process run (no broker) does not turn into
         # a server error for the admin who started it.
         logger.exception("Shortlist build %s of %s failed", build_id, round)
-        message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else f"{type(exc).__name__}: {exc}"
-        _fail(build, message)
+        _fail(build, exc)
     build.refresh_from_db()
     return build
 
 
-def _fail(build: ShortlistBuild, message: str) -> None:
+def _fail(build: ShortlistBuild, exc: BaseException) -> None:
     with transaction.atomic():
-        failed = ShortlistBuild.objects.filter(pk=build.pk, status=ShortlistBuild.Status.RUNNING).update(
-            status=ShortlistBuild.Status.FAILED, finished_at=timezone.now(), error=message[:2000]
-        )
-        if not failed:
+        if not build.fail(exc):
             return
+        message = ShortlistBuild.objects.values_list("error", flat=True).get(pk=build.pk)
         round = _lock(build.round)
         if round.status == AwardRound.Status.SHORTLISTING:
             back = AwardRound.Status.SHORTLISTED if round.shortlisted_at else AwardRound.Status.DRAFT

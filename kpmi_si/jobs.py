@@ -9,9 +9,12 @@ on and a database rule allowing one active run per object.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # A run still "queued" or "running" after this long lost its worker; a new request may replace it.
@@ -56,3 +59,44 @@ class JobRun(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+    # The run's life, written with UPDATEs by primary key: autocommitted outside the job's writing
+    # transaction, so the progress bar moves while it works, and a second delivery of the same task
+    # (or a worker killed half-way) finds the row as the database has it, not as a process remembers it.
+
+    @classmethod
+    def expire_stale(cls, **parent: Any) -> int:
+        """Mark failed the runs of `parent` that lost their worker long ago, so they block nothing."""
+        now = timezone.now()
+        return cls.objects.filter(status__in=cls.ACTIVE, created_at__lt=now - STALE_AFTER, **parent).update(
+            status=cls.Status.FAILED, error="stale: no worker finished it", finished_at=now
+        )
+
+    @classmethod
+    def claim(cls, pk: int) -> bool:
+        """Take a queued (or interrupted) run; False when it finished already or never existed."""
+        return bool(
+            cls.objects.filter(pk=pk, status__in=cls.ACTIVE).update(
+                status=cls.Status.RUNNING, started_at=timezone.now()
+            )
+        )
+
+    def report_steps(self, *, done: int, total: int | None = None) -> None:
+        fields: dict[str, int] = {"steps_done": done}
+        if total is not None:
+            fields["steps_total"] = total
+        type(self).objects.filter(pk=self.pk).update(**fields)
+
+    def succeed(self, **counters: int) -> None:
+        type(self).objects.filter(pk=self.pk).update(
+            status=self.Status.SUCCEEDED, finished_at=timezone.now(), error="", **counters
+        )
+
+    def fail(self, exc: BaseException) -> int:
+        """Record why the run failed (a refusal's own words, else the exception); 1 if this call did."""
+        message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else f"{type(exc).__name__}: {exc}"
+        return (
+            type(self)
+            .objects.filter(pk=self.pk, status__in=self.ACTIVE)
+            .update(status=self.Status.FAILED, finished_at=timezone.now(), error=message[:2000])
+        )
