@@ -125,3 +125,24 @@ def test_training_form_keeps_lead_trainer_and_trainees(client_for, manager_a, tr
     assert form["lead_trainer"].value() == trainer_a.pk
     assert form["trainees"].value() == [candidate_a.pk]
     assert form["credited"].value() == []
+
+
+def test_closing_a_target_period_freezes_its_work_inside_the_window(
+    client_for, admin_user, manager_a, manager_member_a, kpmi_a
+):
+    """Results of a closed period are frozen, so the work they were computed from is too."""
+    from associations import services as association_services
+
+    record = make_activity(kpmi=kpmi_a, credited=[manager_member_a], date=recent(20), title="Baru")
+    assert periods.activity_is_editable(record)  # inside the 60-day window
+    period = association_services.period_open(actor=admin_user, name="Triwulan uji", start=recent(50), end=recent(10))
+    association_services.period_close(actor=admin_user, period=period)
+    assert periods.open_since() == recent(9)
+    assert not periods.activity_is_editable(record)
+    response = client_for(manager_a).post(_url(record), publication_post(kpmi_a, [manager_member_a]), follow=True)
+    (message,) = response.context["messages"]
+    assert message.level == messages.ERROR and recent(9).strftime("%d-%m-%Y") in message.message
+    record.refresh_from_db()
+    assert record.title == "Baru"
+    # Work after the closed period is logged as before.
+    assert periods.date_is_open(recent(9))
