@@ -969,7 +969,9 @@ def invitation_record_result(*, actor: Any, invitation: Invitation, passed: bool
     to = Invitation.Status.PASSED if passed else Invitation.Status.FAILED
     _move(actor=actor, invitation=invitation, to=to, action="invitation.result")
     event = invitation.tot_event
-    if passed:
+    # A member promoted by hand meanwhile (the level history already says how) keeps that level:
+    # the pass is still recorded on the invitation.
+    if passed and invitation.member.level < Level.TRAINER:
         member_services.member_change_level(
             actor=actor,
             member=invitation.member,

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from associations.models import TargetResult
 from kpmi_si.audit.models import AuditEntry
+from members import services as member_services
 from members.models import Level, LevelChange
 from programs import services
 from programs.models import Invitation, Notification, TotEvent
@@ -239,6 +240,17 @@ class TestAttendanceAndResult:
                 actor=officer_communities, invitation=accepted, attended=True, today=tot_event.date - dt.timedelta(1)
             )
         assert Invitation.objects.get(pk=accepted.pk).status == S.ACCEPTED
+
+    def test_a_member_promoted_by_hand_meanwhile_still_passes(self, accepted, officer_communities, tot_event):
+        TotEvent.objects.filter(pk=tot_event.pk).update(date=today() - dt.timedelta(days=1))
+        services.invitation_record_attendance(actor=officer_communities, invitation=accepted, attended=True)
+        member_services.member_change_level(
+            actor=officer_communities, member=accepted.member, to_level=Level.TRAINER, reason="Lulus ToT daerah"
+        )
+        services.invitation_record_result(actor=officer_communities, invitation=accepted, passed=True)
+        assert Invitation.objects.get(pk=accepted.pk).status == S.PASSED
+        # One promotion in the history, the one by hand.
+        assert LevelChange.objects.filter(member=accepted.member, to_level=Level.TRAINER).count() == 1
 
     def test_passing_promotes_to_trainer_with_the_tot_as_evidence(self, accepted, officer_communities, tot_event):
         # The ToT happened yesterday.
