@@ -106,7 +106,8 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
     award = selectors.award_by_code(code)
     if award is None:
         return _code_not_found(request, code)
-    return render(request, "awards/verify_result.html", {"award": award})
+    # The form again below the result: someone checking a pile of certificates types the next code.
+    return render(request, "awards/verify_result.html", {"award": award, "form": VerifyForm()})
 
 
 def _pdf(request: HttpRequest, award: Award) -> HttpResponse:

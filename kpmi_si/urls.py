@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import urls as auth_urls
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -13,7 +14,9 @@ urlpatterns = [
     path("komtik/", views.komtik_home, name="komtik_home"),
     path("healthz", views.healthz, name="healthz"),
     path("akun/masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("akun/", include("django.contrib.auth.urls")),
+    # Django's account pages (logout, password change and reset) without its own login page, so that
+    # every "log in" link reaches the one above.
+    path("akun/", include([p for p in auth_urls.urlpatterns if p.name != "login"])),
     path("i18n/", include("django.conf.urls.i18n")),
     path("kpmi/", include(directory_patterns)),
     path("", include(member_patterns)),

@@ -111,6 +111,8 @@ class TestCertificates:
             assert page.status_code == 200
             body = page.content.decode()
             assert "Asep" in body and "KPMI Alfa" in body and award.code_display in body
+            # The form to check the next certificate, empty.
+            assert 'name="code"' in body and f'value="{award.code_display}"' not in body
 
     def test_an_unknown_code_is_a_clear_not_found_page(self, client, published):
         response = client.get(url("verify_code", "ABCD-EFGH-JKLM-NPQR"))

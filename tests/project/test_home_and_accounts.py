@@ -118,3 +118,10 @@ class TestKomtikAndAssociationHomes:
 
 def test_healthz(client):
     assert client.get(reverse("healthz")).json() == {"status": "ok"}
+
+
+def test_one_login_page_for_every_link(client):
+    # Django's own /akun/login/ is not mounted: the "log in" links and LOGIN_URL reach /akun/masuk/.
+    assert reverse("login") == "/akun/masuk/"
+    assert client.get("/akun/login/").status_code == 404
+    assert client.get(reverse("home")).url.startswith("/akun/masuk/")
