@@ -28,6 +28,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -536,6 +537,25 @@ def category_decide(
         note=reason,
     )
     return category
+
+
+def categories_decide_empty(*, actor: Any, round: AwardRound, reason: str) -> int:
+    """Record "no winner" with one written reason for every undecided category of the round that has
+    no finalist at all (a sparse year leaves several), each decision audited as if made one by one.
+    Returns how many categories were decided."""
+    _require_admin(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Explain why these categories have no winner.")})
+    empty = (
+        round.categories.filter(decided_at__isnull=True)
+        .annotate(n=Count("finalists"))
+        .filter(n=0)
+        .order_by("position", "pk")
+    )
+    with transaction.atomic():
+        decided = [category_decide(actor=actor, category=category, winners=[], reason=reason) for category in empty]
+    return len(decided)
 
 
 def _tally_moved_since_decision(category: AwardCategory) -> bool:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("kelola/<int:pk>/juri/", views.jury_manage, name="jury_manage"),
     path("kelola/<int:pk>/penilaian/", views.review_start, name="review_start"),
     path("kelola/<int:pk>/finalisasi/", views.round_finalise, name="round_finalise"),
+    path("kelola/<int:pk>/tanpa-finalis/", views.categories_decide_empty, name="categories_decide_empty"),
     path("kelola/<int:pk>/terbitkan/", views.round_publish, name="round_publish"),
     path("kelola/susun/<int:pk>/status/", views.build_status, name="build_status"),
     path("kelola/juri/<int:pk>/hapus/", views.jury_remove, name="jury_remove"),

@@ -193,6 +193,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "jury": list(selectors.jury_of(round=round)),
             "awards": selectors.round_awards(round=round) if round.finalised_at else [],
             "rules": selectors.rules_of(categories),
+            # Categories nobody reached, still undecided: one reason decides them all.
+            "empty_undecided": [c for c in categories if not c.shortlist and not c.is_decided],
             "trail": selectors.round_trail(round=round, categories=categories),
             "Status": AwardRound.Status,
         },
@@ -251,6 +253,19 @@ def review_start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_finalise(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition_view(request, pk, services.award_round_finalise, _("%(round)s is finalised."))
+
+
+@login_required
+@require_POST
+def categories_decide_empty(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _round_or_403(request, pk)
+    try:
+        n = services.categories_decide_empty(actor=request.user, round=round, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        _service_error(request, exc)
+    else:
+        messages.success(request, _("%(n)s categories without finalists are recorded with no winner.") % {"n": n})
+    return redirect(round)
 
 
 @login_required

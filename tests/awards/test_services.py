@@ -387,3 +387,27 @@ class TestFinalise:
         services.award_round_publish(actor=admin_user, round=in_review)
         with pytest.raises(ValidationError):
             services.award_citation_set(actor=admin_user, award=award, citation="Lain")
+
+
+class TestDecideEmpty:
+    def test_one_reason_decides_every_category_nobody_reached(self, in_review, admin_user):
+        empty = [c for c in in_review.categories.all() if not c.finalists.exists()]
+        assert empty  # the test data leaves some categories without finalists
+        n = services.categories_decide_empty(actor=admin_user, round=in_review, reason="Tidak ada yang memenuhi syarat")
+        assert n == len(empty)
+        for cat in empty:
+            cat.refresh_from_db()
+            assert cat.is_decided and cat.decision_note == "Tidak ada yang memenuhi syarat"
+        # Categories with finalists are left for the admin to decide one by one.
+        assert not managers_publications(in_review).is_decided
+        assert AuditEntry.objects.filter(action__in=["award.decide", "award.override"]).count() == n
+        # Running it again finds nothing left to decide.
+        assert services.categories_decide_empty(actor=admin_user, round=in_review, reason="lagi") == 0
+
+    def test_a_reason_is_required_and_only_the_admin_may(self, in_review, admin_user, jury_user):
+        with pytest.raises(ValidationError) as exc:
+            services.categories_decide_empty(actor=admin_user, round=in_review, reason="  ")
+        assert "reason" in exc.value.message_dict
+        with pytest.raises(PermissionDenied):
+            services.categories_decide_empty(actor=jury_user, round=in_review, reason="x")
+        assert not in_review.categories.filter(decided_at__isnull=False).exists()

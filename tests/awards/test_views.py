@@ -317,6 +317,25 @@ class TestReviewAndDecision:
         shortlisted.refresh_from_db()
         assert shortlisted.status == AwardRound.Status.PUBLISHED
 
+    def test_categories_nobody_reached_are_decided_at_once_from_the_round_page(
+        self, client_for, admin_user, jury_user, in_review
+    ):
+        client = client_for(admin_user)
+        page = client.get(in_review.get_absolute_url())
+        empty = page.context["empty_undecided"]
+        assert empty and 'id="decide-empty"' in page.content.decode()
+        # No reason: refused with a message, nothing decided.
+        response = client.post(url("categories_decide_empty", in_review.pk), {"reason": ""}, follow=True)
+        assert any(m.level_tag == "error" for m in response.context["messages"])
+        assert not in_review.categories.filter(decided_at__isnull=False).exists()
+        assert (
+            client_for(jury_user).post(url("categories_decide_empty", in_review.pk), {"reason": "x"}).status_code == 403
+        )
+        response = client.post(url("categories_decide_empty", in_review.pk), {"reason": "Belum ada"}, follow=True)
+        assert response.context["empty_undecided"] == []
+        assert in_review.categories.filter(decided_at__isnull=False).count() == len(empty)
+        assert 'id="decide-empty"' not in response.content.decode()
+
     @pytest.mark.parametrize("who", ["jury_user", "manager_a", "supervisor_a", "outsider"])
     def test_a_non_admin_finalising_gets_403(self, request, client_for, who, in_review, admin_user):
         from .conftest import decide_all_by_tally

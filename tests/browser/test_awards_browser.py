@@ -157,19 +157,18 @@ def test_award_round_journey(session, live_server, admin_user, kpmi_a, kpmi_b):
     assert (vote.finalist_id, vote.score) == (budi_finalist.pk, 5)
     expect(juror.get_by_text("Nilai Anda untuk Budi Pengelola disimpan.")).to_be_visible()
 
-    # The admin decides every category. The managers' publications: as the tally suggests (the
-    # suggested finalists come ticked); the categories nobody reached: nobody, with a reason.
-    for c in round.categories.order_by("position", "pk"):
-        admin.goto(f"{live_server.url}{round.get_absolute_url()}")
-        admin.locator(f"main a[href='/penghargaan/kelola/kategori/{c.pk}/pemenang/']").click()
-        admin.wait_for_url(f"**/penghargaan/kelola/kategori/{c.pk}/pemenang/")
-        if c.pk == category.pk:
-            expect(admin.locator(f"input[name=winners][value='{budi_finalist.pk}']")).to_be_checked()
-        else:
-            assert admin.locator("input[name=winners]").count() == 0
-            admin.fill("textarea[name=reason]", "Tidak ada finalis.")
-        admin.locator("main form[method=post] button[type=submit]").click()
-        admin.wait_for_url(f"**{round.get_absolute_url()}")
+    # The admin decides the categories nobody reached at once, with one reason, from the round page;
+    # then the managers' publications as the tally suggests (the suggested finalists come ticked).
+    admin.goto(f"{live_server.url}{round.get_absolute_url()}")
+    admin.fill("#decide-empty input[name=reason]", "Tidak ada finalis.")
+    admin.locator("#decide-empty button[type=submit]").click()
+    admin.wait_for_url(f"**{round.get_absolute_url()}")
+    assert list(round.categories.filter(decided_at__isnull=True)) == [category]
+    admin.locator(f"main a[href='/penghargaan/kelola/kategori/{category.pk}/pemenang/']").click()
+    admin.wait_for_url(f"**/penghargaan/kelola/kategori/{category.pk}/pemenang/")
+    expect(admin.locator(f"input[name=winners][value='{budi_finalist.pk}']")).to_be_checked()
+    admin.locator("main form[method=post] button[type=submit]").click()
+    admin.wait_for_url(f"**{round.get_absolute_url()}")
     assert not round.categories.filter(decided_at__isnull=True).exists()
     winners = list(Finalist.objects.filter(category=category, is_winner=True).order_by("place"))
     assert [f.member_id for f in winners] == [budi.pk, asep.pk, cucu.pk]
