@@ -717,24 +717,35 @@ def tot_invitations_propose(*, evaluation_id: int, today: dt.date | None = None)
     written = 0
     for kpmi_id in behind:
         with transaction.atomic():
-            rows = [
-                Invitation(tot_event=event, member_id=member_id, kpmi_id=kpmi_id, proposed_by_evaluation=evaluation)
-                for member_id in _remaining_candidates(event, kpmi_id).values_list("pk", flat=True)
-            ]
-            Invitation.objects.bulk_create(rows, ignore_conflicts=True)
-            # ignore_conflicts returns no primary keys: read back what this run added, to audit it.
-            added = Invitation.objects.filter(
-                tot_event=event, member_id__in=[row.member_id for row in rows], proposed_by_evaluation=evaluation
-            )
-            for invitation in added:
-                audit_log(
-                    actor=None,
-                    action="invitation.propose",
-                    target=invitation,
-                    changes={"status": [None, Invitation.Status.PROPOSED]},
-                    note=f"evaluation {evaluation.pk}",
-                )
-                written += 1
+            candidates = list(_remaining_candidates(event, kpmi_id).values_list("pk", flat=True))
+            written += _propose(event, kpmi_id, candidates, evaluation)
+    return written
+
+
+def _propose(event: TotEvent | CollaborationProgram, kpmi_id: int, member_ids: list[int], evaluation: Any) -> int:
+    """Propose invitations of these members of one KPMI to the event, as an evaluation asked. A
+    database rule allows one invitation per member and event, so a second or concurrent run adds
+    nothing twice. Returns how many this call added, each audited."""
+    field = _event_field(event)
+    Invitation.objects.bulk_create(
+        [
+            Invitation(**{field: event}, member_id=member_id, kpmi_id=kpmi_id, proposed_by_evaluation=evaluation)
+            for member_id in member_ids
+        ],
+        ignore_conflicts=True,
+    )
+    # ignore_conflicts returns no primary keys: read back what this run added, to audit it.
+    added = Invitation.objects.filter(**{field: event}, member_id__in=member_ids, proposed_by_evaluation=evaluation)
+    written = 0
+    for invitation in added.order_by("pk"):
+        audit_log(
+            actor=None,
+            action="invitation.propose",
+            target=invitation,
+            changes={"status": [None, Invitation.Status.PROPOSED]},
+            note=f"evaluation {evaluation.pk}",
+        )
+        written += 1
     return written
 
 
@@ -1521,22 +1532,7 @@ def collaboration_invitations_propose(*, evaluation_id: int, today: dt.date | No
                 fresh = set(member_ids) - set(
                     program.invitations.filter(member_id__in=member_ids).values_list("member_id", flat=True)
                 )
-                Invitation.objects.bulk_create(
-                    [
-                        Invitation(program=program, member_id=m, kpmi_id=kpmi_id, proposed_by_evaluation=evaluation)
-                        for m in sorted(fresh)
-                    ],
-                    ignore_conflicts=True,
-                )
-                for invitation in program.invitations.filter(member_id__in=fresh, proposed_by_evaluation=evaluation):
-                    audit_log(
-                        actor=None,
-                        action="invitation.propose",
-                        target=invitation,
-                        changes={"status": [None, Invitation.Status.PROPOSED]},
-                        note=f"evaluation {evaluation.pk}",
-                    )
-                    written += 1
+                written += _propose(program, kpmi_id, sorted(fresh), evaluation)
     return written
 
 
