@@ -414,18 +414,7 @@ class ResultForm(forms.Form):
 class VolunteerProjectForm(forms.ModelForm):
     class Meta:
         model = VolunteerProject
-        fields = [
-            "title",
-            "deployment_kind",
-            "site_type",
-            "site_name",
-            "kecamatan",
-            "desa",
-            "needs",
-            "start_date",
-            "end_date",
-            "team_size",
-        ]
+        fields = list(VolunteerProject.EDITABLE_FIELDS)
         widgets = {"start_date": DateInput(), "end_date": DateInput(), "needs": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -641,6 +641,19 @@ class VolunteerProject(models.Model):
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # What the officer fills in when publishing (the form and the service both use this list).
+    EDITABLE_FIELDS = (
+        "title",
+        "deployment_kind",
+        "site_type",
+        "site_name",
+        "kecamatan",
+        "desa",
+        "needs",
+        "start_date",
+        "end_date",
+        "team_size",
+    )
     TRANSITIONS: dict[str, tuple[str, ...]] = {
         Status.OPEN: (Status.TEAM_CONFIRMED, Status.CANCELLED),
         Status.TEAM_CONFIRMED: (Status.COMPLETED, Status.CANCELLED),

@@ -1009,18 +1009,7 @@ def invitation_record_result(*, actor: Any, invitation: Invitation, passed: bool
 
 # --- Volunteer projects (Platform association) ------------------------------------------------------
 
-PROJECT_FIELDS = (
-    "title",
-    "deployment_kind",
-    "site_type",
-    "site_name",
-    "kecamatan",
-    "desa",
-    "needs",
-    "start_date",
-    "end_date",
-    "team_size",
-)
+PROJECT_FIELDS = VolunteerProject.EDITABLE_FIELDS
 
 
 CANCEL_REASON_MAX = 500
