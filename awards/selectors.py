@@ -282,6 +282,12 @@ def with_tally(qs: QuerySet[Finalist]) -> QuerySet[Finalist]:
 TALLY_ORDER = (F("avg_score").desc(nulls_last=True), F("n_votes").desc(), "rank")
 
 
+def undecided_without_finalists(categories: Iterable[AwardCategory]) -> list[AwardCategory]:
+    """Of categories from round_shortlist(), those nobody reached and nobody decided yet: the ones
+    services.categories_decide_empty closes with one reason."""
+    return [category for category in categories if not category.shortlist and not category.is_decided]
+
+
 def round_shortlist(*, round: AwardRound, tally: bool = False) -> list[AwardCategory]:
     """The round's categories, each with its finalists (`shortlist`, by rank) — and, with tally, each
     finalist's number of votes and average score. Two queries whatever the size."""

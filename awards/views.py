@@ -194,7 +194,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "awards": selectors.round_awards(round=round) if round.finalised_at else [],
             "rules": selectors.rules_of(categories),
             # Categories nobody reached, still undecided: one reason decides them all.
-            "empty_undecided": [c for c in categories if not c.shortlist and not c.is_decided],
+            "empty_undecided": selectors.undecided_without_finalists(categories),
             "trail": selectors.round_trail(round=round, categories=categories),
             "Status": AwardRound.Status,
         },
