@@ -53,38 +53,21 @@ class CategoriesForm(forms.Form):
                 self.fields[f"{prefix}on"] = forms.BooleanField(
                     label=achievement.label, required=False, initial=spec is not None
                 )
-                self.fields[f"{prefix}finalists"] = forms.IntegerField(
-                    label=_("Finalists"),
-                    required=False,
-                    min_value=1,
-                    max_value=MAX_FINALISTS,
-                    initial=default.finalists_count,
-                    widget=forms.NumberInput(attrs=NUMBER),
+                numbers = (
+                    ("finalists", _("Finalists"), 1, MAX_FINALISTS, default.finalists_count),
+                    ("winners", _("Winners"), 1, MAX_FINALISTS, default.winners_count),
+                    ("min", _("Minimum count"), 1, MAX_MINIMUM, default.min_count),
+                    ("increase", _("Minimum increase"), 0, MAX_MINIMUM, default.min_increase),
                 )
-                self.fields[f"{prefix}winners"] = forms.IntegerField(
-                    label=_("Winners"),
-                    required=False,
-                    min_value=1,
-                    max_value=MAX_FINALISTS,
-                    initial=default.winners_count,
-                    widget=forms.NumberInput(attrs=NUMBER),
-                )
-                self.fields[f"{prefix}min"] = forms.IntegerField(
-                    label=_("Minimum count"),
-                    required=False,
-                    min_value=1,
-                    max_value=MAX_MINIMUM,
-                    initial=default.min_count,
-                    widget=forms.NumberInput(attrs=NUMBER),
-                )
-                self.fields[f"{prefix}increase"] = forms.IntegerField(
-                    label=_("Minimum increase"),
-                    required=False,
-                    min_value=0,
-                    max_value=MAX_MINIMUM,
-                    initial=default.min_increase,
-                    widget=forms.NumberInput(attrs=NUMBER),
-                )
+                for name, label, low, high, initial in numbers:
+                    self.fields[f"{prefix}{name}"] = forms.IntegerField(
+                        label=label,
+                        required=False,
+                        min_value=low,
+                        max_value=high,
+                        initial=initial,
+                        widget=forms.NumberInput(attrs=NUMBER),
+                    )
 
     @staticmethod
     def _prefix(subject: str, achievement: str) -> str:
