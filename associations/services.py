@@ -15,6 +15,7 @@ import logging
 from decimal import Decimal
 from typing import Any
 
+from celery import shared_task
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -27,6 +28,7 @@ from members.models import Kpmi, Level, Member
 from . import permissions
 from .metrics import KPMI, METRICS, Metric, subjects
 from .models import Association, Evaluation, MonthlyActual, Period, Target, TargetResult
+from .signals import evaluation_succeeded
 
 logger = logging.getLogger(__name__)
 
@@ -267,8 +269,6 @@ def evaluation_create(*, actor: Any, period: Period) -> tuple[Evaluation, bool]:
 
 def evaluation_request(*, actor: Any, period: Period) -> Evaluation:
     """Queue an evaluation of a period and hand it to a worker once the request is committed."""
-    from .tasks import evaluate_period_task
-
     with transaction.atomic():
         evaluation, created = evaluation_create(actor=actor, period=period)
         if created:
@@ -433,3 +433,15 @@ def periods_due_for_evaluation(today: dt.date | None = None) -> list[Period]:
     """Open periods that have started: the nightly job evaluates them."""
     today = today or timezone.localdate()
     return list(Period.objects.filter(Q(status=Period.Status.OPEN), start__lte=today).order_by("start"))
+
+
+# Defined beside the service it runs (no services <-> tasks import circle); associations.tasks re-exports
+# it for Celery's autodiscovery under the name it has always had.
+@shared_task(acks_late=True, name="associations.tasks.evaluate_period_task")
+def evaluate_period_task(evaluation_id: int) -> str:
+    evaluation = period_evaluate(evaluation_id=evaluation_id)
+    if evaluation and evaluation.status == evaluation.Status.SUCCEEDED:
+        # What the evaluation calls for (ToT and collaboration proposals) is the business of the apps
+        # built on this one: they listen, this app imports none of them.
+        evaluation_succeeded.send(sender=Evaluation, evaluation=evaluation)
+    return evaluation.status if evaluation else "skipped"

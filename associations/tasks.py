@@ -1,21 +1,14 @@
-"""Celery entry points: thin, they load by id and call a service. Safe to run twice (see services)."""
+"""Celery entry points: thin, they load by id and call a service. Safe to run twice (see services).
+The evaluation task itself lives beside its service; it is re-exported here for autodiscovery."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
 from . import services
+from .services import evaluate_period_task
 
-
-@shared_task(acks_late=True)
-def evaluate_period_task(evaluation_id: int) -> str:
-    evaluation = services.period_evaluate(evaluation_id=evaluation_id)
-    if evaluation and evaluation.status == evaluation.Status.SUCCEEDED:
-        # The interventions an evaluation calls for (programs builds on this app: import here).
-        from programs.tasks import propose_interventions_task
-
-        propose_interventions_task.delay(evaluation.pk)
-    return evaluation.status if evaluation else "skipped"
+__all__ = ["evaluate_open_periods", "evaluate_period_task"]
 
 
 @shared_task

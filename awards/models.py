@@ -118,7 +118,7 @@ class AwardRound(models.Model):
 
 
 S = AwardRound.Status
-# The only moves a round makes; awards.services._transition refuses any other.
+# The only moves a round makes; awards.services.rounds._transition refuses any other.
 ROUND_TRANSITIONS: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.SHORTLISTING}),
     # A build that succeeds -> shortlisted; one that fails goes back to where it came from.

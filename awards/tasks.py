@@ -1,13 +1,5 @@
-"""Celery entry points: thin, they load by id and call a service. Safe to run twice (see services)."""
+"""Celery's autodiscovery imports each app's `tasks`; every task lives beside the service it runs."""
 
-from __future__ import annotations
+from .services.shortlist import build_shortlist_task
 
-from celery import shared_task
-
-from . import services
-
-
-@shared_task(acks_late=True)
-def build_shortlist_task(build_id: int) -> str:
-    build = services.shortlist_build(build_id=build_id)
-    return build.status if build else "skipped"
+__all__ = ["build_shortlist_task"]

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "kpmi_si.audit",
+    "kpmi_si.notifications",
     "members",
     "associations",
     "programs",

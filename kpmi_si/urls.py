@@ -23,6 +23,7 @@ urlpatterns = [
     path("perhimpunan/", include("associations.urls")),
     path("kegiatan/", include("programs.urls")),
     path("", include(intervention_patterns)),
+    path("", include("kpmi_si.notifications.urls")),
     path("penghargaan/", include("awards.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,7 +17,6 @@ from .models import (
     EducationSession,
     Evidence,
     Invitation,
-    Notification,
     ProjectSignup,
     Publication,
     TotEvent,
@@ -151,13 +150,6 @@ class InvitationAdmin(ReadOnlyAdmin):
     list_filter = ("status", "tot_event", "program")
     search_fields = ("member__full_name", "kpmi__name")
     list_select_related = ("member", "kpmi", "tot_event", "program")
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("recipient", "message", "created_at", "read_at")
-    search_fields = ("recipient__username", "message")
-    list_select_related = ("recipient",)
 
 
 @admin.register(VolunteerProject)

@@ -16,8 +16,8 @@ urlpatterns = [
     path("<int:pk>/bukti/<int:evidence_pk>/", views.evidence_file, name="evidence_file"),
 ]
 
-# Interventions: the central ToT, invitations and notifications, at the site's root
-# (/program/tot/..., /undangan/..., /notifikasi/...).
+# Interventions: the central ToT, collaboration programmes, invitations, volunteer projects and
+# competitions, at the site's root (/program/tot/..., /undangan/..., /proyek/..., /lomba/...).
 intervention_patterns = (
     [
         path("program/tot/", views.tot_list, name="tot_list"),
@@ -60,10 +60,6 @@ intervention_patterns = (
         path("lomba/baru/", views.competition_create, name="competition_create"),
         path("lomba/<int:pk>/", views.competition_detail, name="competition_detail"),
         path("lomba/<int:pk>/tutup/", views.competition_close, name="competition_close"),
-        path("notifikasi/", views.notification_list, name="notification_list"),
-        path("notifikasi/<int:pk>/baca/", views.notification_read, name="notification_read"),
-        path("notifikasi/jumlah/", views.notification_count, name="notification_count"),
-        path("notifikasi/baca-semua/", views.notification_read_all, name="notification_read_all"),
     ],
     "interventions",
 )

@@ -162,7 +162,7 @@ class TestTheJob:
 
     def test_a_failure_keeps_the_previous_shortlist(self, shortlisted):
         before = list(Finalist.objects.order_by("pk").values())
-        with mock.patch("awards.services._write_finalists", side_effect=RuntimeError("disk full")):
+        with mock.patch("awards.services.shortlist._write_finalists", side_effect=RuntimeError("disk full")):
             failed = build(shortlisted)
         assert failed.status == ShortlistBuild.Status.FAILED
         assert "disk full" in failed.error

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from associations import services as association_services
 from associations.models import Association
 from kpmi_si.audit.models import AuditEntry
+from kpmi_si.notifications.models import Notification
 from members.models import Level
 from programs import metrics, services
 from programs.models import (
@@ -23,7 +24,6 @@ from programs.models import (
     CollaborationWork,
     Invitation,
     Kind,
-    Notification,
     Status,
 )
 from tests import factories

@@ -10,9 +10,10 @@ from django.urls import reverse
 
 from associations import services as association_services
 from kpmi_si.audit.models import AuditEntry
+from kpmi_si.notifications.models import Notification
 from members.models import Level
 from programs import selectors, services
-from programs.models import Competition, CompetitionStanding, Kind, Notification
+from programs.models import Competition, CompetitionStanding, Kind
 from tests import factories
 from tests.programs.factories import make_activity
 

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from kpmi_si.audit.models import AuditEntry
+from kpmi_si.notifications.models import Notification
 from members.models import Level
 from programs import services
-from programs.models import Notification, ProjectSignup, VolunteerProject
+from programs.models import ProjectSignup, VolunteerProject
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from kpmi_si.audit.models import AuditEntry
+from kpmi_si.notifications.models import Notification
 from members.models import Level
 from programs import services
 from programs.models import (
     ActivityCredit,
     ActivityKpmi,
     Kind,
-    Notification,
     ProjectSignup,
     Status,
     VolunteerProject,

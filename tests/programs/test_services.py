@@ -12,6 +12,7 @@ from django.utils import timezone
 from kpmi_si.audit.models import AuditEntry
 from programs import services
 from programs.models import Activity, ActivityCredit, Evidence, Kind, Publication, Status
+from programs.services import work as work_services
 from tests import factories
 
 from .factories import make_activity, photo, recent
@@ -399,7 +400,7 @@ class TestEvidenceOnRecords:
         def broken(**kwargs):
             raise RuntimeError("audit unavailable")
 
-        monkeypatch.setattr(services, "audit_log", broken)
+        monkeypatch.setattr(work_services, "audit_log", broken)
         with pytest.raises(RuntimeError):
             _log(manager_a, kpmi_a, [manager_member_a], files=[photo()])
         assert not Activity.objects.exists() and not Evidence.objects.exists()

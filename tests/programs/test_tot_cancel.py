@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kpmi_si.audit.models import AuditEntry
+from kpmi_si.notifications.models import Notification
 from members.models import Level
 from programs import services
-from programs.models import CollaborationProgram, Invitation, Notification, TotEvent
+from programs.models import CollaborationProgram, Invitation, TotEvent
 
 pytestmark = pytest.mark.django_db
 

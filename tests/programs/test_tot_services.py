@@ -13,10 +13,11 @@ from django.utils import timezone, translation
 
 from associations.models import TargetResult
 from kpmi_si.audit.models import AuditEntry
+from kpmi_si.notifications.models import Notification
 from members import services as member_services
 from members.models import Level, LevelChange
 from programs import services
-from programs.models import Invitation, Notification, TotEvent
+from programs.models import Invitation, TotEvent
 from tests import factories
 
 pytestmark = pytest.mark.django_db

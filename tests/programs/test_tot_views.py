@@ -10,9 +10,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from kpmi_si.notifications.models import Notification
 from members.models import Level
 from programs import services
-from programs.models import Invitation, Notification, TotEvent
+from programs.models import Invitation, TotEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,10 @@ def sent(officer_communities, tot_event, proposed) -> list[Invitation]:
 
 def u(name: str, *args) -> str:
     return reverse(f"interventions:{name}", args=args)
+
+
+def n(name: str, *args) -> str:
+    return reverse(f"notifications:{name}", args=args)
 
 
 class TestTotPages:
@@ -192,19 +197,19 @@ class TestAttendanceFromTheUrl:
 class TestNotifications:
     def test_bell_count_list_and_read(self, client_for, manager_a, sent):
         client = client_for(manager_a)
-        assert client.get(u("notification_count")).json() == {"unread": 3}
-        page = client.get(u("notification_list")).content.decode()
+        assert client.get(n("notification_count")).json() == {"unread": 3}
+        page = client.get(n("notification_list")).content.decode()
         assert "Calon A0" in page
         note = Notification.objects.filter(recipient=manager_a).first()
-        response = client.post(u("notification_read", note.pk))
+        response = client.post(n("notification_read", note.pk))
         assert response["Location"] == note.link
-        assert client.get(u("notification_count")).json() == {"unread": 2}
-        client.post(u("notification_read_all"))
-        assert client.get(u("notification_count")).json() == {"unread": 0}
+        assert client.get(n("notification_count")).json() == {"unread": 2}
+        client.post(n("notification_read_all"))
+        assert client.get(n("notification_count")).json() == {"unread": 0}
 
     def test_someone_elses_notification_is_404(self, client_for, manager_b, manager_a, sent):
         note = Notification.objects.filter(recipient=manager_a).first()
-        assert client_for(manager_b).post(u("notification_read", note.pk)).status_code == 404
+        assert client_for(manager_b).post(n("notification_read", note.pk)).status_code == 404
         assert Notification.objects.get(pk=note.pk).read_at is None
 
     def test_the_bell_is_on_every_page(self, client_for, manager_a):

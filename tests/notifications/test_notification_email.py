@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-from programs import services
-from programs.models import Notification
-from programs.tasks import notification_email_task
+from kpmi_si.notifications import services
+from kpmi_si.notifications.models import Notification
+from kpmi_si.notifications.tasks import notification_email_task
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_no_address_no_mail_but_the_bell_still_shows_it(mailoutbox, django_captu
 def test_a_mail_server_that_is_down_does_not_break_the_request(
     settings, mailoutbox, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_BACKEND = "tests.programs.test_notification_email.DownBackend"
+    settings.EMAIL_BACKEND = "tests.notifications.test_notification_email.DownBackend"
     user = factories.UserFactory(email="a@example.id")
     note = _tell(user, django_capture_on_commit_callbacks)  # in-process (no broker): no exception
     note.refresh_from_db()

@@ -1,0 +1,39 @@
+"""Association awards: an officer grants one; everyone sees the list."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from members.forms import apply_service_errors
+from members.permissions import is_komtik_admin
+
+from .. import permissions, selectors, services
+from ..forms import (
+    AssociationAwardForm,
+)
+from .common import _page
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def association_awards(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_grant_awards(request.user):
+        raise PermissionDenied
+    code = None if is_komtik_admin(request.user) else permissions.award_association_code(request.user)
+    form = AssociationAwardForm(request.POST or None, association_code=code)
+    if request.method == "POST" and form.is_valid():
+        try:
+            award = services.association_award_grant(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The award is granted to %(name)s.") % {"name": award.member.full_name})
+            return redirect("interventions:association_awards")
+    rows = selectors.association_awards(association_code=code)
+    return render(request, "programs/association_awards.html", {"form": form, "awards": _page(request, rows)})

@@ -1,0 +1,154 @@
+"""Invitations (ToT and collaboration): the member's side answers, the officer's side withdraws and
+records attendance and results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kpmi_si.audit.selectors import audit_entries_for
+
+from .. import permissions, selectors, services
+from ..forms import (
+    AttendanceForm,
+    ResultForm,
+)
+from ..models import (
+    Invitation,
+)
+from .common import _page, _refused
+
+
+def _invitation_or_403(request: HttpRequest, pk: int, check: Callable[[Any, Invitation], bool]) -> Invitation:
+    try:
+        invitation = selectors.invitation_for_permission(pk=pk)
+    except Invitation.DoesNotExist:
+        raise Http404 from None
+    if not check(request.user, invitation):
+        raise PermissionDenied
+    return invitation
+
+
+@login_required
+@require_GET
+def invitation_list(request: HttpRequest) -> HttpResponse:
+    rows = selectors.invitations_for_user(request.user)
+    return render(request, "programs/invitation_list.html", {"invitations": _page(request, rows)})
+
+
+@login_required
+@require_GET
+def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = _invitation_or_403(request, pk, permissions.can_view_invitation)
+    return render(
+        request,
+        "programs/invitation_detail.html",
+        {
+            "invitation": invitation,
+            "can_answer": invitation.status == Invitation.Status.SENT
+            and permissions.can_answer_invitation(request.user, invitation),
+            "history": audit_entries_for(invitation)
+            if permissions.can_view_invitation_as_officer(request.user, invitation)
+            else None,
+        },
+    )
+
+
+def _invitation_action(request: HttpRequest, pk: int, check, action: Callable[[Invitation], Any], done: str):
+    invitation = _invitation_or_403(request, pk, check)
+    try:
+        action(invitation)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, done)
+    # Back to the page the form was on (the ToT's list), but never to another site.
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = invitation.get_absolute_url()
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _invitation_action(
+        request,
+        pk,
+        permissions.can_answer_invitation,
+        lambda inv: services.invitation_accept(actor=request.user, invitation=inv),
+        _("The invitation is accepted."),
+    )
+
+
+@login_required
+@require_POST
+def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _invitation_action(
+        request,
+        pk,
+        permissions.can_answer_invitation,
+        lambda inv: services.invitation_decline(actor=request.user, invitation=inv),
+        _("The invitation is declined."),
+    )
+
+
+def _officer_check(user: Any, invitation: Invitation) -> bool:
+    return permissions.can_run_event(user, invitation.event)
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _invitation_action(
+        request,
+        pk,
+        _officer_check,
+        lambda inv: services.invitation_withdraw(actor=request.user, invitation=inv),
+        _("The invitation is withdrawn."),
+    )
+
+
+@login_required
+@require_POST
+def invitation_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    form = AttendanceForm(request.POST)
+    if not form.is_valid():
+        _invitation_or_403(request, pk, _officer_check)
+        return HttpResponseBadRequest()
+    return _invitation_action(
+        request,
+        pk,
+        _officer_check,
+        lambda inv: services.invitation_record_attendance(
+            actor=request.user, invitation=inv, attended=form.cleaned_data["attended"]
+        ),
+        _("Attendance is recorded."),
+    )
+
+
+@login_required
+@require_POST
+def invitation_result(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ResultForm(request.POST)
+    if not form.is_valid():
+        _invitation_or_403(request, pk, _officer_check)
+        return HttpResponseBadRequest()
+    return _invitation_action(
+        request,
+        pk,
+        _officer_check,
+        lambda inv: services.invitation_record_result(
+            actor=request.user, invitation=inv, passed=form.cleaned_data["passed"]
+        ),
+        _("The result is recorded."),
+    )

@@ -1,0 +1,140 @@
+"""The central ToT: the officer's events, candidates and sending invitations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from members.forms import apply_service_errors
+
+from .. import permissions, selectors, services
+from ..forms import (
+    SendInvitationsForm,
+    TotCandidateForm,
+    TotEventEditForm,
+    TotEventForm,
+)
+from ..models import (
+    Invitation,
+    TotEvent,
+)
+from .common import _page, _refused
+
+
+def _tot_officer_or_403(request: HttpRequest) -> None:
+    if not permissions.can_run_tot(request.user):
+        raise PermissionDenied
+
+
+def _tot_or_403(request: HttpRequest, pk: int) -> TotEvent:
+    _tot_officer_or_403(request)
+    return get_object_or_404(TotEvent, pk=pk)
+
+
+@login_required
+@require_GET
+def tot_list(request: HttpRequest) -> HttpResponse:
+    _tot_officer_or_403(request)
+    return render(request, "programs/tot_list.html", {"events": _page(request, selectors.tot_event_list())})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tot_create(request: HttpRequest) -> HttpResponse:
+    _tot_officer_or_403(request)
+    form = TotEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.tot_event_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The ToT is scheduled."))
+            return redirect(event)
+    return render(request, "programs/tot_form.html", {"form": form, "event": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tot_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _tot_or_403(request, pk)
+    form = TotEventEditForm(request.POST or None, instance=TotEvent.objects.get(pk=event.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.tot_event_update(actor=request.user, event=event, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The ToT is saved."))
+            return redirect(event)
+    return render(request, "programs/tot_form.html", {"form": form, "event": event})
+
+
+@login_required
+@require_GET
+def tot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _tot_or_403(request, pk)
+    groups = selectors.tot_invitations_by_kpmi(event)
+    taken = sum(1 for _kpmi, rows in groups for inv in rows if inv.status in Invitation.HOLDS_A_SEAT)
+    return render(
+        request,
+        "programs/tot_detail.html",
+        {
+            "event": event,
+            "groups": groups,
+            "seats_taken": taken,
+            "attendance_open": timezone.localdate() >= event.date,
+            "Status": Invitation.Status,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tot_add_candidate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a trainer candidate the evaluation did not propose (e.g. from a group on target)."""
+    event = _tot_or_403(request, pk)
+    form = TotCandidateForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        member = form.cleaned_data["member"]
+        try:
+            services.invitation_propose(
+                actor=request.user, event=event, member=member, capacity=form.cleaned_data["capacity"]
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("%(name)s is on the list; send the invitation from here.") % {"name": member.full_name}
+            )
+            return redirect(event)
+    return render(
+        request,
+        "programs/tot_candidate_form.html",
+        {"form": form, "event": event, "places_used": selectors.tot_places_used(event)},
+    )
+
+
+@login_required
+@require_POST
+def tot_send(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _tot_or_403(request, pk)
+    form = SendInvitationsForm(request.POST, event=event)
+    if not form.is_valid():
+        messages.error(request, _("Choose at least one proposed invitation to send."))
+        return redirect(event)
+    try:
+        sent = services.invitations_send(
+            actor=request.user, event=event, invitation_ids=form.cleaned_data["invitations"]
+        )
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("%(n)s invitations sent.") % {"n": sent})
+    return redirect(event)
