@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "kpmi_si.audit",
     "kpmi_si.notifications",
+    "kpmi_si.demo",
     "members",
     "associations",
     "programs",

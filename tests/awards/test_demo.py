@@ -8,12 +8,12 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from awards import demo
 from awards.models import Award, AwardRound, Finalist, JuryMember, Vote
 from kpmi_si.audit.models import AuditEntry
-from members.demo import DEMO_PASSWORD
+from kpmi_si.demo import awards as demo
+from kpmi_si.demo.members import DEMO_PASSWORD
+from kpmi_si.demo.work import WorkDemoBuilder
 from members.models import KpmiRole, Level
-from programs.demo import WorkDemoBuilder
 from tests import factories
 
 pytestmark = pytest.mark.django_db

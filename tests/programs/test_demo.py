@@ -8,9 +8,9 @@ import io
 import pytest
 from django.core.management import call_command
 
+from kpmi_si.demo.work import WorkDemoBuilder
 from members.models import Level
 from programs import metrics
-from programs.demo import WorkDemoBuilder
 from programs.models import Activity, ActivityCredit, Status
 from tests import factories
 

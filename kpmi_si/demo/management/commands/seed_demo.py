@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from associations import demo as periods_demo
-from awards import demo as awards_demo
-from members.demo import DEMO_PASSWORD, DemoBuilder, demo_present
-from programs.demo import WorkDemoBuilder, work_present
+from kpmi_si.demo import awards as awards_demo
+from kpmi_si.demo import periods as periods_demo
+from kpmi_si.demo.members import DEMO_PASSWORD, DemoBuilder, demo_present
+from kpmi_si.demo.work import WorkDemoBuilder, work_present
 
 ACCOUNTS = [
     ("admin", "KOMTIK admin"),

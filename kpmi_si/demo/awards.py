@@ -18,11 +18,11 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from members.demo import DEMO_PASSWORD
+from awards import selectors, services
+from awards.models import AwardRound, Finalist
 from members.models import User
 
-from . import selectors, services
-from .models import AwardRound, Finalist
+from .members import DEMO_PASSWORD
 
 SEED = 2025
 JURY_USERNAME = "juri"

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from associations import services
+from associations.models import Association, Period
 from members.models import User
-
-from . import services
-from .models import Association, Period
 
 
 def periods_present() -> bool:

@@ -12,8 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from associations.models import Association, Officer
-
-from .models import Desa, Kecamatan, Kpmi, KpmiRole, Level, LevelChange, Member, User
+from members.models import Desa, Kecamatan, Kpmi, KpmiRole, Level, LevelChange, Member, User
 
 DEMO_PASSWORD = "kpmi-demo-2026"
 SEED = 2014  # the year the original SI KPMI started

@@ -13,8 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from members.models import Desa, Kpmi, KpmiRole, Level, Member, User
-
-from .models import (
+from programs.models import (
     Activity,
     ActivityCredit,
     ActivityKpmi,
