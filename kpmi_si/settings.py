@@ -1,5 +1,6 @@
 """SI KPMI settings. Every deployment-specific value comes from the environment (see README)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -37,7 +38,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_celery_beat",
+    "axes",
     "kpmi_si.audit",
+    "kpmi_si.accounts",
     "members",
     "associations",
     "programs",
@@ -55,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kpmi_si.urls"
@@ -83,6 +88,11 @@ DATABASES = {"default": env.database("DATABASE_URL", default=f"sqlite:///{BASE_D
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"
+# axes first: it refuses a locked-out username+address before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -92,6 +102,20 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "directory:kpmi_list"
+
+# Login throttling (django-axes): this many wrong passwords for one username from one address lock
+# that pair for the cool-off; every further try while locked starts the cool-off again. The pair,
+# not the address alone: many members share one school or village network. The KOMTIK admin lifts
+# a lock in the admin (Access attempts), audited (kpmi_si.accounts).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "kpmi_si.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "kpmi_si.accounts.throttle.client_ip"
+AXES_RESET_ON_SUCCESS = True
+# Successful logins are not kept: the failures are what the lock needs, and a login history of every
+# member would be personal data nobody asked for.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Indonesian first; English is the second language and also the source language of msgids.
 LANGUAGE_CODE = "id"
