@@ -116,6 +116,11 @@ AXES_RESET_ON_SUCCESS = True
 # Successful logins are not kept: the failures are what the lock needs, and a login history of every
 # member would be personal data nobody asked for.
 AXES_DISABLE_ACCESS_LOG = True
+# Password-reset mail: at most this many per address and per client address in the window (seconds),
+# counted in the cache (Redis in production; in-process without REDIS_URL).
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", 3)
+PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", 10)
+PASSWORD_RESET_LIMIT_WINDOW = 60 * 60
 
 # Indonesian first; English is the second language and also the source language of msgids.
 LANGUAGE_CODE = "id"
