@@ -58,7 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, as axes asks: it turns a refused login into the lockout page.
+    "kpmi_si.middleware.SecurityHeadersMiddleware",
+    # Last, as axes asks: it turns a refused login into the lockout page (which the one above still sees).
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -199,6 +200,23 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True  # only the server reads it (set_language); no script needs it
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Features no page uses, switched off for the site and anything it might ever embed.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 
 # Pagination sizes small enough for a cheap phone on a slow connection.
