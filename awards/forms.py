@@ -25,7 +25,7 @@ from .models import (
 )
 from .services import CategorySpec
 
-NUMBER = {"inputmode": "numeric", "class": "form-control form-control-sm", "style": "max-width: 6rem"}
+NUMBER = {"inputmode": "numeric", "class": "form-control form-control-sm mw-6rem"}
 
 
 @dataclass
