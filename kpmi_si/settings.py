@@ -180,6 +180,9 @@ PAGE_SIZE = 25
 WORK_EDIT_WINDOW_DAYS = env.int("WORK_EDIT_WINDOW_DAYS", 60)
 # Evidence photos and PDFs: the largest upload accepted, and the STORAGES alias that keeps them.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
+# The most pixels an evidence photo may have, read from its header before decoding: a phone's 50 MP
+# camera mode aside, 40 MP is more than any photo proves, and decoding one takes ~160 MB at most.
+EVIDENCE_MAX_PIXELS = env.int("EVIDENCE_MAX_PIXELS", 40_000_000)
 EVIDENCE_STORAGE = env.str("EVIDENCE_STORAGE", "default")
 
 LOGGING = {
