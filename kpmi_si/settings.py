@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kpmi_si.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "kpmi_si.urls"
@@ -79,6 +80,7 @@ TEMPLATES = [
 WSGI_APPLICATION = "kpmi_si.wsgi.application"
 
 # SQLite by default so `make run` needs no database server; production sets DATABASE_URL=postgres://...
+# PostgreSQL connections come from a pool per process (DB_POOL_* variables, see README and kpmi_si/env.py).
 DATABASES = {"default": env.database("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
