@@ -25,7 +25,8 @@ class RuleCheckedForm(forms.ModelForm):
         try:
             type(self).rule(self.instance)
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            for field, messages in errors.items():
                 self.add_error(field if field in self.fields else None, messages)
 
 

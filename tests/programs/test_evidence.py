@@ -86,6 +86,15 @@ def test_small_photo_is_reencoded_without_exif():
 # --- Decompression bombs: the size is read from the header, and a photo too big is never decoded ---
 
 
+@pytest.fixture
+def indonesian():
+    """The refusals are read in the site's first language, whatever an earlier test activated."""
+    from django.utils import translation
+
+    with translation.override("id"):
+        yield
+
+
 def _never_decoded(monkeypatch):
     from PIL import ImageFile
 
@@ -95,7 +104,7 @@ def _never_decoded(monkeypatch):
     monkeypatch.setattr(ImageFile.ImageFile, "load", refuse)
 
 
-def test_image_of_too_many_pixels_is_refused_before_decoding(monkeypatch):
+def test_image_of_too_many_pixels_is_refused_before_decoding(monkeypatch, indonesian):
     """12,000 x 12,000 pixels in a few kilobytes: decoding it would take gigabytes of memory."""
     upload = huge_png(size=(12_000, 12_000))
     assert upload.size < 100_000
@@ -105,7 +114,7 @@ def test_image_of_too_many_pixels_is_refused_before_decoding(monkeypatch):
     assert "megapiksel" in exc.value.messages[0]
 
 
-def test_beyond_pillows_own_bomb_limit_is_the_same_refusal():
+def test_beyond_pillows_own_bomb_limit_is_the_same_refusal(indonesian):
     """Pillow itself raises DecompressionBombError past twice its limit: a clear refusal, not a 500."""
     with pytest.raises(ValidationError) as exc:
         evidence.check_upload(huge_png(size=(20_000, 20_000)))
@@ -155,7 +164,7 @@ def _object_stream(content: bytes, *, compressed: bytes | None = None) -> bytes:
     ],
     ids=["openaction-js", "names-js", "aa", "launch", "embedded", "richmedia", "xfa", "hex-escaped", "objstm"],
 )
-def test_pdf_with_active_content_is_refused(body):
+def test_pdf_with_active_content_is_refused(body, indonesian):
     with pytest.raises(ValidationError) as exc:
         evidence.check_upload(pdf_with(body))
     assert "konten aktif" in exc.value.messages[0]
@@ -177,14 +186,14 @@ def test_plain_pdf_is_accepted(body):
     assert evidence.check_upload(pdf_with(body)) == Evidence.FileKind.PDF
 
 
-def test_object_stream_that_cannot_be_read_is_refused():
+def test_object_stream_that_cannot_be_read_is_refused(indonesian):
     body = CATALOG % b"" + _object_stream(b"", compressed=b"not deflate data at all")
     with pytest.raises(ValidationError) as exc:
         evidence.check_upload(pdf_with(body))
     assert "tidak dapat diperiksa" in exc.value.messages[0]
 
 
-def test_object_stream_that_inflates_without_end_is_refused(settings):
+def test_object_stream_that_inflates_without_end_is_refused(settings, indonesian):
     """A few kilobytes that inflate to far more than any evidence needs are not inflated to the end."""
     settings.EVIDENCE_MAX_BYTES = 100_000
     body = CATALOG % b"" + _object_stream(b" " * 50_000_000)
