@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpmi_si.audit.services import audit_log
+from kpmi_si.jobs import run_lock
 from members.models import Kpmi, Level, Member
 
 from . import permissions
@@ -341,12 +342,22 @@ def _stage(cursor: Any, period: Period, evaluation: Evaluation, today: dt.date) 
     return monthly
 
 
-def period_evaluate(*, evaluation_id: int, today: dt.date | None = None) -> Evaluation | None:
+def period_evaluate(*, evaluation_id: int, today: dt.date | None = None, wait: bool = False) -> Evaluation | None:
     """Run one queued (or interrupted) evaluation to the end. Safe to call twice and after a worker
-    was killed half-way: it claims the row, recomputes everything and writes only the differences."""
+    was killed half-way: it claims the row, recomputes everything and writes only the differences.
+    None when there was nothing to do: it finished already, never existed, or another process is
+    running it now (with `wait`, this call waits for that run to end, then finds it finished)."""
     today = today or timezone.localdate()
-    if not Evaluation.claim(evaluation_id):
-        return None  # finished already (a redelivered task), or never existed
+    period_id = Evaluation.objects.filter(pk=evaluation_id).values_list("period_id", flat=True).first()
+    if period_id is None:
+        return None
+    with run_lock("associations.evaluation", period_id, wait=wait) as held:
+        if not held or not Evaluation.claim(evaluation_id):
+            return None
+        return _evaluate(evaluation_id, today)
+
+
+def _evaluate(evaluation_id: int, today: dt.date) -> Evaluation:
     evaluation = Evaluation.objects.select_related("period").get(pk=evaluation_id)
     period = evaluation.period
     try:
@@ -356,7 +367,7 @@ def period_evaluate(*, evaluation_id: int, today: dt.date | None = None) -> Eval
             try:
                 monthly = _stage(cursor, period, evaluation, today)
                 with transaction.atomic():
-                    # One writer per period at a time; a concurrent run waits here, then finds nothing to do.
+                    # Closing the period waits for this write, and this write for a close under way.
                     period = Period.objects.select_for_update().get(pk=period.pk)
                     if period.is_closed:
                         raise ValidationError(

@@ -64,7 +64,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "kpmi_si.middleware.SecurityHeadersMiddleware",
-    # Last, as axes asks: it turns a refused login into the lockout page (which the two above still see).
+    "kpmi_si.middleware.DatabaseBusyMiddleware",
+    # Last, as axes asks: it turns a refused login into the lockout page (which those above still see).
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -90,6 +91,7 @@ TEMPLATES = [
 WSGI_APPLICATION = "kpmi_si.wsgi.application"
 
 # SQLite by default so `make run` needs no database server; production sets DATABASE_URL=postgres://...
+# PostgreSQL connections come from a pool per process (DB_POOL_* variables, see README and kpmi_si/env.py).
 DATABASES = {"default": env.database("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -248,6 +250,9 @@ PAGE_SIZE = 25
 WORK_EDIT_WINDOW_DAYS = env.int("WORK_EDIT_WINDOW_DAYS", 60)
 # Evidence photos and PDFs: the largest upload accepted, and the STORAGES alias that keeps them.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
+# The most pixels an evidence photo may have, read from its header before decoding: a phone's 50 MP
+# camera mode aside, 40 MP is more than any photo proves, and decoding one takes ~160 MB at most.
+EVIDENCE_MAX_PIXELS = env.int("EVIDENCE_MAX_PIXELS", 40_000_000)
 EVIDENCE_STORAGE = env.str("EVIDENCE_STORAGE", "default")
 
 LOGGING = {

@@ -40,7 +40,8 @@ def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in fields}
 
 
-def _check_trainer(member: Member) -> None:
+def member_check_trainer(member: Member) -> None:
+    """Who may be named as a member's trainer (also applied by the admin's member form)."""
     trainer = member.trained_by
     if trainer is None:
         return
@@ -84,7 +85,7 @@ def member_register(
         trained_by=trained_by,
     )
     member.full_clean()
-    _check_trainer(member)
+    member_check_trainer(member)
     with transaction.atomic():
         member.save()
         LevelChange.objects.create(
@@ -117,7 +118,7 @@ def member_update(*, actor: Any, member: Member, data: dict[str, Any]) -> Member
     for name, value in data.items():
         setattr(member, name, value.strip() if isinstance(value, str) else value)
     member.full_clean()
-    _check_trainer(member)
+    member_check_trainer(member)
     changes = diff_fields(before, _snapshot(member, MEMBER_EDITABLE_FIELDS))
     if not changes:
         return member
@@ -192,6 +193,12 @@ def member_change_level(
 
 def _validate_kpmi(kpmi: Kpmi) -> None:
     kpmi.full_clean()
+    kpmi_check_rules(kpmi)
+
+
+def kpmi_check_rules(kpmi: Kpmi) -> None:
+    """A group's rules beyond its fields' own: village in its district, founding date, lineage (also
+    applied by the admin's KPMI form)."""
     errors: dict[str, str] = {}
     if kpmi.desa_id and kpmi.desa.kecamatan_id != kpmi.kecamatan_id:
         errors["desa"] = _("This village is not in the chosen district.")

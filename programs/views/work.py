@@ -23,7 +23,7 @@ from members.models import Kpmi
 from members.permissions import is_komtik_admin, managed_kpmi_ids
 from members.selectors import kpmi_for_user
 
-from .. import exports, periods, permissions, selectors, services
+from .. import evidence, exports, periods, permissions, selectors, services
 from ..filters import ActivityFilter
 from ..forms import (
     FORMS,
@@ -401,8 +401,4 @@ def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> FileRespon
     only those who may see the record may see them."""
     activity = _activity_or_403(request, pk, permissions.can_view_activity)
     item = get_object_or_404(activity.evidence, pk=evidence_pk)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, filename=item.original_name)
+    return evidence.file_response(item)
