@@ -97,9 +97,10 @@ def kpmi_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = KpmiForm(request.POST or None, instance=kpmi, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            # The form's instance already holds the new values; the service needs the stored ones.
-            stored = Kpmi.objects.get(pk=kpmi.pk)
-            services.kpmi_update(actor=request.user, kpmi=stored, data=form.cleaned_data)
+            # The service reads the stored row again (the form's instance holds the new values).
+            stored = services.kpmi_update(
+                actor=request.user, kpmi=kpmi, data=form.cleaned_data, version=form.loaded_version
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -167,8 +168,9 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MemberForm(request.POST or None, instance=member, kpmi=member.kpmi, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            stored = Member.objects.select_related("kpmi").get(pk=member.pk)
-            services.member_update(actor=request.user, member=stored, data=form.cleaned_data)
+            stored = services.member_update(
+                actor=request.user, member=member, data=form.cleaned_data, version=form.loaded_version
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:

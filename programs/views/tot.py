@@ -67,7 +67,9 @@ def tot_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = TotEventEditForm(request.POST or None, instance=TotEvent.objects.get(pk=event.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            services.tot_event_update(actor=request.user, event=event, data=form.cleaned_data)
+            services.tot_event_update(
+                actor=request.user, event=event, data=form.cleaned_data, version=form.loaded_version
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -105,7 +107,11 @@ def tot_add_candidate(request: HttpRequest, pk: int) -> HttpResponse:
         member = form.cleaned_data["member"]
         try:
             services.invitation_propose(
-                actor=request.user, event=event, member=member, capacity=form.cleaned_data["capacity"]
+                actor=request.user,
+                event=event,
+                member=member,
+                capacity=form.cleaned_data["capacity"],
+                version=form.loaded_version,
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)

@@ -318,6 +318,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 trainees=form.trainees(),
                 files=form.cleaned_data.get("evidence_files") or [],
                 remove_evidence=[e.pk for e in form.cleaned_data.get("remove_evidence") or []],
+                version=form.loaded_version,
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
