@@ -4,6 +4,7 @@ hidden fields included. Tests that play two people with the same page open start
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django import forms
@@ -14,6 +15,8 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if value is None:
         return ""
+    if isinstance(value, uuid.UUID):
+        return str(value)
     return value
 
 
@@ -29,7 +32,9 @@ def form_data(form: forms.BaseForm, **changes: Any) -> dict[str, Any]:
             if value:
                 data[bound.html_name] = "on"
             continue
-        if isinstance(value, list | tuple):
+        if getattr(bound.field.widget, "allow_multiple_selected", False):
+            data[bound.html_name] = [_plain(v) for v in value or []]
+        elif isinstance(value, list | tuple):
             data[bound.html_name] = [_plain(v) for v in value]
         else:
             data[bound.html_name] = _plain(value)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kpmi_si.concurrency import VersionedFormMixin
+from kpmi_si.idempotency.forms import IdempotentFormMixin
 from members.forms import DateInput
 from members.models import Member
 
@@ -18,7 +19,7 @@ from ..models import (
 )
 
 
-class TotEventForm(VersionedFormMixin, forms.ModelForm):
+class TotEventForm(IdempotentFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = TotEvent
         fields = ["name", "date", "venue", "capacity", "respond_by"]

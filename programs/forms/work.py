@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kpmi_si.concurrency import VersionedFormMixin
+from kpmi_si.idempotency.forms import IdempotentFormMixin
 from members.forms import DateInput
 from members.models import Desa, Kecamatan, Kpmi, Level, Member
 
@@ -71,7 +72,7 @@ def _member_label(member: Member) -> str:
     return f"{member.full_name} ({Level(member.level).label})"
 
 
-class ActivityForm(VersionedFormMixin, forms.Form):
+class ActivityForm(IdempotentFormMixin, VersionedFormMixin, forms.Form):
     """What every kind shares: what, when, where, who is credited, and the evidence."""
 
     kind: ClassVar[str]
@@ -156,6 +157,9 @@ class ActivityForm(VersionedFormMixin, forms.Form):
 
     def versioned_record(self) -> Activity | None:
         return self.activity
+
+    def creates_record(self) -> bool:
+        return self.activity is None
 
     # --- what a kind may change ----------------------------------------------------------------------
     def _field_order(self) -> list[str]:
