@@ -34,7 +34,7 @@ Difference = tuple[str, str]
 
 def record_version(record: models.Model) -> str:
     """The version a form carries: the moment of the record's last save, in UTC."""
-    stamp: dt.datetime = record.updated_at  # type: ignore[attr-defined]
+    stamp: dt.datetime = record.updated_at
     return stamp.astimezone(dt.UTC).isoformat()
 
 
@@ -48,7 +48,7 @@ def _parse(version: str) -> dt.datetime | None:
 
 def is_current(record: models.Model, version: str) -> bool:
     stamp = _parse(version)
-    return stamp is not None and stamp == record.updated_at  # type: ignore[attr-defined]
+    return stamp is not None and stamp == record.updated_at
 
 
 def display(value: Any, record: models.Model | None = None, field: models.Field | None = None) -> str:
@@ -142,22 +142,22 @@ class VersionedFormMixin:
         super().__init__(*args, **kwargs)
         record = self.versioned_record()
         if record is not None:
-            self.fields[VERSION_FIELD] = forms.CharField(  # type: ignore[attr-defined]
+            self.fields[VERSION_FIELD] = forms.CharField(
                 required=False, widget=forms.HiddenInput, initial=record_version(record)
             )
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        if VERSION_FIELD not in self.fields or not hasattr(self, "cleaned_data"):  # type: ignore[attr-defined]
+        super().full_clean()
+        if VERSION_FIELD not in self.fields or not hasattr(self, "cleaned_data"):
             return
         version = (self.cleaned_data.pop(VERSION_FIELD, None) or "").strip()
         if _parse(version) is None:
             message = _("This form is out of date. Open it again to see the current data, then make your changes.")
-            self.add_error(None, ValidationError(message, code=STALE))  # type: ignore[attr-defined]
+            self.add_error(None, ValidationError(message, code=STALE))
             return
         self.loaded_version = version
 
     @property
     def is_stale(self) -> bool:
         """Refused as stale: the page offers to open the form again on the current data."""
-        return self.is_bound and self.has_error(NON_FIELD_ERRORS, STALE)  # type: ignore[attr-defined]
+        return self.is_bound and self.has_error(NON_FIELD_ERRORS, STALE)

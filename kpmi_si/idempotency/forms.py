@@ -36,14 +36,12 @@ class IdempotentFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.creates_record():
-            self.fields[KEY_FIELD] = forms.CharField(  # type: ignore[attr-defined]
-                required=False, widget=forms.HiddenInput, initial=uuid.uuid4
-            )
+            self.fields[KEY_FIELD] = forms.CharField(required=False, widget=forms.HiddenInput, initial=uuid.uuid4)
 
     def _sent_key(self) -> str:
-        if KEY_FIELD not in self.fields or not self.is_bound:  # type: ignore[attr-defined]
+        if KEY_FIELD not in self.fields or not self.is_bound:
             return ""
-        return str(self.data.get(self.add_prefix(KEY_FIELD)) or "").strip()  # type: ignore[attr-defined]
+        return str(self.data.get(self.add_prefix(KEY_FIELD)) or "").strip()
 
     def full_clean(self) -> None:
         raw = self._sent_key()
@@ -53,13 +51,13 @@ class IdempotentFormMixin:
             key = None
         if key is not None and IdempotencyKey.objects.filter(key=key).exists():
             self.idempotency_key, self.sent_before = key, True
-            self._errors, self.cleaned_data = ErrorDict(), {}  # type: ignore[attr-defined]
+            self._errors, self.cleaned_data = ErrorDict(), {}
             return
-        super().full_clean()  # type: ignore[misc]
+        super().full_clean()
         if not hasattr(self, "cleaned_data"):
             return
         self.cleaned_data.pop(KEY_FIELD, None)
         if raw and key is None:
             message = _("This form is damaged. Open it again and fill it in.")
-            self.add_error(None, ValidationError(message, code="idempotency"))  # type: ignore[attr-defined]
+            self.add_error(None, ValidationError(message, code="idempotency"))
         self.idempotency_key = key

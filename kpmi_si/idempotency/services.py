@@ -87,7 +87,7 @@ def idempotent_create(*, user: Any, key: uuid.UUID | None, scope: str, create: C
         with transaction.atomic():
             claim = IdempotencyKey.objects.create(key=key, user=user, scope=scope)
     except IntegrityError:
-        return Outcome(idempotent_replay(user=user, key=key, scope=scope), False)  # type: ignore[arg-type]
+        return Outcome(idempotent_replay(user=user, key=key, scope=scope), False)
     record = create()
     claim.target_type = ContentType.objects.get_for_model(record)
     claim.target_id = record.pk

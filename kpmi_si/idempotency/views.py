@@ -31,4 +31,4 @@ def create_once(
         record, created = outcome.record, outcome.created
     if not created:
         messages.info(request, _("This form was sent already and its data is saved; nothing was added twice."))
-    return record, created  # type: ignore[return-value]
+    return record, created
