@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "csp",
     "kpmi_si.audit",
     "kpmi_si.notifications",
+    "kpmi_si.idempotency",
     "kpmi_si.demo",
     "kpmi_si.accounts",
     "members",
@@ -191,6 +192,11 @@ CELERY_BEAT_SCHEDULE = {
     "evaluate-open-periods-nightly": {
         "task": "associations.tasks.evaluate_open_periods",
         "schedule": crontab(hour=1, minute=30),
+    },
+    # Create forms' keys (kpmi_si.idempotency) are kept 30 days; older ones go once a day.
+    "prune-idempotency-keys-daily": {
+        "task": "kpmi_si.idempotency.tasks.prune_idempotency_keys",
+        "schedule": crontab(hour=3, minute=15),
     },
 }
 

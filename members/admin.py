@@ -118,8 +118,7 @@ class MemberAdmin(admin.ModelAdmin):
         try:
             if change:
                 data = {name: form.cleaned_data[name] for name in services.MEMBER_EDITABLE_FIELDS}
-                stored = Member.objects.select_related("kpmi").get(pk=obj.pk)
-                services.member_update(actor=request.user, member=stored, data=data)
+                stored = services.member_update(actor=request.user, member=obj, data=data)
                 if obj.user_id != stored.user_id:
                     stored.user = obj.user
                     stored.save(update_fields=["user", "updated_at"])

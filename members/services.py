@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpmi_si.audit.services import audit_log, diff_fields
+from kpmi_si.concurrency import field_differences, version_check
 
 from . import permissions
 from .models import Kpmi, KpmiRole, Level, LevelChange, Member
@@ -106,14 +107,21 @@ def member_register(
     return member
 
 
-def member_update(*, actor: Any, member: Member, data: dict[str, Any]) -> Member:
+@transaction.atomic
+def member_update(*, actor: Any, member: Member, data: dict[str, Any], version: str | None = None) -> Member:
     """Change a member's personal data. Level and KPMI are not editable here: levels move only
-    through `member_change_level`, so that history always explains them."""
-    if not permissions.can_manage_kpmi(actor, member.kpmi):
-        raise PermissionDenied
+    through `member_change_level`, so that history always explains them.
+
+    `version` is the version the edit form was opened on (kpmi_si.concurrency): a form older than
+    the stored member is refused rather than saved over someone else's change."""
     unknown = set(data) - set(MEMBER_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable through member_update: {sorted(unknown)}")
+    # Locked: the version compared here is the one saved over, with no save in between.
+    member = Member.objects.select_for_update(of=("self",)).select_related("kpmi").get(pk=member.pk)
+    if not permissions.can_manage_kpmi(actor, member.kpmi):
+        raise PermissionDenied
+    version_check(stored=member, version=version, differences=field_differences(member, MEMBER_EDITABLE_FIELDS, data))
     before = _snapshot(member, MEMBER_EDITABLE_FIELDS)
     for name, value in data.items():
         setattr(member, name, value.strip() if isinstance(value, str) else value)
@@ -122,9 +130,8 @@ def member_update(*, actor: Any, member: Member, data: dict[str, Any]) -> Member
     changes = diff_fields(before, _snapshot(member, MEMBER_EDITABLE_FIELDS))
     if not changes:
         return member
-    with transaction.atomic():
-        member.save()
-        audit_log(actor=actor, action="member.update", target=member, changes=changes)
+    member.save()
+    audit_log(actor=actor, action="member.update", target=member, changes=changes)
     return member
 
 
@@ -271,28 +278,31 @@ def kpmi_create(*, actor: Any, data: dict[str, Any]) -> Kpmi:
     return kpmi
 
 
-def kpmi_update(*, actor: Any, kpmi: Kpmi, data: dict[str, Any]) -> Kpmi:
+@transaction.atomic
+def kpmi_update(*, actor: Any, kpmi: Kpmi, data: dict[str, Any], version: str | None = None) -> Kpmi:
+    """Change a group's record; `version` as in `member_update`."""
+    kpmi = Kpmi.objects.select_for_update(of=("self",)).get(pk=kpmi.pk)
     if not permissions.can_edit_kpmi(actor, kpmi):
         raise PermissionDenied
+    data = {name: value for name, value in data.items() if name in KPMI_EDITABLE_FIELDS}
+    version_check(stored=kpmi, version=version, differences=field_differences(kpmi, KPMI_EDITABLE_FIELDS, data))
     lineage_changed = any(name in data and data[name] != getattr(kpmi, name) for name in ("founded_from", "founded_by"))
     if lineage_changed and not permissions.can_create_kpmi(actor):
         # The lineage decides who became a pioneer; a group's own keepers cannot rewrite it.
         raise ValidationError({"founded_by": _("Only KOMTIK or the Communities association may change the lineage.")})
     before = _snapshot(kpmi, KPMI_EDITABLE_FIELDS)
     for name, value in data.items():
-        if name in KPMI_EDITABLE_FIELDS:
-            setattr(kpmi, name, value)
+        setattr(kpmi, name, value)
     if kpmi.founded_by is not None and kpmi.founded_from_id is None:
         kpmi.founded_from = kpmi.founded_by.kpmi
     _validate_kpmi(kpmi)
     changes = diff_fields(before, _snapshot(kpmi, KPMI_EDITABLE_FIELDS))
     if not changes:
         return kpmi
-    with transaction.atomic():
-        kpmi.save()
-        audit_log(actor=actor, action="kpmi.update", target=kpmi, changes=changes)
-        if "founded_by" in changes:
-            _credit_founder(actor=actor, kpmi=kpmi)
+    kpmi.save()
+    audit_log(actor=actor, action="kpmi.update", target=kpmi, changes=changes)
+    if "founded_by" in changes:
+        _credit_founder(actor=actor, kpmi=kpmi)
     return kpmi
 
 
