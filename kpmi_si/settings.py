@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "kpmi_si.audit",
     "kpmi_si.notifications",
     "kpmi_si.demo",
+    "kpmi_si.privacy",
     "members",
     "associations",
     "programs",

@@ -110,6 +110,9 @@ def member_update(*, actor: Any, member: Member, data: dict[str, Any]) -> Member
     through `member_change_level`, so that history always explains them."""
     if not permissions.can_manage_kpmi(actor, member.kpmi):
         raise PermissionDenied
+    if member.is_anonymised:
+        # Editing would put back what was removed on the member's request (kpmi_si.privacy).
+        raise ValidationError(_("This member's personal data was removed; it can no longer be edited."))
     unknown = set(data) - set(MEMBER_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable through member_update: {sorted(unknown)}")
