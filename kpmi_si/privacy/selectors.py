@@ -24,7 +24,7 @@ from associations.models import Officer, TargetResult
 from awards.models import AwardRound, Finalist, JuryMember, Vote
 from kpmi_si.audit.models import AuditEntry
 from kpmi_si.notifications.models import Notification
-from members.models import KpmiRole, LevelChange, Member, User
+from members.models import Kpmi, KpmiRole, LevelChange, Member, User
 from programs.models import (
     DETAIL_FIELDS,
     DETAIL_RELATED,
@@ -150,6 +150,8 @@ def _roles(member: Member) -> Section:
             rows.append({"role": officer.title or str(_("association officer")), "of": officer.association.name})
         for seat in JuryMember.objects.filter(user_id=member.user_id).select_related("round").order_by("round__year"):
             rows.append({"role": str(_("jury member")), "of": str(seat.round), "since": seat.added_at})
+    for kpmi in Kpmi.objects.filter(founded_by=member).order_by("founded_on"):
+        rows.append({"role": str(_("founding pioneer")), "of": kpmi.name, "since": kpmi.founded_on})
     return _section("roles", _("Roles"), columns, rows)
 
 
@@ -445,6 +447,58 @@ MEMBER_DATA_SOURCES: list[Callable[[Member], Section]] = [
     _notifications,
     _audit,
 ]
+
+
+# Every relation of a record to a member or a login, and the section that reads it. A relation that is
+# in neither this nor ACTIONS_OF fails tests/privacy/test_registry.py: a new kind of data about members
+# is a new source (or a reason why not).
+READ_BY_SECTION: dict[str, str] = {
+    "members.Member.user": "profile",
+    "members.Member.trained_by": "profile",
+    "members.LevelChange.member": "level_history",
+    "members.KpmiRole.user": "roles",
+    "members.Kpmi.founded_by": "roles",
+    "associations.Officer.user": "roles",
+    "awards.JuryMember.user": "roles",
+    "programs.ActivityCredit.member": "work",
+    "programs.Training.trainees": "trainings_attended",
+    "programs.Invitation.member": "invitations",
+    "programs.ProjectSignup.member": "project_signups",
+    "programs.CompetitionStanding.member": "competitions",
+    "programs.AssociationAward.member": "association_awards",
+    "awards.Finalist.member": "annual_awards",
+    "awards.Finalist.supervisor": "annual_awards",
+    # A target set for one manager shows as its result, with the number that was asked.
+    "associations.Target.member": "targets",
+    "associations.TargetResult.member": "targets",
+    "notifications.Notification.recipient": "notifications",
+    "audit.AuditEntry.actor": "audit",
+}
+# Relations that say who *did* something to others' records (logged, decided, granted, recorded): each
+# such act is in the audit trail, which the member gets as the "audit" section (as actor).
+ACTIONS_OF: frozenset[str] = frozenset(
+    {
+        "members.LevelChange.recorded_by",
+        "associations.Evaluation.requested_by",
+        "programs.AssociationAward.granted_by",
+        "programs.Activity.created_by",
+        "programs.Activity.decided_by",
+        "programs.Evidence.uploaded_by",
+        "programs.CollaborationProgram.created_by",
+        "programs.Competition.created_by",
+        "programs.TotEvent.created_by",
+        "programs.Invitation.answered_by",
+        "programs.VolunteerProject.created_by",
+        "programs.ProjectSignup.signed_up_by",
+        "awards.AwardRound.created_by",
+        "awards.AwardCategory.decided_by",
+        "awards.ShortlistBuild.requested_by",
+        "awards.JuryMember.added_by",
+        "privacy.ReviewFlag.reviewed_by",
+        # Written only once the member's identity is gone: nothing of theirs is left in it.
+        "privacy.ReviewFlag.member",
+    }
+)
 
 
 def member_data(member: Member) -> list[Section]:
