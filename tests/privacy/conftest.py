@@ -109,3 +109,7 @@ def euis(member_user_a, manager_a, kpmi_a, kpmi_b, officer_platform):
         award=award,
         told_manager=told_manager,
     )
+
+
+# The awards of 2025 in a small Garut, published (tests/awards/conftest.py): winners on public pages.
+from tests.awards.conftest import garut, in_review, jury_user, published, round_2025, shortlisted  # noqa: E402, F401
