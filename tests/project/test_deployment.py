@@ -50,3 +50,17 @@ def test_dockerfile_builds_the_app_it_describes():
     assert "pip install --no-cache-dir -r requirements.txt" in dockerfile
     assert "collectstatic" in dockerfile
     assert "USER kpmi" in dockerfile
+
+
+def test_backup_dumps_the_same_database_and_the_media_volume():
+    compose = _compose()
+    backup, app = compose["services"]["backup"], compose["services"]["web"]
+    # Run on demand (`docker compose run --rm backup`), never by `docker compose up`.
+    assert backup["profiles"] == ["backup"]
+    assert backup["image"] == compose["services"]["db"]["image"]
+    env = backup["environment"]
+    assert f"{env['PGUSER']}:" in app["environment"]["DATABASE_URL"]
+    assert f"@{env['PGHOST']}:5432/{env['PGDATABASE']}" in app["environment"]["DATABASE_URL"]
+    script = backup["command"][-1]
+    assert "pg_dump --format=custom" in script and "tar -C /media" in script
+    assert "media:/media:ro" in backup["volumes"] and "media:/app/media" in app["volumes"]
