@@ -234,6 +234,9 @@ STATUS_SQL = (
 RATIO_SQL = "CASE WHEN target = 0 THEN 1 ELSE ROUND(actual * 1.0 / target, 3) END"
 # What a result holds besides its key; a stored result is rewritten only when one of these changed.
 COMPARED = ("target", "actual", "ratio", "status", "kecamatan_id", "kpmi_id", "association_id")
+# The evaluation's SQL is built with f-strings from the constants above and from ORM-compiled
+# querysets; every value travels as a query parameter. So bandit's B608 (SQL built from strings) is
+# waived on each statement below, as ruff's S608 is for this file in pyproject.toml.
 
 
 def _elapsed(period: Period, today: dt.date) -> Decimal:
@@ -284,7 +287,7 @@ def _stage(cursor: Any, period: Period, evaluation: Evaluation, today: dt.date) 
     bar moves while it works; nothing the dashboards read changes here."""
     cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
     cursor.execute(
-        f"CREATE TEMPORARY TABLE {STAGE} AS SELECT metric, {', '.join(COMPARED)}, member_id FROM {RESULTS} WHERE 1 = 0"
+        f"CREATE TEMPORARY TABLE {STAGE} AS SELECT metric, {', '.join(COMPARED)}, member_id FROM {RESULTS} WHERE 1 = 0"  # nosec B608
     )
     targets = list(Target.objects.filter(period=period))
     by_metric: dict[str, list[Target]] = {}
@@ -319,7 +322,7 @@ def _stage(cursor: Any, period: Period, evaluation: Evaluation, today: dt.date) 
                    kecamatan_id, kpmi_id, %s AS association_id,
                    {"CAST(NULL AS BIGINT)" if metric.subject == KPMI else "id"} AS member_id
             FROM r WHERE target IS NOT NULL
-            """,
+            """,  # nosec B608
             [
                 *subjects_params,
                 *actuals_params,
@@ -332,7 +335,7 @@ def _stage(cursor: Any, period: Period, evaluation: Evaluation, today: dt.date) 
             ],
         )
         columns = ", ".join(("metric", *COMPARED, "member_id"))
-        cursor.execute(f"INSERT INTO {STAGE} ({columns}) SELECT {columns} FROM {STAGE_PART}")
+        cursor.execute(f"INSERT INTO {STAGE} ({columns}) SELECT {columns} FROM {STAGE_PART}")  # nosec B608
         cursor.execute(f"DROP TABLE {STAGE_PART}")
         for month, n in metric.per_month(period.start, period.end).items():
             monthly[(code, month)] = n
@@ -403,20 +406,20 @@ def _write_results(cursor: Any, period: Period) -> int:
             SELECT %s, metric, member_id, {", ".join(COMPARED)}, %s FROM {STAGE} WHERE {which}
             ON CONFLICT (period_id, metric, {subject}) WHERE {which}
             DO UPDATE SET {assign} WHERE {differs}
-            """,
+            """,  # nosec B608
             [period.pk, now],
         )
         changed += cursor.rowcount
     cursor.execute(
         f"""DELETE FROM {RESULTS} WHERE period_id = %s AND member_id IS NULL AND NOT EXISTS (
               SELECT 1 FROM {STAGE} s WHERE s.member_id IS NULL AND s.metric = {RESULTS}.metric
-                                        AND s.kpmi_id = {RESULTS}.kpmi_id)""",
+                                        AND s.kpmi_id = {RESULTS}.kpmi_id)""",  # nosec B608
         [period.pk],
     )
     changed += cursor.rowcount
     cursor.execute(
         f"""DELETE FROM {RESULTS} WHERE period_id = %s AND member_id IS NOT NULL AND NOT EXISTS (
-              SELECT 1 FROM {STAGE} s WHERE s.metric = {RESULTS}.metric AND s.member_id = {RESULTS}.member_id)""",
+              SELECT 1 FROM {STAGE} s WHERE s.metric = {RESULTS}.metric AND s.member_id = {RESULTS}.member_id)""",  # nosec B608
         [period.pk],
     )
     return changed + cursor.rowcount

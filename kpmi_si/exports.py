@@ -78,7 +78,9 @@ def filename(basename: str, extension: str) -> str:
     return f"{stem[:120]}.{extension}"
 
 
-def _download(response: HttpResponse | StreamingHttpResponse, name: str) -> Any:
+def as_download(response: HttpResponse | StreamingHttpResponse, name: str) -> Any:
+    """Mark a response as a file to save, named safely, kept by no cache (every download of this site
+    names people)."""
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
     # Lists of members and their work are personal data: no shared cache or browser cache keeps them.
     patch_cache_control(response, private=True, no_store=True)
@@ -102,7 +104,7 @@ def _csv_lines(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> Iterator
 def csv_response(*, basename: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> StreamingHttpResponse:
     """A CSV download, streamed: rows are written as they come, so a long list is never held whole."""
     response = StreamingHttpResponse(_csv_lines(header, rows), content_type=CSV_TYPE)
-    return _download(response, filename(basename, "csv"))
+    return as_download(response, filename(basename, "csv"))
 
 
 def xlsx_response(
@@ -116,7 +118,7 @@ def xlsx_response(
         sheet.append([xlsx_cell(sheet, v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return _download(HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE), filename(basename, "xlsx"))
+    return as_download(HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE), filename(basename, "xlsx"))
 
 
 def _sheet_title(title: str) -> str:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "kpmi_si.idempotency",
     "kpmi_si.demo",
     "kpmi_si.accounts",
+    "kpmi_si.privacy",
     "members",
     "associations",
     "programs",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("kegiatan/", include("programs.urls")),
     path("", include(intervention_patterns)),
     path("", include("kpmi_si.notifications.urls")),
+    path("", include("kpmi_si.privacy.urls")),
     path("penghargaan/", include("awards.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -121,6 +121,9 @@ def member_update(*, actor: Any, member: Member, data: dict[str, Any], version: 
     member = Member.objects.select_for_update(of=("self",)).select_related("kpmi").get(pk=member.pk)
     if not permissions.can_manage_kpmi(actor, member.kpmi):
         raise PermissionDenied
+    if member.is_anonymised:
+        # Editing would put back what was removed on the member's request (kpmi_si.privacy).
+        raise ValidationError(_("This member's personal data was removed; it can no longer be edited."))
     version_check(stored=member, version=version, differences=field_differences(member, MEMBER_EDITABLE_FIELDS, data))
     before = _snapshot(member, MEMBER_EDITABLE_FIELDS)
     for name, value in data.items():

@@ -179,6 +179,9 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_or_404(request, pk)
     if not permissions.can_manage_kpmi(request.user, member.kpmi):
         raise PermissionDenied
+    if member.is_anonymised:
+        messages.error(request, _("This member's personal data was removed; it can no longer be edited."))
+        return redirect(member)
     form = MemberForm(request.POST or None, instance=member, kpmi=member.kpmi, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-OWN_APPS = {"audit", "idempotency", "members", "associations", "programs", "awards", "citizen_journalism"}
+OWN_APPS = {"audit", "idempotency", "privacy", "members", "associations", "programs", "awards", "citizen_journalism"}
 
 
 def _own_models():

@@ -67,3 +67,17 @@ def test_connection_pools_fit_in_postgresql():
     max_connections = int(next(arg.split("=")[1] for arg in db if arg.startswith("max_connections=")))
     needed = (gunicorn_workers * 3 + concurrency * 2 + 1) * max_size
     assert needed + 5 <= max_connections, (needed, max_connections)
+
+
+def test_backup_dumps_the_same_database_and_the_media_volume():
+    compose = _compose()
+    backup, app = compose["services"]["backup"], compose["services"]["web"]
+    # Run on demand (`docker compose run --rm backup`), never by `docker compose up`.
+    assert backup["profiles"] == ["backup"]
+    assert backup["image"] == compose["services"]["db"]["image"]
+    env = backup["environment"]
+    assert f"{env['PGUSER']}:" in app["environment"]["DATABASE_URL"]
+    assert f"@{env['PGHOST']}:5432/{env['PGDATABASE']}" in app["environment"]["DATABASE_URL"]
+    script = backup["command"][-1]
+    assert "pg_dump --format=custom" in script and "tar -C /media" in script
+    assert "media:/media:ro" in backup["volumes"] and "media:/app/media" in app["volumes"]
