@@ -122,6 +122,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "kpmi_si.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "kpmi_si.accounts.throttle.client_ip"
+AXES_USERNAME_CALLABLE = "kpmi_si.accounts.throttle.login_username"
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 # Successful logins are not kept: the failures are what the lock needs, and a login history of every
 # member would be personal data nobody asked for.

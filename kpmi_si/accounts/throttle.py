@@ -36,3 +36,17 @@ def password_reset_allowed(*, email: str, ip_address: str | None) -> bool:
     per_email = _count("password-reset-email", email.strip().lower(), window=window)
     per_ip = _count("password-reset-ip", ip_address or "unknown", window=window)
     return per_email <= settings.PASSWORD_RESET_LIMIT_PER_EMAIL and per_ip <= settings.PASSWORD_RESET_LIMIT_PER_IP
+
+
+# The longest username a person can have (the user model's field); axes keeps what was typed in a
+# column of 255 characters.
+USERNAME_MAX = 150
+
+
+def login_username(request: HttpRequest, credentials: dict | None = None) -> str:
+    """The username axes records and locks on: what was typed, without NUL bytes and cut to the longest
+    real username. A 100,000-character "username" is a wrong login like any other, not a server error
+    (it overflowed axes' column: a 500 the fuzzed login form found)."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    value = (credentials or {}).get(field) if credentials else request.POST.get(field)
+    return str(value or "").replace("\x00", "")[:USERNAME_MAX]

@@ -143,3 +143,13 @@ def test_force_login_and_the_login_form_keep_working_for_the_tests(client, clien
     # The suite logs in both ways; axes must not need a request that force_login does not give it.
     assert client_for(manager_a).get(reverse("home")).status_code == 302
     assert _post(client, "manager_a", PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize("username", ["x" * 100_000, "admin\x00", "\u202eadmin"])
+def test_a_hostile_username_is_a_wrong_login_not_a_server_error(client, username):
+    # A 100,000-character username overflowed axes' 255-character column (a 500 the fuzzed login found).
+    client.raise_request_exception = False
+    for _ in range(6):
+        response = _post(client, username, "salah")
+        assert response.status_code in (200, 429), response.status_code
+    assert not _logged_in(client)
