@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import permissions, selectors, services
 from .filters import KpmiFilter, MemberFilter
-from .forms import KpmiForm, LevelChangeForm, MemberForm, apply_service_errors
+from .forms import KpmiForm, LevelChangeForm, MemberForm, apply_service_errors, post_data
 from .models import Kpmi, Level, Member
 
 
@@ -78,7 +78,7 @@ def kpmi_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def kpmi_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_create_kpmi(request.user):
         raise PermissionDenied
-    form = KpmiForm(request.POST or None, user=request.user)
+    form = KpmiForm(post_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             kpmi = services.kpmi_create(actor=request.user, data=form.cleaned_data)
@@ -94,7 +94,7 @@ def kpmi_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def kpmi_edit(request: HttpRequest, pk: int) -> HttpResponse:
     kpmi = _kpmi_or_403(request, pk, permissions.can_edit_kpmi)
-    form = KpmiForm(request.POST or None, instance=kpmi, user=request.user)
+    form = KpmiForm(post_data(request), instance=kpmi, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             # The form's instance already holds the new values; the service needs the stored ones.
@@ -130,7 +130,7 @@ def member_list(request: HttpRequest, kpmi_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_create(request: HttpRequest, kpmi_pk: int) -> HttpResponse:
     kpmi = _kpmi_or_403(request, kpmi_pk, permissions.can_manage_kpmi)
-    form = MemberForm(request.POST or None, kpmi=kpmi, user=request.user)
+    form = MemberForm(post_data(request), kpmi=kpmi, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             member = services.member_register(actor=request.user, kpmi=kpmi, **form.cleaned_data)
@@ -164,7 +164,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_or_404(request, pk)
     if not permissions.can_manage_kpmi(request.user, member.kpmi):
         raise PermissionDenied
-    form = MemberForm(request.POST or None, instance=member, kpmi=member.kpmi, user=request.user)
+    form = MemberForm(post_data(request), instance=member, kpmi=member.kpmi, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             stored = Member.objects.select_related("kpmi").get(pk=member.pk)
@@ -183,7 +183,7 @@ def member_level_change(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_or_404(request, pk)
     if not permissions.allowed_level_targets(request.user, member):
         raise PermissionDenied
-    form = LevelChangeForm(request.POST or None, member=member, user=request.user)
+    form = LevelChangeForm(post_data(request), member=member, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             change = services.member_change_level(actor=request.user, member=member, **form.cleaned_data)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.forms import apply_service_errors
+from members.forms import apply_service_errors, post_data
 
 from .. import permissions, selectors, services
 from ..forms import (
@@ -40,7 +40,7 @@ def competition_list(request: HttpRequest) -> HttpResponse:
 def competition_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_run_competitions(request.user):
         raise PermissionDenied
-    form = CompetitionForm(request.POST or None)
+    form = CompetitionForm(post_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             competition = services.competition_create(actor=request.user, **form.cleaned_data)
