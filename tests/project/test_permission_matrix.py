@@ -14,12 +14,10 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlparse
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .urltable import LOGIN, NO_OTHER_SIDE, OK, PAYLOADS, REDIRECT, SKIPPED, URLS, Variant
-from .world import ROLES, build_world, logged_in_clients, personal_data_of, resolve_kwargs, rolled_back, writes_so_far
+from .world import ROLES, personal_data_of, resolve_kwargs, rolled_back, writes_so_far
 
 METHODS = ("GET", "POST")
 # What a refusal looks like: nothing may be written behind any of these.
@@ -50,25 +48,6 @@ URL_NAMES = sorted(project_urls())
 def matrix_size() -> tuple[int, int, int]:
     variants = sum(len(URLS.get(name, ())) for name in URL_NAMES)
     return len(URL_NAMES), variants, variants * len(ROLES) * len(METHODS)
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The world, built once for the module inside a transaction that is rolled back at its end."""
-    with (
-        django_db_blocker.unblock(),
-        # A cheap hasher: the wrong passwords posted to the login and password pages are checked
-        # twenty times over, and the matrix is about who gets in, not about hashing.
-        override_settings(
-            MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        ),
-        transaction.atomic(),
-    ):
-        w = build_world()
-        w.clients = logged_in_clients(w)
-        yield w
-        transaction.set_rollback(True)
 
 
 def _outcome(response) -> object:

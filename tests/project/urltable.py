@@ -174,7 +174,6 @@ PAYLOADS: dict[str, Data] = {
         "new_password2": "sandi-Baru-2026!",
     },
     "password_reset": lambda w, role: {"email": "tak-terdaftar@example.org"},
-    "password_reset_confirm": lambda w, role: {},
     "members:kpmi_create": lambda w, role: _kpmi_data(w, w.kpmi_a, "KPMI Gamma"),
     "members:kpmi_edit": lambda w, role: _kpmi_data(w, w.kpmi_a, "KPMI Alfa Raya"),
     "members:member_create": lambda w, role: {
@@ -679,9 +678,41 @@ NO_OTHER_SIDE: dict[str, str] = {
     "awards:award_certificate": "only a finalised round has awards, and only the admin reaches them",
 }
 
+# POSTs that carry no input but the URL (buttons). Every other URL that takes a POST has a valid
+# payload in PAYLOADS (or its variant's data): the base that tests/project/test_fuzz_forms.py mutates.
+BUTTONS: dict[str, str] = dict.fromkeys(
+    (
+        "logout",
+        "associations:period_close",
+        "associations:target_delete",
+        "programs:activity_delete",
+        "programs:activity_approve",
+        "interventions:collaboration_cancel",
+        "interventions:invitation_accept",
+        "interventions:invitation_decline",
+        "interventions:invitation_withdraw",
+        "interventions:project_signup_withdraw",
+        "interventions:competition_close",
+        "notifications:notification_read",
+        "notifications:notification_read_all",
+        "awards:shortlist_start",
+        "awards:review_start",
+        "awards:round_finalise",
+        "awards:round_publish",
+        "awards:jury_remove",
+    ),
+    "a button: the URL names what it acts on",
+)
+BUTTONS["password_reset_confirm"] = "the link only redirects to Django's own set-password form"
+
 # Patterns the matrix does not walk, each with the reason.
 SKIPPED: dict[str, str] = {
     "admin:*": "Django's admin site guards itself (is_staff) and is tested by tests/project/test_admin.py",
     "set_language": "Django's i18n language switch: no data, no permission, the same answer for everyone",
     "static": "static files are served by whitenoise, outside the URL resolver",
 }
+
+
+def takes_input(name: str) -> bool:
+    """Whether some role's POST to this URL is carried out or answered with a form (not refused)."""
+    return any(outcome in (OK, REDIRECT, BAD) for v in URLS[name] for outcome in v.post.values())
