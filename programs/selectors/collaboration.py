@@ -35,7 +35,12 @@ def collaboration_works(program: CollaborationProgram) -> list[Activity]:
 
 
 def collaboration_list() -> QuerySet[CollaborationProgram]:
-    return CollaborationProgram.objects.select_related("period").annotate(
-        proposed=Count("invitations", filter=Q(invitations__status=Invitation.Status.PROPOSED)),
-        accepted=Count("invitations", filter=Q(invitations__status=Invitation.Status.ACCEPTED)),
+    # Ordered here: a GROUP BY query drops the model's default ordering, and the list is paginated.
+    return (
+        CollaborationProgram.objects.select_related("period")
+        .annotate(
+            proposed=Count("invitations", filter=Q(invitations__status=Invitation.Status.PROPOSED)),
+            accepted=Count("invitations", filter=Q(invitations__status=Invitation.Status.ACCEPTED)),
+        )
+        .order_by("-date", "-pk")
     )
