@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -214,16 +215,18 @@ def targets(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid():
             try:
                 if form is defaults_form:
-                    for metric in metrics:
-                        value = form.cleaned_data.get(metric.code)
-                        if value is not None:
-                            services.target_set(
-                                actor=request.user,
-                                period=period,
-                                association=association,
-                                metric=metric.code,
-                                value=value,
-                            )
+                    # All the defaults or none: a refusal of the third must not leave the first two saved.
+                    with transaction.atomic():
+                        for metric in metrics:
+                            value = form.cleaned_data.get(metric.code)
+                            if value is not None:
+                                services.target_set(
+                                    actor=request.user,
+                                    period=period,
+                                    association=association,
+                                    metric=metric.code,
+                                    value=value,
+                                )
                 else:
                     data = form.cleaned_data
                     services.target_set(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -164,6 +165,33 @@ class TestEvaluationFromTheDashboard:
 
 
 class TestTargetPages:
+    def test_defaults_are_saved_all_or_none(self, client_for, officer_users, period):
+        """Found by tests/project/test_fuzz_forms.py: a number past the column's bound for the second
+        metric left the first one saved behind the refusal."""
+        response = client_for(officer_users).post(
+            reverse("associations:targets", args=["users"]),
+            {"form": "defaults", "publications": 4, "education": 2**31},
+        )
+        assert response.status_code == 200
+        assert response.context["defaults_form"].errors["education"]
+        assert not Target.objects.exists()
+
+    def test_a_refused_default_leaves_the_others_unsaved(self, client_for, officer_users, period, monkeypatch):
+        """The same rule when the service refuses (here: the period closes between page and post)."""
+        real = services.target_set
+
+        def refuse_the_second(**kwargs):
+            if kwargs["metric"] == "education":
+                raise ValidationError({"period": "Tertutup."})
+            return real(**kwargs)
+
+        monkeypatch.setattr(services, "target_set", refuse_the_second)
+        response = client_for(officer_users).post(
+            reverse("associations:targets", args=["users"]), {"form": "defaults", "publications": 4, "education": 2}
+        )
+        assert response.status_code == 200
+        assert not Target.objects.exists()
+
     def test_a_post_naming_no_form_says_what_is_missing_and_saves_nothing(self, client_for, officer_users, period):
         """Found by tests/project/test_fuzz_forms.py: without form=defaults|override the page came back
         with nothing saved and nothing said."""
