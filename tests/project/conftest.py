@@ -17,9 +17,12 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         django_db_blocker.unblock(),
         # A cheap hasher: wrong passwords are posted to the login and password pages again and again,
         # and these tests are about who gets in and what is refused, not about hashing.
+        # Sessions in signed cookies: a page that keeps something in the session (the password reset
+        # link does) then writes no row, so "nothing was written" holds for every table.
         override_settings(
             MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies",
         ),
         transaction.atomic(),
     ):
