@@ -10,6 +10,9 @@ from members.models import Kpmi, Level, Member
 
 from .metrics import KPMI, Metric
 
+# The target column's bound: a larger number is refused on its field, not by the database.
+TARGET_MAX = 2**31 - 1
+
 
 class PeriodYearForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000)
@@ -32,6 +35,7 @@ class DefaultTargetsForm(forms.Form):
                 label=metric.label,
                 required=False,
                 min_value=0,
+                max_value=TARGET_MAX,
                 initial=initial_values.get(metric.code),
                 help_text=_("per KPMI") if metric.subject == KPMI else _("per manager"),
                 widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
@@ -42,7 +46,9 @@ class OverrideForm(forms.Form):
     metric = forms.ChoiceField(label=_("Metric"))
     kpmi = forms.ModelChoiceField(label=_("KPMI"), queryset=Kpmi.objects.none(), required=False)
     member = forms.ModelChoiceField(label=_("Manager"), queryset=Member.objects.none(), required=False)
-    value = forms.IntegerField(label=_("Target"), min_value=0, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    value = forms.IntegerField(
+        label=_("Target"), min_value=0, max_value=TARGET_MAX, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
 
     def __init__(self, *args: Any, metrics: list[Metric], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

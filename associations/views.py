@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.forms import apply_service_errors
+from members.forms import apply_service_errors, id_from, post_data
 
 from . import exports, permissions, selectors, services
 from .filters import ResultFilter
@@ -33,9 +34,9 @@ def _association_or_403(request: HttpRequest, code: str, check=permissions.can_v
 
 
 def _chosen_period(request: HttpRequest) -> Period | None:
-    raw = request.GET.get("period") or request.POST.get("period")
-    if raw and raw.isdigit():
-        period = Period.objects.filter(pk=int(raw)).first()
+    pk = id_from(request.GET.get("period") or request.POST.get("period"))
+    if pk is not None:
+        period = Period.objects.filter(pk=pk).first()
         if period is not None:
             return period
     return selectors.current_period()
@@ -129,7 +130,7 @@ def evaluation_start(request: HttpRequest, code: str) -> HttpResponse:
     _association_or_403(request, code)
     if not permissions.can_evaluate(request.user):
         raise PermissionDenied
-    period = get_object_or_404(Period, pk=request.POST.get("period") or 0)
+    period = get_object_or_404(Period, pk=id_from(request.POST.get("period")) or 0)
     try:
         services.evaluation_request(actor=request.user, period=period)
     except ValidationError as exc:
@@ -171,22 +172,27 @@ def targets(request: HttpRequest, code: str) -> HttpResponse:
     defaults_form = DefaultTargetsForm(
         request.POST if request.POST.get("form") == "defaults" else None, metrics=metrics, initial_values=defaults
     )
-    override_form = OverrideForm(request.POST if request.POST.get("form") == "override" else None, metrics=metrics)
+    # A POST that names no form (or a made-up one) goes to the override form, which says what is missing,
+    # rather than the page coming back with nothing saved and nothing said.
+    posted_override = request.method == "POST" and request.POST.get("form") != "defaults"
+    override_form = OverrideForm(request.POST if posted_override else None, metrics=metrics)
     if request.method == "POST":
         form = defaults_form if request.POST.get("form") == "defaults" else override_form
         if form.is_valid():
             try:
                 if form is defaults_form:
-                    for metric in metrics:
-                        value = form.cleaned_data.get(metric.code)
-                        if value is not None:
-                            services.target_set(
-                                actor=request.user,
-                                period=period,
-                                association=association,
-                                metric=metric.code,
-                                value=value,
-                            )
+                    # All the defaults or none: a refusal of the third must not leave the first two saved.
+                    with transaction.atomic():
+                        for metric in metrics:
+                            value = form.cleaned_data.get(metric.code)
+                            if value is not None:
+                                services.target_set(
+                                    actor=request.user,
+                                    period=period,
+                                    association=association,
+                                    metric=metric.code,
+                                    value=value,
+                                )
                 else:
                     data = form.cleaned_data
                     services.target_set(
@@ -240,7 +246,7 @@ def target_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def periods(request: HttpRequest) -> HttpResponse:
     if not permissions.can_open_period(request.user):
         raise PermissionDenied
-    form = PeriodYearForm(request.POST or None)
+    form = PeriodYearForm(post_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             period = services.period_open_year(

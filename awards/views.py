@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kpmi_si.idempotency.views import create_once
-from members.forms import apply_service_errors
+from members.forms import apply_service_errors, id_from, post_data
 from programs.permissions import can_view_all_work
 
 from . import permissions, selectors, services
@@ -143,7 +143,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def round_open(request: HttpRequest) -> HttpResponse:
     _admin_only(request)
-    form = RoundOpenForm(request.POST or None, specs=services.DEFAULT_CATEGORIES)
+    form = RoundOpenForm(post_data(request), specs=services.DEFAULT_CATEGORIES)
     if request.method == "POST" and form.is_valid():
         try:
             round, created = create_once(
@@ -167,7 +167,7 @@ def round_open(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def round_categories(request: HttpRequest, pk: int) -> HttpResponse:
     round = _round_or_403(request, pk)
-    form = CategoriesForm(request.POST or None, specs=specs_of(round))
+    form = CategoriesForm(post_data(request), specs=specs_of(round))
     if request.method == "POST" and form.is_valid():
         try:
             services.award_round_set_categories(actor=request.user, round=round, categories=form.specs())
@@ -288,7 +288,7 @@ def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def jury_manage(request: HttpRequest, pk: int) -> HttpResponse:
     round = _round_or_403(request, pk)
-    form = JuryMemberForm(request.POST or None, round=round)
+    form = JuryMemberForm(post_data(request), round=round)
     if request.method == "POST" and form.is_valid():
         try:
             services.jury_member_set(
@@ -328,7 +328,7 @@ def category_decide(request: HttpRequest, pk: int) -> HttpResponse:
     suggested = selectors.suggested_winner_ids(tally, category.winners_count)
     current = [f.pk for f in tally if f.is_winner]
     form = DecisionForm(
-        request.POST or None,
+        post_data(request),
         category=category,
         tally=tally,
         initial={"winners": current if category.is_decided else suggested, "reason": category.decision_note},
@@ -346,7 +346,7 @@ def category_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Winners of %(category)s saved.") % {"category": category.label})
             return redirect(category.round)
-    chosen = {int(pk) for pk in form["winners"].value() or [] if str(pk).isdigit()}
+    chosen = {pk for raw in form["winners"].value() or [] if (pk := id_from(raw)) is not None}
     return render(
         request,
         "awards/decide.html",
@@ -373,7 +373,7 @@ def _award_or_404(pk: int) -> Award:
 def award_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _admin_only(request)
     award = _award_or_404(pk)
-    form = CitationForm(request.POST or None, initial={"citation": award.citation})
+    form = CitationForm(post_data(request), initial={"citation": award.citation})
     if request.method == "POST" and form.is_valid():
         try:
             services.award_citation_set(actor=request.user, award=award, citation=form.cleaned_data["citation"])
@@ -461,7 +461,7 @@ def jury_finalist(request: HttpRequest, pk: int) -> HttpResponse:
     if seat is None:
         raise PermissionDenied  # the admin reads the records page; only jury members vote
     vote = seat.votes.filter(finalist=finalist).first()
-    form = VoteForm(request.POST or None)
+    form = VoteForm(post_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.vote_cast(

@@ -32,6 +32,20 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def post_data(request: Any) -> Any:
+    """What a form is bound to: the POST's data, or None on GET. Not `request.POST or None`: a POST
+    without fields would leave the form unbound, and the page would come back blank, saying nothing."""
+    return request.POST if request.method == "POST" else None
+
+
+def id_from(raw: Any) -> int | None:
+    """A database id sent in a form or a query string, or None for anything else. str.isdigit() is
+    not enough before int(): it lets through "²" and numbers of thousands of digits, on which int()
+    raises (a server error instead of "not found")."""
+    text = str(raw if raw is not None else "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
     """Attach a service's ValidationError to the form: to the named field when the form has it,
     otherwise to the form as a whole."""

@@ -17,7 +17,7 @@ from kpmi_si.idempotency.views import create_once
 
 from . import permissions, selectors, services
 from .filters import KpmiFilter, MemberFilter
-from .forms import KpmiForm, LevelChangeForm, MemberForm, apply_service_errors
+from .forms import KpmiForm, LevelChangeForm, MemberForm, apply_service_errors, post_data
 from .models import Kpmi, Level, Member
 
 
@@ -80,7 +80,7 @@ def kpmi_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def kpmi_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_create_kpmi(request.user):
         raise PermissionDenied
-    form = KpmiForm(request.POST or None, user=request.user)
+    form = KpmiForm(post_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             kpmi, created = create_once(
@@ -102,7 +102,7 @@ def kpmi_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def kpmi_edit(request: HttpRequest, pk: int) -> HttpResponse:
     kpmi = _kpmi_or_403(request, pk, permissions.can_edit_kpmi)
-    form = KpmiForm(request.POST or None, instance=kpmi, user=request.user)
+    form = KpmiForm(post_data(request), instance=kpmi, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             # The service reads the stored row again (the form's instance holds the new values).
@@ -139,7 +139,7 @@ def member_list(request: HttpRequest, kpmi_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_create(request: HttpRequest, kpmi_pk: int) -> HttpResponse:
     kpmi = _kpmi_or_403(request, kpmi_pk, permissions.can_manage_kpmi)
-    form = MemberForm(request.POST or None, kpmi=kpmi, user=request.user)
+    form = MemberForm(post_data(request), kpmi=kpmi, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             member, created = create_once(
@@ -182,7 +182,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if member.is_anonymised:
         messages.error(request, _("This member's personal data was removed; it can no longer be edited."))
         return redirect(member)
-    form = MemberForm(request.POST or None, instance=member, kpmi=member.kpmi, user=request.user)
+    form = MemberForm(post_data(request), instance=member, kpmi=member.kpmi, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             stored = services.member_update(
@@ -202,7 +202,7 @@ def member_level_change(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_or_404(request, pk)
     if not permissions.allowed_level_targets(request.user, member):
         raise PermissionDenied
-    form = LevelChangeForm(request.POST or None, member=member, user=request.user)
+    form = LevelChangeForm(post_data(request), member=member, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             change = services.member_change_level(actor=request.user, member=member, **form.cleaned_data)

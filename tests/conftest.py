@@ -123,10 +123,11 @@ def broker():
 
 @pytest.fixture
 def client_for():
-    """client_for(user) -> a test client logged in as that user (anonymous for None)."""
+    """client_for(user) -> a test client logged in as that user (anonymous for None); keyword
+    arguments go to the Client (raise_request_exception=False to see a server error as a 500)."""
 
-    def make(user) -> Client:
-        client = Client()
+    def make(user, **client_kwargs) -> Client:
+        client = Client(**client_kwargs)
         if user is not None:
             client.force_login(user)
         return client

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kpmi_si.exports import XLSX_TYPE
+from members.forms import post_data
 from members.models import Member
 from members.permissions import can_view_member
 
@@ -70,7 +71,7 @@ def member_data_export(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_anonymise(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_for(request, pk, lambda user, _member: permissions.can_anonymise(user))
-    form = AnonymiseForm(request.POST or None)
+    form = AnonymiseForm(post_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             member = services.member_anonymise(actor=request.user, member=member)
@@ -104,7 +105,7 @@ def review_flag(request: HttpRequest, pk: int) -> HttpResponse:
     _admin_only(request)
     flag = get_object_or_404(ReviewFlag.objects.select_related("content_type", "member"), pk=pk)
     (row,) = selectors.flagged_texts([flag])
-    form = ReviewForm(request.POST or None, initial={"text": row.text})
+    form = ReviewForm(post_data(request), initial={"text": row.text})
     if request.method == "POST" and form.is_valid():
         try:
             flag = services.review_flag_resolve(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kpmi_si.idempotency.views import create_once
-from members.forms import apply_service_errors
+from members.forms import apply_service_errors, id_from, post_data
 from members.models import Member
 
 from .. import permissions, selectors, services
@@ -63,7 +63,7 @@ def collaboration_list(request: HttpRequest) -> HttpResponse:
 def collaboration_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_run_collaborations(request.user):
         raise PermissionDenied
-    form = CollaborationForm(request.POST or None)
+    form = CollaborationForm(post_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             program, created = create_once(
@@ -123,7 +123,7 @@ def collaboration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def collaboration_send(request: HttpRequest, pk: int) -> HttpResponse:
     program = _collaboration_or_403(request, pk)
-    ids = [int(v) for v in request.POST.getlist("invitations") if v.isdigit()]
+    ids = [pk for v in request.POST.getlist("invitations") if (pk := id_from(v)) is not None]
     try:
         sent = services.invitations_send(actor=request.user, event=program, invitation_ids=ids)
     except ValidationError as exc:

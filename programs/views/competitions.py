@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kpmi_si.idempotency.views import create_once
-from members.forms import apply_service_errors
+from members.forms import apply_service_errors, post_data
 
 from .. import permissions, selectors, services
 from ..forms import (
@@ -41,7 +41,7 @@ def competition_list(request: HttpRequest) -> HttpResponse:
 def competition_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_run_competitions(request.user):
         raise PermissionDenied
-    form = CompetitionForm(request.POST or None)
+    form = CompetitionForm(post_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             competition, created = create_once(

@@ -9,8 +9,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -71,11 +71,14 @@ def _invitation_action(request: HttpRequest, pk: int, check, action: Callable[[I
         _refused(request, exc)
     else:
         messages.success(request, done)
-    # Back to the page the form was on (the ToT's list), but never to another site.
+    # Back to the page the form was on (the ToT's list), but never to another site. Only a path: redirect()
+    # would take anything else for a view name to look up (and fail with a server error).
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         back = invitation.get_absolute_url()
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 @login_required

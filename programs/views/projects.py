@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kpmi_si.idempotency.views import create_once
-from members.forms import apply_service_errors
+from members.forms import apply_service_errors, id_from, post_data
 from members.models import Member
 
 from .. import permissions, selectors, services
@@ -53,7 +53,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 def project_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_run_projects(request.user):
         raise PermissionDenied
-    form = VolunteerProjectForm(request.POST or None)
+    form = VolunteerProjectForm(post_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             project, created = create_once(
@@ -107,10 +107,10 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def project_sign_up(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project_or_404(pk)
-    raw = request.POST.get("member", "")
-    if not raw.isdigit():
+    member_pk = id_from(request.POST.get("member"))
+    if member_pk is None:
         return HttpResponseBadRequest()
-    member = get_object_or_404(Member.objects.select_related("kpmi"), pk=int(raw))
+    member = get_object_or_404(Member.objects.select_related("kpmi"), pk=member_pk)
     if not permissions.can_sign_up_member(request.user, member):
         raise PermissionDenied
     try:
@@ -128,7 +128,7 @@ def project_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_run_projects(request.user):
         raise PermissionDenied
     project = _project_or_404(pk)
-    ids = [int(v) for v in request.POST.getlist("signups") if v.isdigit()]
+    ids = [pk for v in request.POST.getlist("signups") if (pk := id_from(v)) is not None]
     try:
         services.project_confirm_team(actor=request.user, project=project, signup_ids=ids)
     except ValidationError as exc:
@@ -172,7 +172,7 @@ def project_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             _("This project is %(state)s; it cannot be cancelled.") % {"state": project.get_status_display()},
         )
         return redirect(project)
-    form = ProjectCancelForm(request.POST or None)
+    form = ProjectCancelForm(post_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.project_cancel(actor=request.user, project=project, reason=form.cleaned_data["reason"])

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kpmi_si.idempotency.views import create_once
-from members.forms import apply_service_errors
+from members.forms import apply_service_errors, post_data
 
 from .. import permissions, selectors, services
 from ..forms import (
@@ -49,7 +49,7 @@ def tot_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def tot_create(request: HttpRequest) -> HttpResponse:
     _tot_officer_or_403(request)
-    form = TotEventForm(request.POST or None)
+    form = TotEventForm(post_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             event, created = create_once(
@@ -71,7 +71,7 @@ def tot_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def tot_edit(request: HttpRequest, pk: int) -> HttpResponse:
     event = _tot_or_403(request, pk)
-    form = TotEventEditForm(request.POST or None, instance=TotEvent.objects.get(pk=event.pk))
+    form = TotEventEditForm(post_data(request), instance=TotEvent.objects.get(pk=event.pk))
     if request.method == "POST" and form.is_valid():
         try:
             services.tot_event_update(
@@ -109,7 +109,7 @@ def tot_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def tot_add_candidate(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a trainer candidate the evaluation did not propose (e.g. from a group on target)."""
     event = _tot_or_403(request, pk)
-    form = TotCandidateForm(request.POST or None, event=event)
+    form = TotCandidateForm(post_data(request), event=event)
     if request.method == "POST" and form.is_valid():
         member = form.cleaned_data["member"]
         try:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kpmi_si.idempotency.views import create_once
-from members.forms import apply_service_errors
+from members.forms import apply_service_errors, id_from, post_data
 from members.models import Kpmi
 from members.permissions import is_komtik_admin, managed_kpmi_ids
 from members.selectors import kpmi_for_user
@@ -51,9 +51,10 @@ def _kpmi_param(request: HttpRequest) -> Kpmi | None:
     raw = request.GET.get("kpmi", "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    pk = id_from(raw)
+    if pk is None:
         raise Http404
-    return get_object_or_404(Kpmi.objects.select_related("kecamatan", "desa"), pk=int(raw))
+    return get_object_or_404(Kpmi.objects.select_related("kecamatan", "desa"), pk=pk)
 
 
 def _activity_or_403(request: HttpRequest, pk: int, check: Callable[[Any, Activity], bool]) -> Activity:
@@ -237,7 +238,7 @@ def activity_create(request: HttpRequest, kind_slug: str) -> HttpResponse:
         kpmi = groups[0]
     if not permissions.can_log_for_kpmi(request.user, kpmi):
         raise PermissionDenied
-    form = FORMS[kind](request.POST or None, request.FILES or None, kpmi=kpmi, user=request.user)
+    form = FORMS[kind](post_data(request), request.FILES or None, kpmi=kpmi, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             activity, created = create_once(
@@ -312,7 +313,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_detail(pk=activity.pk)
     form_class = FORMS[activity.kind]
     form = form_class(
-        request.POST or None, request.FILES or None, kpmi=activity.kpmi, user=request.user, activity=activity
+        post_data(request), request.FILES or None, kpmi=activity.kpmi, user=request.user, activity=activity
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -389,7 +390,7 @@ def activity_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def activity_reject(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _activity_or_403(request, pk, permissions.can_decide_activity)
-    form = RejectForm(request.POST or None)
+    form = RejectForm(post_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.activity_reject(actor=request.user, activity=activity, reason=form.cleaned_data["reason"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -183,8 +184,53 @@ class TestEvaluationFromTheDashboard:
         )
         assert client.get(reverse("associations:evaluation_status", args=[evaluation.pk])).status_code == 403
 
+    @pytest.mark.parametrize("raw", [" ", "²", "9" * 5000, "2026-13-01"])
+    def test_a_period_that_is_no_id_is_not_found_not_a_server_error(self, client_for, officer_users, period, raw):
+        """Found by tests/project/test_fuzz_forms.py: the period went to the database unparsed."""
+        client = client_for(officer_users, raise_request_exception=False)
+        response = client.post(reverse("associations:evaluation_start", args=["users"]), {"period": raw})
+        assert response.status_code == 404
+        assert not Evaluation.objects.exists()
+        assert client.get(url(period=raw)).status_code == 200  # the dashboard falls back to the current period
+
 
 class TestTargetPages:
+    def test_defaults_are_saved_all_or_none(self, client_for, officer_users, period):
+        """Found by tests/project/test_fuzz_forms.py: a number past the column's bound for the second
+        metric left the first one saved behind the refusal."""
+        response = client_for(officer_users).post(
+            reverse("associations:targets", args=["users"]),
+            {"form": "defaults", "publications": 4, "education": 2**31},
+        )
+        assert response.status_code == 200
+        assert response.context["defaults_form"].errors["education"]
+        assert not Target.objects.exists()
+
+    def test_a_refused_default_leaves_the_others_unsaved(self, client_for, officer_users, period, monkeypatch):
+        """The same rule when the service refuses (here: the period closes between page and post)."""
+        real = services.target_set
+
+        def refuse_the_second(**kwargs):
+            if kwargs["metric"] == "education":
+                raise ValidationError({"period": "Tertutup."})
+            return real(**kwargs)
+
+        monkeypatch.setattr(services, "target_set", refuse_the_second)
+        response = client_for(officer_users).post(
+            reverse("associations:targets", args=["users"]), {"form": "defaults", "publications": 4, "education": 2}
+        )
+        assert response.status_code == 200
+        assert not Target.objects.exists()
+
+    def test_a_post_naming_no_form_says_what_is_missing_and_saves_nothing(self, client_for, officer_users, period):
+        """Found by tests/project/test_fuzz_forms.py: without form=defaults|override the page came back
+        with nothing saved and nothing said."""
+        response = client_for(officer_users).post(reverse("associations:targets", args=["users"]), {"publications": 4})
+        assert response.status_code == 200
+        assert response.context["override_form"].errors
+        assert "Bidang ini tidak boleh kosong" in response.content.decode()
+        assert not Target.objects.exists()
+
     def test_officer_sets_defaults(self, client_for, officer_users, period):
         client = client_for(officer_users)
         response = client.post(
@@ -236,6 +282,14 @@ class TestTargetPages:
 
 
 class TestPeriodPages:
+    def test_an_empty_post_says_what_is_missing(self, client_for, officer_users):
+        """Found by tests/project/test_fuzz_forms.py: a POST without fields left the form unbound, and
+        the blank page came back saying nothing."""
+        response = client_for(officer_users).post(reverse("associations:periods"), {})
+        assert response.status_code == 200
+        assert response.context["form"].errors["year"]
+        assert not Period.objects.exists()
+
     def test_officer_opens_a_year_with_quarters(self, client_for, officer_users):
         response = client_for(officer_users).post(reverse("associations:periods"), {"year": "2025", "quarters": "on"})
         assert response.status_code == 302

@@ -121,6 +121,17 @@ class TestReviewAndDecision:
         assert client_for(jury_user).get(url("category_decide", cat.pk)).status_code == 403
         assert client_for(jury_user).post(url("category_decide", cat.pk), {"reason": "x"}).status_code == 403
 
+    def test_a_winner_that_is_no_id_is_a_field_error(self, client_for, admin_user, in_review):
+        """ "²" passes str.isdigit() but not int(): the refused form must still render."""
+        cat = category(in_review, Subject.MANAGER, Achievement.PUBLICATIONS)
+        response = client_for(admin_user, raise_request_exception=False).post(
+            url("category_decide", cat.pk), {"winners": ["²"], "reason": ""}
+        )
+        assert response.status_code == 200
+        assert response.context["form"].errors["winners"]
+        cat.refresh_from_db()
+        assert not cat.is_decided
+
     def test_jury_page_adds_a_member_by_username(self, client_for, admin_user, shortlisted, outsider):
         client = client_for(admin_user)
         cat = category(shortlisted, Subject.TRAINER, Achievement.TRAINERS)

@@ -17,7 +17,7 @@ from associations.models import Association
 from kpmi_si.audit.models import AuditEntry
 from kpmi_si.notifications.models import Notification
 from members.models import Level
-from programs import metrics, services
+from programs import metrics, selectors, services
 from programs.models import (
     Activity,
     ActivityCredit,
@@ -157,6 +157,21 @@ def test_low_managers_are_proposed_without_any_users_target(admin_user, officer_
     assert names(program) == {"Asep Sepi"}
 
 
+def test_the_paginated_list_is_ordered_newest_first(program, officer_users, period):
+    later = services.collaboration_create(
+        actor=officer_users,
+        name="Kolaborasi berikutnya",
+        theme="Konten desa",
+        date=program.date + dt.timedelta(days=7),
+        venue="Aula",
+        period=period,
+        threshold=2,
+    )
+    rows = selectors.collaboration_list()
+    assert rows.ordered
+    assert list(rows) == [later, program]
+
+
 def test_an_invitation_has_exactly_one_event(program, managers, tot_event):
     asep = managers[0]
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -292,6 +307,14 @@ class TestViews:
 
     def test_wrong_method(self, client_for, officer_users, program):
         assert client_for(officer_users).get(u("collaboration_send", program.pk)).status_code == 405
+
+    def test_an_invitation_id_that_is_no_id_sends_nothing(self, client_for, officer_users, program, evaluation):
+        """ "²" passes str.isdigit() but not int()."""
+        response = client_for(officer_users, raise_request_exception=False).post(
+            u("collaboration_send", program.pk), {"invitations": ["²", "9" * 5000]}
+        )
+        assert response.status_code == 302
+        assert not program.invitations.exclude(status=Invitation.Status.PROPOSED).exists()
 
 
 @pytest.fixture

@@ -262,6 +262,21 @@ class TestViews:
         assert response.status_code == 403
         assert not ProjectSignup.objects.exists()
 
+    @pytest.mark.parametrize("raw", ["²", "9" * 5000])
+    def test_ids_that_are_no_ids_are_refused_not_a_server_error(
+        self, client_for, manager_a, officer_platform, project, raw
+    ):
+        """ "²" passes str.isdigit() but not int(); so does a number of thousands of digits."""
+        sign_up = client_for(manager_a, raise_request_exception=False).post(
+            u("project_sign_up", project.pk), {"member": raw}
+        )
+        assert sign_up.status_code == 400
+        confirm = client_for(officer_platform, raise_request_exception=False).post(
+            u("project_confirm", project.pk), {"signups": [raw]}
+        )
+        assert confirm.status_code == 302
+        assert not ProjectSignup.objects.exists()
+
     @pytest.mark.parametrize("who", ["officer_users", "officer_communities", "manager_a", "outsider"])
     def test_wrong_role_cannot_run_projects(self, request, client_for, who, project):
         client = client_for(request.getfixturevalue(who))

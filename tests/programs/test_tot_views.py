@@ -197,6 +197,24 @@ class TestAttendanceFromTheUrl:
             client_for(officer_communities).post(u("invitation_result", sent[0].pk), {"passed": "x"}).status_code == 400
         )
 
+    @pytest.mark.parametrize(
+        "back", ["nama kpmi", "nama\x00kpmi", "logout", "https://contoh.example/", "//contoh.example/"]
+    )
+    def test_a_next_that_is_no_path_of_this_site_goes_back_to_the_invitation(self, client_for, manager_a, sent, back):
+        """Found by tests/project/test_fuzz_forms.py: a `next` without a slash was looked up as a view name."""
+        response = client_for(manager_a, raise_request_exception=False).post(
+            u("invitation_accept", sent[0].pk), {"next": back}
+        )
+        assert response.status_code == 302
+        assert response["Location"] == sent[0].get_absolute_url()
+        assert Invitation.objects.get(pk=sent[0].pk).status == S.ACCEPTED
+
+    def test_a_next_on_this_site_is_followed(self, client_for, officer_communities, sent, tot_event):
+        response = client_for(officer_communities).post(
+            u("invitation_withdraw", sent[0].pk), {"next": tot_event.get_absolute_url()}
+        )
+        assert response["Location"] == tot_event.get_absolute_url()
+
 
 class TestNotifications:
     def test_bell_count_list_and_read(self, client_for, manager_a, sent):

@@ -69,6 +69,11 @@ class TestAccess:
     def test_wrong_method(self, client_for, manager_a):
         assert client_for(manager_a).post(URL).status_code == 405
 
+    @pytest.mark.parametrize("raw", ["²", "9" * 5000, "abc"])
+    def test_a_kpmi_that_is_no_id_is_not_found(self, client_for, manager_a, raw):
+        client = client_for(manager_a, raise_request_exception=False)
+        assert client.get(URL, {"kpmi": raw}).status_code == 404
+
     def test_bad_kpmi_parameter(self, client_for, manager_a):
         assert client_for(manager_a).get(URL, {"kpmi": "abc"}).status_code == 404
 

@@ -1,0 +1,763 @@
+"""Every URL of the site, who may GET and POST it, with which objects, and what a valid POST sends.
+
+The permission matrix walks the resolver and fails on a URL missing here; the fuzzed-forms test takes
+its form views from here. An outcome is an HTTP status, or LOGIN for a redirect to the login page
+(what an anonymous visitor gets from every page behind a login), or REDIRECT for any other redirect
+(a page's answer to a POST it carried out, or a role's landing page).
+
+Variants: a URL that names an object is tried with an object on each side of a line the site draws
+(KPMI A and KPMI B, the Communities and the Users association, the round in review and the published
+one); a URL without another side says why in NO_OTHER_SIDE."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from .world import OFFICERS, ROLES
+
+LOGIN = "login"
+REDIRECT = "redirect"
+OK, BAD, DENIED, NOT_FOUND, NOT_ALLOWED = 200, 400, 403, 404, 405
+
+GROUPS: dict[str, tuple[str, ...]] = {
+    "officers": OFFICERS,
+    "keepers_a": ("manager_a", "supervisor_a"),
+}
+
+Outcomes = dict[str, Any]
+Data = Callable[[SimpleNamespace, str], dict[str, Any]]
+
+
+def who(default: Any, *, anonymous: Any = LOGIN, **by_role: Any) -> Outcomes:
+    """Outcome per role: `default` for every signed-in role unless named (a role or a GROUPS key)."""
+    table = dict.fromkeys(ROLES, default)
+    table["anonymous"] = anonymous
+    for key, outcome in by_role.items():
+        for role in GROUPS.get(key, (key,)):
+            assert role in ROLES, role
+            table[role] = outcome
+    return table
+
+
+def everyone(outcome: Any) -> Outcomes:
+    return who(outcome, anonymous=outcome)
+
+
+def _allow(roles: tuple[str, ...], outcome: Any, refused: Any) -> Outcomes:
+    return who(refused, **dict.fromkeys(roles, outcome))
+
+
+def page(*roles: str, refused: Any = DENIED) -> tuple[Outcomes, Outcomes]:
+    """A read-only page behind a login: these roles read it, the others are refused; POST is 405."""
+    return _allow(roles, OK, refused), who(NOT_ALLOWED)
+
+
+def form(*roles: str, refused: Any = DENIED, posted: Any = REDIRECT) -> tuple[Outcomes, Outcomes]:
+    """A form behind a login: these roles open it and a valid POST carries out (`posted`)."""
+    return _allow(roles, OK, refused), _allow(roles, posted, refused)
+
+
+def action(*roles: str, refused: Any = DENIED, posted: Any = REDIRECT) -> tuple[Outcomes, Outcomes]:
+    """A button behind a login: POST only (GET is 405 once signed in)."""
+    return who(NOT_ALLOWED), _allow(roles, posted, refused)
+
+
+def public_page() -> tuple[Outcomes, Outcomes]:
+    return everyone(OK), everyone(NOT_ALLOWED)
+
+
+@dataclass
+class Variant:
+    label: str
+    expect: tuple[Outcomes, Outcomes]  # GET, POST
+    kwargs: dict[str, Callable[[SimpleNamespace], Any] | Any] = field(default_factory=dict)
+    query: Callable[[SimpleNamespace], str] | None = None
+    data: Data | None = None  # what a valid POST sends; None: the URL's entry in PAYLOADS, if any
+    # A 200 answer that writes a record of the request itself, on purpose: the audit entry of a member's
+    # data download (axes' record of a failed login is left out of the count instead, see world.py).
+    # Refusals must still write nothing.
+    records_itself: bool = False
+
+    @property
+    def get(self) -> Outcomes:
+        return self.expect[0]
+
+    @property
+    def post(self) -> Outcomes:
+        return self.expect[1]
+
+
+def V(label: str, expect: tuple[Outcomes, Outcomes], **kwargs: Any) -> Variant:  # noqa: N802 - reads as a row
+    return Variant(label=label, expect=expect, **kwargs)
+
+
+def kpmi(name: str) -> Callable[[SimpleNamespace], str]:
+    return lambda w: f"kpmi={getattr(w, name).pk}"
+
+
+def pk(name: str) -> Callable[[SimpleNamespace], int]:
+    return lambda w: getattr(w, name).pk
+
+
+def iso(day: dt.date) -> str:
+    return day.isoformat()
+
+
+# --- valid POST data, per URL ------------------------------------------------------------------------
+
+
+def _kpmi_data(w: SimpleNamespace, group: Any, name: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "kecamatan": group.kecamatan_id,
+        "desa": group.desa_id or "",
+        "address": "Jl. Pembangunan 1",
+        "founded_on": iso(group.founded_on),
+        "status": "active",
+        "latitude": "-7.2",
+        "longitude": "107.9",
+        "description": "",
+        "founded_by": "",
+        "founded_from": "",
+    }
+
+
+def _member_data(member: Any) -> dict[str, Any]:
+    return {
+        "full_name": member.full_name,
+        "phone": "0812 3456 7890",
+        "email": "anggota@example.org",
+        "gender": member.gender,
+        "birth_year": 2000,
+        "joined_on": iso(member.joined_on),
+        "trained_by": "",
+    }
+
+
+def _publication(w: SimpleNamespace, group: Any, credited: Any, prefix: str = "") -> dict[str, Any]:
+    data = {
+        "title": "Berita posyandu",
+        "date": iso(w.today - dt.timedelta(days=1)),
+        "channel": "website",
+        "link": "https://desa.example.id/berita/2",
+        "kecamatan": group.kecamatan_id,
+        "summary": "",
+    }
+    if credited is not None:
+        data["credited"] = [credited.pk]
+    return {f"{prefix}{k}": v for k, v in data.items()}
+
+
+def _targets(code: str) -> Data:
+    numbers = {"communities": ("new_members", "new_trainers", "new_kpmi"), "users": ("publications", "education")}
+    return lambda w, role: {"form": "defaults", **dict.fromkeys(numbers[code], 7)}
+
+
+def _association_award(w: SimpleNamespace, role: str) -> dict[str, Any]:
+    from associations.models import Association
+
+    code = role.removeprefix("officer_") if role.startswith("officer_") else "platform"
+    return {
+        "association": Association.objects.get(code=code).pk,
+        "member": w.manager_member_a.pk,
+        "name": "Pengelola Teladan",
+        "reason": "Rajin menerbitkan.",
+        "awarded_on": iso(w.today),
+    }
+
+
+PAYLOADS: dict[str, Data] = {
+    "login": lambda w, role: {"username": "member_a", "password": "bukan-sandinya"},
+    "password_change": lambda w, role: {
+        "old_password": "bukan-sandinya",
+        "new_password1": "sandi-Baru-2026!",
+        "new_password2": "sandi-Baru-2026!",
+    },
+    "password_reset": lambda w, role: {"email": "tak-terdaftar@example.org"},
+    "members:kpmi_create": lambda w, role: _kpmi_data(w, w.kpmi_a, "KPMI Gamma"),
+    "members:kpmi_edit": lambda w, role: _kpmi_data(w, w.kpmi_a, "KPMI Alfa Raya"),
+    "members:member_create": lambda w, role: {
+        **_member_data(w.member_a),
+        "full_name": "Rina Anggota Baru",
+        "joined_on": iso(w.today),
+        "level": 1,
+        "reason": "",
+    },
+    "members:member_edit": lambda w, role: _member_data(w.member_a),
+    "members:member_level_change": lambda w, role: {
+        "to_level": 3,
+        "effective_on": iso(w.today),
+        "reason": "Memimpin kegiatan kelompok.",
+        "evidence": "",
+    },
+    "associations:periods": lambda w, role: {"year": w.today.year + 1},
+    "associations:evaluation_start": lambda w, role: {"period": w.period.pk},
+    "associations:targets": _targets("communities"),
+    "programs:activity_create": lambda w, role: _publication(w, w.kpmi_a, w.member_a),
+    "programs:activity_edit": lambda w, role: _publication(w, w.kpmi_a, w.member_a),
+    "programs:activity_reject": lambda w, role: {"reason": "Tautan bukti tidak bisa dibuka."},
+    "interventions:tot_create": lambda w, role: {
+        "name": "ToT Pusat 2",
+        "date": iso(w.today + dt.timedelta(days=40)),
+        "venue": "KOMTIK Garut",
+        "capacity": 12,
+        "respond_by": "",
+    },
+    "interventions:tot_edit": lambda w, role: {
+        "name": "ToT Pusat",
+        "date": iso(w.tot.date),
+        "venue": "Aula KOMTIK",
+        "capacity": 12,
+        "respond_by": "",
+        "status": "scheduled",
+    },
+    "interventions:tot_add_candidate": lambda w, role: {"member": w.candidate_a2.pk, "capacity": 10},
+    "interventions:tot_send": lambda w, role: {"invitations": [w.invitation_a.pk]},
+    "interventions:collaboration_create": lambda w, role: {
+        "name": "Kolaborasi Gamma",
+        "theme": "Konten desa",
+        "date": iso(w.today + dt.timedelta(days=25)),
+        "venue": "Aula KOMTIK",
+        "period": w.period.pk,
+        "threshold": 3,
+    },
+    "interventions:collaboration_send": lambda w, role: {"invitations": [w.collab_invitation_a.pk]},
+    "interventions:collaboration_log_work": lambda w, role: _publication(w, w.kpmi_a, None, prefix="publication-"),
+    "interventions:invitation_attendance": lambda w, role: {"attended": "yes"},
+    "interventions:invitation_result": lambda w, role: {"passed": "yes"},
+    "interventions:project_create": lambda w, role: {
+        "title": "Website Desa",
+        "deployment_kind": "website",
+        "site_type": "village_office",
+        "site_name": "Kantor Desa Sukamaju",
+        "kecamatan": w.kpmi_a.kecamatan_id,
+        "desa": "",
+        "needs": "Hosting dan pelatihan admin.",
+        "start_date": iso(w.today + dt.timedelta(days=5)),
+        "end_date": iso(w.today + dt.timedelta(days=6)),
+        "team_size": 2,
+    },
+    "interventions:project_sign_up": lambda w, role: {"member": w.manager2_a.pk},
+    "interventions:project_confirm": lambda w, role: {"signups": [w.signup_a.pk]},
+    "interventions:project_complete": lambda w, role: {"date": iso(w.today), "beneficiaries": 30, "summary": ""},
+    "interventions:project_cancel": lambda w, role: {"reason": "Lokasi belum siap."},
+    "interventions:association_awards": _association_award,
+    "interventions:competition_create": lambda w, role: {
+        "title": "Lomba Edukasi",
+        "period": w.period.pk,
+        "kind": "education",
+        "measure": "participants",
+        "entrants": "managers",
+        "winners": 3,
+    },
+    "awards:round_open": lambda w, role: {"year": w.today.year - 3, "c-manager-publications-on": "on"},
+    "awards:round_categories": lambda w, role: {
+        "c-manager-publications-on": "on",
+        "c-manager-publications-finalists": 3,
+        "c-manager-publications-winners": 1,
+    },
+    "awards:jury_manage": lambda w, role: {"username": "juri_dua", "categories": [w.category_draft.pk]},
+    "awards:categories_decide_empty": lambda w, role: {"reason": "Tidak ada finalis."},
+    "awards:category_decide": lambda w, role: {"winners": [w.finalist_review.pk], "reason": ""},
+    "awards:award_edit": lambda w, role: {"citation": "Teladan bagi relawan Garut."},
+    "awards:jury_finalist": lambda w, role: {"score": 4, "comment": "Konsisten sepanjang tahun."},
+}
+
+# --- the table ------------------------------------------------------------------------------------------
+
+ALL_SIGNED_IN = ROLES[1:]
+A_VIEWERS = ("member", "manager_a", "supervisor_a", *OFFICERS, "admin")  # who sees member_a / A's record
+B_VIEWERS = ("manager_b", *OFFICERS, "admin")
+
+URLS: dict[str, list[Variant]] = {
+    # --- project pages and accounts ------------------------------------------------------------------
+    "landing": [V("", public_page())],
+    "home": [V("", (who(REDIRECT), who(NOT_ALLOWED)))],  # each role lands on its own page
+    "komtik_home": [V("", page("admin"))],
+    # A member's copy of their data: the member and the admin; those who may see the member are told no
+    # (403), the rest are not told the member exists (404).
+    "privacy:member_data_export": [
+        V(
+            "member of A",
+            (who(NOT_FOUND, member=OK, admin=OK, keepers_a=DENIED, officers=DENIED), who(NOT_ALLOWED)),
+            kwargs={"pk": pk("member_a")},
+            records_itself=True,
+        ),
+        V(
+            "member of B",
+            (who(NOT_FOUND, admin=OK, manager_b=DENIED, officers=DENIED), who(NOT_ALLOWED)),
+            kwargs={"pk": pk("trainer_b")},
+            records_itself=True,
+        ),
+    ],
+    "privacy:member_anonymise": [
+        V(
+            "member of A",
+            (
+                who(NOT_FOUND, admin=OK, member=DENIED, keepers_a=DENIED, officers=DENIED),
+                who(NOT_FOUND, admin=REDIRECT, member=DENIED, keepers_a=DENIED, officers=DENIED),
+            ),
+            kwargs={"pk": pk("member_a")},
+            data=lambda w, role: {"confirm": "on"},
+        ),
+        V(
+            "member of B",
+            (
+                who(NOT_FOUND, admin=OK, manager_b=DENIED, officers=DENIED),
+                who(NOT_FOUND, admin=REDIRECT, manager_b=DENIED, officers=DENIED),
+            ),
+            kwargs={"pk": pk("trainer_b")},
+            data=lambda w, role: {"confirm": "on"},
+        ),
+    ],
+    "privacy:review_list": [V("", page("admin"))],
+    "privacy:review_flag": [
+        V("", form("admin"), kwargs={"pk": pk("review_flag")}, data=lambda w, role: {"text": w.activity_a.title})
+    ],
+    "healthz": [V("", public_page())],
+    "login": [V("", (who(REDIRECT, anonymous=OK), who(REDIRECT, anonymous=OK)))],
+    "logout": [V("", (everyone(NOT_ALLOWED), everyone(REDIRECT)))],
+    "password_change": [V("", form(*ALL_SIGNED_IN, posted=OK))],  # a wrong old password: the form again
+    "password_change_done": [V("", page(*ALL_SIGNED_IN))],
+    "password_reset": [V("", (everyone(OK), everyone(REDIRECT)))],
+    "password_reset_done": [V("", public_page())],
+    "password_reset_complete": [V("", public_page())],
+    "password_reset_confirm": [
+        V(
+            "the member's valid link",
+            (everyone(REDIRECT), everyone(REDIRECT)),
+            kwargs={"uidb64": lambda w: w.reset_uid, "token": lambda w: w.reset_token},
+        ),
+        V(
+            "a forged token",
+            (everyone(OK), everyone(OK)),  # the "link is no longer valid" page
+            kwargs={"uidb64": lambda w: w.reset_uid, "token": "bukan-token"},
+        ),
+    ],
+    # --- the public directory and the groups' records ----------------------------------------------
+    "directory:kpmi_list": [V("", public_page())],
+    "directory:kpmi_detail": [
+        V("KPMI A", public_page(), kwargs={"pk": pk("kpmi_a")}),
+        V("KPMI B", public_page(), kwargs={"pk": pk("kpmi_b")}),
+    ],
+    "members:kpmi_create": [V("", form("admin", "officer_communities"))],
+    "members:kpmi_edit": [
+        V("KPMI A", form("admin", "keepers_a", "officer_communities"), kwargs={"pk": pk("kpmi_a")}),
+        V(
+            "KPMI B",
+            form("admin", "manager_b", "officer_communities"),
+            kwargs={"pk": pk("kpmi_b")},
+            data=lambda w, role: _kpmi_data(w, w.kpmi_b, "KPMI Beta Raya"),
+        ),
+    ],
+    "members:member_list": [
+        V("KPMI A", page("admin", "keepers_a", "officers"), kwargs={"kpmi_pk": pk("kpmi_a")}),
+        V("KPMI B", page("admin", "manager_b", "officers"), kwargs={"kpmi_pk": pk("kpmi_b")}),
+    ],
+    "members:member_create": [
+        V("KPMI A", form("admin", "keepers_a"), kwargs={"kpmi_pk": pk("kpmi_a")}),
+        V("KPMI B", form("admin", "manager_b"), kwargs={"kpmi_pk": pk("kpmi_b")}),
+    ],
+    # Another group's member does not exist for those who may not see it: 404, not 403.
+    "members:member_detail": [
+        V("member of A", page(*A_VIEWERS, refused=NOT_FOUND), kwargs={"pk": pk("member_a")}),
+        V("member of B", page(*B_VIEWERS, refused=NOT_FOUND), kwargs={"pk": pk("trainer_b")}),
+    ],
+    "members:member_edit": [
+        V(
+            "member of A",
+            (
+                who(NOT_FOUND, keepers_a=OK, admin=OK, member=DENIED, officers=DENIED),
+                who(NOT_FOUND, keepers_a=REDIRECT, admin=REDIRECT, member=DENIED, officers=DENIED),
+            ),
+            kwargs={"pk": pk("member_a")},
+        ),
+        V(
+            "member of B",
+            (
+                who(NOT_FOUND, manager_b=OK, admin=OK, officers=DENIED),
+                who(NOT_FOUND, manager_b=REDIRECT, admin=REDIRECT, officers=DENIED),
+            ),
+            kwargs={"pk": pk("trainer_b")},
+            data=lambda w, role: _member_data(w.trainer_b),
+        ),
+    ],
+    # A trainer becomes a manager by their group's keepers or any officer; nobody changes their own level.
+    "members:member_level_change": [
+        V(
+            "trainer of A",
+            (
+                who(NOT_FOUND, keepers_a=OK, officers=OK, admin=OK, member=DENIED),
+                who(NOT_FOUND, keepers_a=REDIRECT, officers=REDIRECT, admin=REDIRECT, member=DENIED),
+            ),
+            kwargs={"pk": pk("member_a")},
+        ),
+        V(
+            "trainer of B",
+            form("manager_b", "officers", "admin", refused=NOT_FOUND),
+            kwargs={"pk": pk("trainer_b")},
+        ),
+    ],
+    # --- associations ---------------------------------------------------------------------------------
+    "associations:periods": [V("", form("admin", "officers"))],
+    "associations:period_close": [V("", action("admin"), kwargs={"pk": pk("period")})],
+    "associations:evaluation_status": [V("", page("admin", "officers"), kwargs={"pk": pk("evaluation")})],
+    "associations:home": [
+        V("Communities", page("admin", "officer_communities"), kwargs={"code": "communities"}),
+        V("Users", page("admin", "officer_users"), kwargs={"code": "users"}),
+    ],
+    "associations:evaluation_start": [
+        V("Communities", action("admin", "officer_communities"), kwargs={"code": "communities"}),
+        V("Users", action("admin", "officer_users"), kwargs={"code": "users"}),
+    ],
+    "associations:targets": [
+        V("Communities", form("admin", "officer_communities"), kwargs={"code": "communities"}),
+        V("Users", form("admin", "officer_users"), kwargs={"code": "users"}, data=_targets("users")),
+    ],
+    "associations:target_delete": [
+        V(
+            "Communities' own override",
+            action("admin", "officer_communities"),
+            kwargs={"code": "communities", "pk": pk("target_communities")},
+        ),
+        V(
+            "the Users' override under the Communities' address",
+            action("admin", "officer_communities", posted=NOT_FOUND),
+            kwargs={"code": "communities", "pk": pk("target_users")},
+        ),
+    ],
+    "associations:result_records": [
+        V(
+            "Communities' own result",
+            page("admin", "officer_communities"),
+            kwargs={"code": "communities", "pk": pk("result_communities")},
+        ),
+        V(
+            "the Users' result under the Communities' address",
+            (who(DENIED, admin=NOT_FOUND, officer_communities=NOT_FOUND), who(NOT_ALLOWED)),
+            kwargs={"code": "communities", "pk": pk("result_users")},
+        ),
+    ],
+    # --- logged work ------------------------------------------------------------------------------------
+    "programs:work_list": [
+        V(
+            "their own group",
+            (who(OK, member=REDIRECT, jury=DENIED), who(NOT_ALLOWED)),  # a plain member goes to their own work
+        ),
+        V("KPMI A", page("keepers_a", "officers", "admin"), query=kpmi("kpmi_a")),
+        V("KPMI B", page("manager_b", "officers", "admin"), query=kpmi("kpmi_b")),
+    ],
+    "programs:my_work": [V("", page("member", "manager_a", "manager_b"))],
+    "programs:log_menu": [
+        V("", page("member", "keepers_a", "manager_b", "admin")),
+        V("KPMI A", page("member", "keepers_a", "admin"), query=kpmi("kpmi_a")),
+        V("KPMI B", page("manager_b", "admin"), query=kpmi("kpmi_b")),
+    ],
+    "programs:activity_create": [
+        V("KPMI A", form("member", "keepers_a", "admin"), kwargs={"kind_slug": "terbitan"}, query=kpmi("kpmi_a")),
+        V(
+            "KPMI B",
+            form("manager_b", "admin"),
+            kwargs={"kind_slug": "terbitan"},
+            query=kpmi("kpmi_b"),
+            data=lambda w, role: _publication(w, w.kpmi_b, w.manager_member_b),
+        ),
+    ],
+    "programs:activity_detail": [
+        V("A's record", page(*A_VIEWERS), kwargs={"pk": pk("activity_a")}),
+        V("B's record", page(*B_VIEWERS), kwargs={"pk": pk("activity_b")}),
+    ],
+    "programs:activity_edit": [
+        V("A's record", form("member", "keepers_a", "admin"), kwargs={"pk": pk("activity_a")}),
+        V(
+            "B's record",
+            form("manager_b", "admin"),
+            kwargs={"pk": pk("activity_b")},
+            data=lambda w, role: _publication(w, w.kpmi_b, w.manager_member_b),
+        ),
+    ],
+    "programs:activity_delete": [
+        V("A's record", form("member", "keepers_a", "admin"), kwargs={"pk": pk("activity_a")}),
+        V("B's record", form("manager_b", "admin"), kwargs={"pk": pk("activity_b")}),
+    ],
+    "programs:activity_approve": [
+        V("A's record", action("keepers_a", "admin"), kwargs={"pk": pk("activity_a")}),
+        V("B's record", action("manager_b", "admin"), kwargs={"pk": pk("activity_b")}),
+    ],
+    "programs:activity_reject": [
+        V("A's record", form("keepers_a", "admin"), kwargs={"pk": pk("activity_a")}),
+        # B's record was logged by its keeper, approved at once: rejecting it gets the form and the reason why not.
+        V("B's record", form("manager_b", "admin", posted=OK), kwargs={"pk": pk("activity_b")}),
+    ],
+    "programs:evidence_file": [
+        V("A's file", page(*A_VIEWERS), kwargs={"pk": pk("activity_a"), "evidence_pk": pk("evidence_a")}),
+        V("B's file", page(*B_VIEWERS), kwargs={"pk": pk("activity_b"), "evidence_pk": pk("evidence_b")}),
+        V(
+            "B's file under A's record",
+            (who(DENIED, **dict.fromkeys(A_VIEWERS, NOT_FOUND)), who(NOT_ALLOWED)),
+            kwargs={"pk": pk("activity_a"), "evidence_pk": pk("evidence_b")},
+        ),
+    ],
+    # --- the central ToT (Communities) ----------------------------------------------------------------
+    "interventions:tot_list": [V("", page("admin", "officer_communities"))],
+    "interventions:tot_create": [V("", form("admin", "officer_communities"))],
+    "interventions:tot_detail": [V("", page("admin", "officer_communities"), kwargs={"pk": pk("tot")})],
+    "interventions:tot_edit": [V("", form("admin", "officer_communities"), kwargs={"pk": pk("tot")})],
+    "interventions:tot_send": [V("", action("admin", "officer_communities"), kwargs={"pk": pk("tot")})],
+    "interventions:tot_add_candidate": [V("", form("admin", "officer_communities"), kwargs={"pk": pk("tot")})],
+    # --- collaboration programmes (Users) ---------------------------------------------------------------
+    "interventions:collaboration_list": [V("", page("admin", "officer_users"))],
+    "interventions:collaboration_create": [V("", form("admin", "officer_users"))],
+    # Its officers, and the participants' side: the participant and the keepers of their group.
+    "interventions:collaboration_detail": [
+        V("A's manager takes part", page("admin", "officer_users", "keepers_a"), kwargs={"pk": pk("collaboration_a")}),
+        V("B's manager takes part", page("admin", "officer_users", "manager_b"), kwargs={"pk": pk("collaboration_b")}),
+    ],
+    "interventions:collaboration_send": [
+        V("", action("admin", "officer_users"), kwargs={"pk": pk("collaboration_a")}),
+    ],
+    "interventions:collaboration_cancel": [
+        V("", action("admin", "officer_users"), kwargs={"pk": pk("collaboration_a")}),
+    ],
+    "interventions:collaboration_log_work": [
+        V(
+            "A's manager takes part",
+            action("admin", "officer_users", "keepers_a"),
+            kwargs={"pk": pk("collaboration_a"), "kind_slug": "terbitan"},
+        ),
+        V(
+            "B's manager takes part",
+            action("admin", "officer_users", "manager_b"),
+            kwargs={"pk": pk("collaboration_b"), "kind_slug": "terbitan"},
+        ),
+    ],
+    # --- invitations: the member's side answers, the event's officers run them ------------------------
+    "interventions:invitation_list": [V("", page(*ALL_SIGNED_IN))],
+    "interventions:invitation_detail": [
+        V("ToT, candidate of A", page("keepers_a", "officer_communities", "admin"), kwargs={"pk": pk("invitation_a")}),
+        V("ToT, candidate of B", page("manager_b", "officer_communities", "admin"), kwargs={"pk": pk("invitation_b")}),
+        V(
+            "collaboration (Users), manager of A",
+            page("keepers_a", "officer_users", "admin"),
+            kwargs={"pk": pk("collab_invitation_a")},
+        ),
+    ],
+    "interventions:invitation_accept": [
+        V("ToT, candidate of A", action("keepers_a", "admin"), kwargs={"pk": pk("invitation_a")}),
+        V("ToT, candidate of B", action("manager_b", "admin"), kwargs={"pk": pk("invitation_b")}),
+    ],
+    "interventions:invitation_decline": [
+        V("ToT, candidate of A", action("keepers_a", "admin"), kwargs={"pk": pk("invitation_a")}),
+        V("ToT, candidate of B", action("manager_b", "admin"), kwargs={"pk": pk("invitation_b")}),
+    ],
+    "interventions:invitation_withdraw": [
+        V("ToT (Communities)", action("officer_communities", "admin"), kwargs={"pk": pk("invitation_a")}),
+        V("collaboration (Users)", action("officer_users", "admin"), kwargs={"pk": pk("collab_invitation_a")}),
+    ],
+    # Attendance and results belong to the ToT: the Users' officers record none (the service refuses).
+    "interventions:invitation_attendance": [
+        V("ToT (Communities)", action("officer_communities", "admin"), kwargs={"pk": pk("invitation_a")}),
+        V("collaboration (Users)", action("admin"), kwargs={"pk": pk("collab_invitation_a")}),
+    ],
+    "interventions:invitation_result": [
+        V("ToT (Communities)", action("officer_communities", "admin"), kwargs={"pk": pk("invitation_a")}),
+        V("collaboration (Users)", action("admin"), kwargs={"pk": pk("collab_invitation_a")}),
+    ],
+    # --- volunteer projects (Platform) ---------------------------------------------------------------
+    "interventions:project_list": [V("", page(*ALL_SIGNED_IN))],
+    "interventions:project_create": [V("", form("admin", "officer_platform"))],
+    "interventions:project_detail": [V("", page(*ALL_SIGNED_IN), kwargs={"pk": pk("project")})],
+    "interventions:project_sign_up": [
+        V("a manager of A", action("keepers_a", "admin"), kwargs={"pk": pk("project")}),
+        V(
+            "a manager of B",
+            action("manager_b", "admin"),
+            kwargs={"pk": pk("project")},
+            data=lambda w, role: {"member": w.manager2_b.pk},
+        ),
+    ],
+    "interventions:project_confirm": [V("", action("admin", "officer_platform"), kwargs={"pk": pk("project")})],
+    "interventions:project_complete": [V("", action("admin", "officer_platform"), kwargs={"pk": pk("project")})],
+    "interventions:project_cancel": [V("", form("admin", "officer_platform"), kwargs={"pk": pk("project")})],
+    "interventions:project_signup_withdraw": [
+        V("A's sign-up", action("keepers_a", "admin"), kwargs={"pk": pk("project"), "signup_pk": pk("signup_a")}),
+        V("B's sign-up", action("manager_b", "admin"), kwargs={"pk": pk("project"), "signup_pk": pk("signup_b")}),
+    ],
+    # --- association awards, competitions ---------------------------------------------------------------
+    "interventions:association_awards": [V("", form("admin", "officers"))],
+    "interventions:competition_list": [V("", page(*ALL_SIGNED_IN))],
+    "interventions:competition_create": [V("", form("admin", "officer_users"))],
+    "interventions:competition_detail": [V("", page(*ALL_SIGNED_IN), kwargs={"pk": pk("competition")})],
+    "interventions:competition_close": [V("", action("admin", "officer_users"), kwargs={"pk": pk("competition")})],
+    # --- notifications: one's own only; another's does not exist --------------------------------------
+    "notifications:notification_list": [V("", page(*ALL_SIGNED_IN))],
+    "notifications:notification_read": [
+        V("the member's", action("member", refused=NOT_FOUND), kwargs={"pk": pk("notification_member")}),
+        V("B's manager's", action("manager_b", refused=NOT_FOUND), kwargs={"pk": pk("notification_b")}),
+    ],
+    "notifications:notification_count": [V("", page(*ALL_SIGNED_IN))],
+    "notifications:notification_read_all": [V("", action(*ALL_SIGNED_IN))],
+    # --- KOMTIK's annual awards: public pages ---------------------------------------------------------
+    "awards:index": [V("", public_page())],
+    "awards:year": [
+        V("the published year", public_page(), kwargs={"year": lambda w: w.round_published.year}),
+        V(
+            "the year in review",
+            (everyone(NOT_FOUND), everyone(NOT_ALLOWED)),
+            kwargs={"year": lambda w: w.round_review.year},
+        ),
+    ],
+    "awards:verify": [V("", public_page())],
+    "awards:verify_code": [
+        V("a real code", public_page(), kwargs={"code": lambda w: w.award.code}),
+        V("a made-up code", (everyone(NOT_FOUND), everyone(NOT_ALLOWED)), kwargs={"code": "ABCD2345EFGH6789"}),
+    ],
+    "awards:certificate": [
+        V("a real code", public_page(), kwargs={"code": lambda w: w.award.code}),
+        V("a made-up code", (everyone(NOT_FOUND), everyone(NOT_ALLOWED)), kwargs={"code": "ABCD2345EFGH6789"}),
+    ],
+    # --- KOMTIK's annual awards: the admin's pages ---------------------------------------------------
+    "awards:manage": [V("", page("admin"))],
+    "awards:round_open": [V("", form("admin"))],
+    "awards:round_detail": [
+        V("round in review", page("admin"), kwargs={"pk": pk("round_review")}),
+        V("published round", page("admin"), kwargs={"pk": pk("round_published")}),
+    ],
+    # A round's categories change while it is a draft; later the admin's POST gets the form and a message.
+    "awards:round_categories": [
+        V("draft round", form("admin"), kwargs={"pk": pk("round_draft")}),
+        V("published round", form("admin", posted=OK), kwargs={"pk": pk("round_published")}),
+    ],
+    "awards:shortlist_start": [
+        V("draft round", action("admin"), kwargs={"pk": pk("round_draft")}),
+        V("published round", action("admin"), kwargs={"pk": pk("round_published")}),
+    ],
+    "awards:jury_manage": [
+        V("draft round", form("admin"), kwargs={"pk": pk("round_draft")}),
+        V(
+            "published round",
+            form("admin", posted=OK),
+            kwargs={"pk": pk("round_published")},
+            data=lambda w, role: {"username": "juri_satu", "categories": [w.category_published.pk]},
+        ),
+    ],
+    "awards:review_start": [
+        V("draft round", action("admin"), kwargs={"pk": pk("round_draft")}),
+        V("published round", action("admin"), kwargs={"pk": pk("round_published")}),
+    ],
+    "awards:round_finalise": [
+        V("round in review", action("admin"), kwargs={"pk": pk("round_review")}),
+        V("published round", action("admin"), kwargs={"pk": pk("round_published")}),
+    ],
+    "awards:categories_decide_empty": [
+        V("round in review", action("admin"), kwargs={"pk": pk("round_review")}),
+        V("published round", action("admin"), kwargs={"pk": pk("round_published")}),
+    ],
+    "awards:round_publish": [
+        V("round in review", action("admin"), kwargs={"pk": pk("round_review")}),
+        V("published round", action("admin"), kwargs={"pk": pk("round_published")}),
+    ],
+    "awards:build_status": [
+        V("round in review", page("admin"), kwargs={"pk": pk("build_review")}),
+        V("published round", page("admin"), kwargs={"pk": pk("build_published")}),
+    ],
+    "awards:jury_remove": [
+        V("round in review", action("admin"), kwargs={"pk": pk("seat_review")}),
+        V("published round", action("admin"), kwargs={"pk": pk("seat_published")}),
+    ],
+    "awards:category_decide": [
+        V("round in review", form("admin"), kwargs={"pk": pk("category_review")}),
+        V(
+            "published round",
+            form("admin", posted=OK),
+            kwargs={"pk": pk("category_published")},
+            data=lambda w, role: {"winners": [w.finalist_published.pk], "reason": ""},
+        ),
+    ],
+    # The award is published: its printed citation no longer changes (the form again, with the reason).
+    "awards:award_edit": [V("", form("admin", posted=OK), kwargs={"pk": pk("award")})],
+    "awards:award_certificate": [V("", page("admin"), kwargs={"pk": pk("award")})],
+    # --- the jury: its own round's categories; the admin reads the records but never votes -------------
+    "awards:finalist_records": [
+        V("finalist of the jury's category", page("admin", "jury"), kwargs={"pk": pk("finalist_review")}),
+        V("finalist of another round", page("admin"), kwargs={"pk": pk("finalist_published")}),
+    ],
+    "awards:jury_home": [V("", page("jury"))],
+    "awards:jury_round": [
+        V("the jury's round", page("jury"), kwargs={"pk": pk("round_review")}),
+        V("another round", page(), kwargs={"pk": pk("round_published")}),
+    ],
+    "awards:jury_finalist": [
+        V("finalist of the jury's category", form("jury"), kwargs={"pk": pk("finalist_review")}),
+        V(
+            "finalist of another round",
+            form(),
+            kwargs={"pk": pk("finalist_published")},
+            data=lambda w, role: {"score": 4, "comment": ""},
+        ),
+    ],
+}
+
+# URLs that name an object but have no other side to try it from, and why.
+NO_OTHER_SIDE: dict[str, str] = {
+    "privacy:review_flag": "review flags are KOMTIK's: only the admin reviews them",
+    "associations:period_close": "periods are KOMTIK's, shared by the four associations; closing is the admin's",
+    "associations:evaluation_status": "an evaluation covers every association; any officer follows it",
+    "interventions:tot_detail": "every ToT is the Communities association's; its candidates are tried via invitations",
+    "interventions:tot_edit": "every ToT is the Communities association's",
+    "interventions:tot_send": "every ToT is the Communities association's",
+    "interventions:tot_add_candidate": "every ToT is the Communities association's",
+    "interventions:collaboration_send": "every programme is the Users association's; its sides are tried via detail",
+    "interventions:collaboration_cancel": "every programme is the Users association's",
+    "interventions:project_detail": "projects are open to the managers of every KPMI; sign-ups are per group",
+    "interventions:project_confirm": "every project is the Platform association's",
+    "interventions:project_complete": "every project is the Platform association's",
+    "interventions:project_cancel": "every project is the Platform association's",
+    "interventions:competition_detail": "competitions are open to every signed-in user",
+    "interventions:competition_close": "every competition is the Users association's",
+    "awards:award_edit": "only a finalised round has awards, and only the admin reaches them",
+    "awards:award_certificate": "only a finalised round has awards, and only the admin reaches them",
+}
+
+# POSTs that carry no input but the URL (buttons). Every other URL that takes a POST has a valid
+# payload in PAYLOADS (or its variant's data): the base that tests/project/test_fuzz_forms.py mutates.
+BUTTONS: dict[str, str] = dict.fromkeys(
+    (
+        "logout",
+        "associations:period_close",
+        "associations:target_delete",
+        "programs:activity_delete",
+        "programs:activity_approve",
+        "interventions:collaboration_cancel",
+        "interventions:invitation_accept",
+        "interventions:invitation_decline",
+        "interventions:invitation_withdraw",
+        "interventions:project_signup_withdraw",
+        "interventions:competition_close",
+        "notifications:notification_read",
+        "notifications:notification_read_all",
+        "awards:shortlist_start",
+        "awards:review_start",
+        "awards:round_finalise",
+        "awards:round_publish",
+        "awards:jury_remove",
+    ),
+    "a button: the URL names what it acts on",
+)
+BUTTONS["password_reset_confirm"] = "the link only redirects to Django's own set-password form"
+
+# Patterns the matrix does not walk, each with the reason.
+SKIPPED: dict[str, str] = {
+    "admin:*": "Django's admin site guards itself (is_staff) and is tested by tests/project/test_admin.py",
+    "set_language": "Django's i18n language switch: no data, no permission, the same answer for everyone",
+    "static": "static files are served by whitenoise, outside the URL resolver",
+}
+
+
+def takes_input(name: str) -> bool:
+    """Whether some role's POST to this URL is carried out or answered with a form (not refused)."""
+    return any(outcome in (OK, REDIRECT, BAD) for v in URLS[name] for outcome in v.post.values())
