@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "kpmi_si.audit",
     "kpmi_si.notifications",
+    "kpmi_si.outbox",
     "kpmi_si.demo",
     "members",
     "associations",
@@ -157,7 +158,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "associations.tasks.evaluate_open_periods",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Jobs whose send failed while the broker was away (kpmi_si.outbox) go out at the next minute.
+    "send-waiting-jobs": {
+        "task": "kpmi_si.outbox.tasks.outbox_flush_task",
+        "schedule": 60.0,
+    },
 }
+# While the broker is down a request that queues a job must answer quickly (the job waits in the
+# outbox): refuse after a short connect timeout and one quick retry instead of Celery's longer defaults.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
