@@ -45,7 +45,9 @@ def task_enqueue(task: Task, *args: Any, **kwargs: Any) -> None:
         transaction.on_commit(lambda: task.apply_async(args=args, kwargs=kwargs))
         return
     row = PendingTask.objects.create(name=task.name, args=list(args), kwargs=kwargs)
-    transaction.on_commit(lambda: _send_pending(row.pk))
+    # Robust: whatever goes wrong with the send is logged, never raised into a request whose change is
+    # committed already; the row is there for the flush.
+    transaction.on_commit(lambda: _send_pending(row.pk), robust=True)
 
 
 def _publish(row: PendingTask) -> bool:
