@@ -140,3 +140,11 @@ def test_without_a_broker_jobs_run_in_process_and_nothing_is_kept(django_capture
     with django_capture_on_commit_callbacks(execute=True):
         notification_send(recipient=factories.UserFactory(email="a@example.id"), message=lambda: "Halo")
     assert not PendingTask.objects.exists()
+
+
+def test_beat_sends_the_waiting_jobs_every_minute(settings):
+    from kpmi_si.outbox.tasks import outbox_flush_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["send-waiting-jobs"]
+    assert entry["task"] == outbox_flush_task.name
+    assert entry["schedule"] == 60.0
