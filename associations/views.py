@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from members.forms import apply_service_errors
 
-from . import permissions, selectors, services
+from . import exports, permissions, selectors, services
 from .filters import ResultFilter
 from .forms import DefaultTargetsForm, OverrideForm, PeriodYearForm
 from .metrics import KPMI, METRICS, metrics_of
@@ -68,7 +66,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         sort = request.GET.get("sort", selectors.DEFAULT_SORT)
         rows = selectors.results(period=period, metric=metric, filters=request.GET, sort=sort)
         if request.GET.get("format") == "xlsx":
-            return _xlsx(association, period, metric, rows)
+            return exports.results_xlsx(association=association, period=period, metric=metric, results=rows)
         # The district chart compares districts, so it ignores the district filter.
         unfiltered_kecamatan = {k: v for k, v in request.GET.items() if k != "kecamatan"}
         by_kecamatan = selectors.by_kecamatan(
@@ -98,38 +96,6 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             ),
         )
     return render(request, "associations/dashboard.html", context)
-
-
-def _xlsx(association: Association, period: Period, metric, rows) -> HttpResponse:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=str(metric.code)[:31])
-    per_manager = metric.subject != KPMI
-    header = [_("Manager")] if per_manager else []
-    sheet.append([*header, "KPMI", _("District"), _("Target"), _("Actual"), "%", _("Status")])
-    for row in rows.iterator(chunk_size=2000):
-        name = [row.member.full_name] if per_manager else []
-        sheet.append(
-            [
-                *name,
-                row.kpmi.name,
-                row.kecamatan.name,
-                row.target,
-                row.actual,
-                float(row.ratio) * 100,
-                row.get_status_display(),
-            ]
-        )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="target-{association.code}-{metric.code}-{period.name}.xlsx"'
-    )
-    return response
 
 
 @login_required

@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kpmi_si.idempotency.forms import IdempotentFormMixin
+
 from .models import (
     MAX_FINALISTS,
     MAX_MINIMUM,
@@ -25,7 +27,7 @@ from .models import (
 )
 from .services import CategorySpec
 
-NUMBER = {"inputmode": "numeric", "class": "form-control form-control-sm", "style": "max-width: 6rem"}
+NUMBER = {"inputmode": "numeric", "class": "form-control form-control-sm mw-6rem"}
 
 
 @dataclass
@@ -130,7 +132,7 @@ class CategoriesForm(forms.Form):
         return specs
 
 
-class RoundOpenForm(CategoriesForm):
+class RoundOpenForm(IdempotentFormMixin, CategoriesForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kpmi_si.idempotency.views import create_once
 from members.forms import apply_service_errors
 from programs.permissions import can_view_all_work
 
@@ -145,13 +146,19 @@ def round_open(request: HttpRequest) -> HttpResponse:
     form = RoundOpenForm(request.POST or None, specs=services.DEFAULT_CATEGORIES)
     if request.method == "POST" and form.is_valid():
         try:
-            round = services.award_round_open(
-                actor=request.user, year=form.cleaned_data["year"], categories=form.specs()
+            round, created = create_once(
+                request,
+                form,
+                scope="awards.award_round",
+                create=lambda: services.award_round_open(
+                    actor=request.user, year=form.cleaned_data["year"], categories=form.specs()
+                ),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("The round of %(year)s is open.") % {"year": round.year})
+            if created:
+                messages.success(request, _("The round of %(year)s is open.") % {"year": round.year})
             return redirect(round)
     return render(request, "awards/round_form.html", {"form": form})
 

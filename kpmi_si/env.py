@@ -69,8 +69,8 @@ class Env:
     def database(self, name: str, default: str) -> dict:
         url = self.str(name) or default
         try:
-            # Connections live a minute, and each request checks the one it reuses first: after a
-            # database restart (or a dropped connection) the next request reconnects instead of failing.
+            # A connection kept between requests is checked before it is reused: after a database
+            # restart (or a dropped connection) the next request reconnects instead of failing.
             config = dj_database_url.parse(url, conn_max_age=self.int("DB_CONN_MAX_AGE", 60), conn_health_checks=True)
         except Exception as exc:  # dj_database_url raises several types for bad URLs
             raise ImproperlyConfigured(f"{name} is not a usable database URL: {exc}") from None
@@ -82,7 +82,35 @@ class Env:
         if engine.endswith("sqlite3"):
             # SQLite holds no connections worth keeping; long-lived ones only lock the file.
             config["CONN_MAX_AGE"] = 0
+            return config
+        options = config.setdefault("OPTIONS", {})
+        # Names this app's sessions in pg_stat_activity, to count and tell them apart from others'.
+        options.setdefault("application_name", self.str("DB_APPLICATION_NAME", "kpmi_si"))
+        if self.bool("DB_POOL", default=True):
+            options["pool"] = self._pool()
+            # The pool keeps the connections: Django refuses persistent ones with it, and without it a
+            # thread per request held a connection each until PostgreSQL ran out of them.
+            config["CONN_MAX_AGE"] = 0
+            # A connection PostgreSQL dropped (a restart) is checked and replaced, not handed out.
+            config["CONN_HEALTH_CHECKS"] = True
         return config
+
+    def _pool(self) -> dict[str, int]:
+        """Each process's pool: at most DB_POOL_MAX_SIZE connections; a request that finds them all
+        busy waits DB_POOL_TIMEOUT seconds, then gets the "busy, try again" page (HTTP 503)."""
+        pool = {
+            "min_size": self.int("DB_POOL_MIN_SIZE", 1),
+            "max_size": self.int("DB_POOL_MAX_SIZE", 4),
+            "timeout": self.int("DB_POOL_TIMEOUT", 10),
+        }
+        if not 0 <= pool["min_size"] <= pool["max_size"] or pool["max_size"] < 1:
+            raise ImproperlyConfigured(
+                f"DB_POOL_MIN_SIZE={pool['min_size']} and DB_POOL_MAX_SIZE={pool['max_size']}: "
+                "need 0 <= DB_POOL_MIN_SIZE <= DB_POOL_MAX_SIZE and DB_POOL_MAX_SIZE >= 1."
+            )
+        if pool["timeout"] < 1:
+            raise ImproperlyConfigured(f"DB_POOL_TIMEOUT={pool['timeout']} must be at least 1 (seconds).")
+        return pool
 
     def redis_url(self, name: str) -> str:
         url = self.str(name)

@@ -3,17 +3,21 @@
 
 A run is queued by a request, claimed by a worker, reports its progress in steps (the progress bar
 reads it), and ends succeeded or failed with the error. Each concrete run adds the object it works
-on and a database rule allowing one active run per object.
+on and a database rule allowing one active run per object; `run_lock` keeps a second process from
+computing the same object's run while the first is alive.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -88,7 +92,8 @@ class JobRun(models.Model):
         type(self).objects.filter(pk=self.pk).update(**fields)
 
     def succeed(self, **counters: int) -> None:
-        type(self).objects.filter(pk=self.pk).update(
+        # A finished run's record is final: a late second writer must not replace its counters.
+        type(self).objects.filter(pk=self.pk).exclude(status=self.Status.SUCCEEDED).update(
             status=self.Status.SUCCEEDED, finished_at=timezone.now(), error="", **counters
         )
 
@@ -100,3 +105,33 @@ class JobRun(models.Model):
             .objects.filter(pk=self.pk, status__in=self.ACTIVE)
             .update(status=self.Status.FAILED, finished_at=timezone.now(), error=message[:2000])
         )
+
+
+@contextmanager
+def run_lock(job: str, key: int, *, wait: bool = False) -> Iterator[bool]:
+    """Hold the lock of one job's runs on one object (the evaluation of period 7) for the block, and
+    say whether this process holds it; `wait` waits for a holder to finish instead of yielding False.
+
+    A claimed run stays "running" in the table, whether its worker is alive or was killed: the row
+    cannot tell a second process to keep off. A PostgreSQL session-level advisory lock can: it is
+    held across the run's many transactions, and the database drops it when the holder's connection
+    ends, so a killed worker's run can be taken over at once while a live one is never computed
+    twice. Elsewhere (SQLite for `make run`, one process) there is nobody to keep off: always held."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    args = [zlib.crc32(job.encode()) - 2**31, key]  # (int4, int4): the job's namespace and the object
+    with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_lock(%s::int4, %s::int4)", args)
+            held = True
+        else:
+            cursor.execute("SELECT pg_try_advisory_lock(%s::int4, %s::int4)", args)
+            held = bool(cursor.fetchone()[0])
+    try:
+        yield held
+    finally:
+        if held:
+            # Explicitly: with a connection pool the session outlives this run.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s::int4, %s::int4)", args)

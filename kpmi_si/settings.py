@@ -1,8 +1,10 @@
 """SI KPMI settings. Every deployment-specific value comes from the environment (see README)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -37,10 +39,15 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_celery_beat",
+    "axes",
+    "csp",
     "kpmi_si.audit",
     "kpmi_si.notifications",
     "kpmi_si.outbox",
+    "kpmi_si.idempotency",
     "kpmi_si.demo",
+    "kpmi_si.accounts",
+    "kpmi_si.privacy",
     "members",
     "associations",
     "programs",
@@ -58,6 +65,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "kpmi_si.middleware.SecurityHeadersMiddleware",
+    "kpmi_si.middleware.DatabaseBusyMiddleware",
+    # Last, as axes asks: it turns a refused login into the lockout page (which those above still see).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kpmi_si.urls"
@@ -82,10 +94,16 @@ TEMPLATES = [
 WSGI_APPLICATION = "kpmi_si.wsgi.application"
 
 # SQLite by default so `make run` needs no database server; production sets DATABASE_URL=postgres://...
+# PostgreSQL connections come from a pool per process (DB_POOL_* variables, see README and kpmi_si/env.py).
 DATABASES = {"default": env.database("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"
+# axes first: it refuses a locked-out username+address before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -95,6 +113,25 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "directory:kpmi_list"
+
+# Login throttling (django-axes): this many wrong passwords for one username from one address lock
+# that pair for the cool-off; every further try while locked starts the cool-off again. The pair,
+# not the address alone: many members share one school or village network. The KOMTIK admin lifts
+# a lock in the admin (Access attempts), audited (kpmi_si.accounts).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "kpmi_si.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "kpmi_si.accounts.throttle.client_ip"
+AXES_RESET_ON_SUCCESS = True
+# Successful logins are not kept: the failures are what the lock needs, and a login history of every
+# member would be personal data nobody asked for.
+AXES_DISABLE_ACCESS_LOG = True
+# Password-reset mail: at most this many per address and per client address in the window (seconds),
+# counted in the cache (Redis in production; in-process without REDIS_URL).
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", 3)
+PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", 10)
+PASSWORD_RESET_LIMIT_WINDOW = 60 * 60
 
 # Indonesian first; English is the second language and also the source language of msgids.
 LANGUAGE_CODE = "id"
@@ -163,6 +200,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kpmi_si.outbox.tasks.outbox_flush_task",
         "schedule": 60.0,
     },
+    # Create forms' keys (kpmi_si.idempotency) are kept 30 days; older ones go once a day.
+    "prune-idempotency-keys-daily": {
+        "task": "kpmi_si.idempotency.tasks.prune_idempotency_keys",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 # While the broker is down a request that queues a job must answer quickly (the job waits in the
 # outbox): refuse after a short connect timeout and one quick retry instead of Celery's longer defaults.
@@ -182,6 +224,39 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True  # only the server reads it (set_language); no script needs it
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Content-Security-Policy (django-csp), the same with DEBUG on and off, so that development and the
+# browser tests see what production does. Scripts and styles come only from our static files: no
+# inline <script>, <style>, style="" or on*="" in templates (a test checks); chart data travels as
+# json_script (type application/json, never executed). data: images are Bootstrap's own CSS icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+# Features no page uses, switched off for the site and anything it might ever embed.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 
 # Pagination sizes small enough for a cheap phone on a slow connection.
@@ -192,6 +267,9 @@ PAGE_SIZE = 25
 WORK_EDIT_WINDOW_DAYS = env.int("WORK_EDIT_WINDOW_DAYS", 60)
 # Evidence photos and PDFs: the largest upload accepted, and the STORAGES alias that keeps them.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
+# The most pixels an evidence photo may have, read from its header before decoding: a phone's 50 MP
+# camera mode aside, 40 MP is more than any photo proves, and decoding one takes ~160 MB at most.
+EVIDENCE_MAX_PIXELS = env.int("EVIDENCE_MAX_PIXELS", 40_000_000)
 EVIDENCE_STORAGE = env.str("EVIDENCE_STORAGE", "default")
 
 LOGGING = {

@@ -7,6 +7,7 @@ from members.urls import directory_patterns, member_patterns
 from programs.urls import intervention_patterns
 
 from . import views
+from .accounts import views as account_views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
@@ -14,9 +15,10 @@ urlpatterns = [
     path("komtik/", views.komtik_home, name="komtik_home"),
     path("healthz", views.healthz, name="healthz"),
     path("akun/masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("akun/password_reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
     # Django's account pages (logout, password change and reset) without its own login page, so that
-    # every "log in" link reaches the one above.
-    path("akun/", include([p for p in auth_urls.urlpatterns if p.name != "login"])),
+    # every "log in" link reaches the one above, and without its reset page, which has a limit above.
+    path("akun/", include([p for p in auth_urls.urlpatterns if p.name not in {"login", "password_reset"}])),
     path("i18n/", include("django.conf.urls.i18n")),
     path("kpmi/", include(directory_patterns)),
     path("", include(member_patterns)),
@@ -24,6 +26,7 @@ urlpatterns = [
     path("kegiatan/", include("programs.urls")),
     path("", include(intervention_patterns)),
     path("", include("kpmi_si.notifications.urls")),
+    path("", include("kpmi_si.privacy.urls")),
     path("penghargaan/", include("awards.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from associations.models import Association
 from awards import selectors as award_selectors
+from kpmi_si.privacy import selectors as privacy_selectors
 from members import permissions, selectors
 from members.models import Kecamatan, Kpmi, Level
 
@@ -64,6 +65,7 @@ def komtik_home(request: HttpRequest) -> HttpResponse:
             "level_totals": [(Level(k).label, v) for k, v in selectors.level_totals().items()],
             "n_kpmi": Kpmi.objects.count(),
             "associations": Association.objects.all(),
+            "open_reviews": privacy_selectors.open_review_count(),
         },
     )
 

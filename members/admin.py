@@ -1,10 +1,41 @@
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Desa, Kecamatan, Kpmi, KpmiRole, LevelChange, Member, User
+
+
+class RuleCheckedForm(forms.ModelForm):
+    """An admin form that also applies the rule the services apply to its model, so that the admin
+    refuses on the form what the site refuses: a rule only the service knew made save_model raise,
+    and the admin answered with a server error."""
+
+    rule: ClassVar[Callable[[Any], None]]
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if any(field != NON_FIELD_ERRORS for field in self.errors):
+            return  # the instance may hold half-validated values; the fields' own errors come first
+        try:
+            type(self).rule(self.instance)
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            for field, messages in errors.items():
+                self.add_error(field if field in self.fields else None, messages)
+
+
+class MemberAdminForm(RuleCheckedForm):
+    rule = staticmethod(services.member_check_trainer)
+
+
+class KpmiAdminForm(RuleCheckedForm):
+    rule = staticmethod(services.kpmi_check_rules)
 
 
 @admin.register(User)
@@ -35,6 +66,7 @@ class KpmiRoleInline(admin.TabularInline):
 
 @admin.register(Kpmi)
 class KpmiAdmin(admin.ModelAdmin):
+    form = KpmiAdminForm
     list_display = ("name", "kecamatan", "status", "founded_on", "founded_from")
     list_filter = ("status", "kecamatan")
     search_fields = ("name", "address")
@@ -68,6 +100,7 @@ class LevelChangeInline(admin.TabularInline):
 
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin):
+    form = MemberAdminForm
     list_display = ("full_name", "kpmi", "level", "gender", "joined_on")
     list_filter = ("level", "gender", "kpmi__kecamatan")
     search_fields = ("full_name", "phone", "email", "kpmi__name")
@@ -85,8 +118,7 @@ class MemberAdmin(admin.ModelAdmin):
         try:
             if change:
                 data = {name: form.cleaned_data[name] for name in services.MEMBER_EDITABLE_FIELDS}
-                stored = Member.objects.select_related("kpmi").get(pk=obj.pk)
-                services.member_update(actor=request.user, member=stored, data=data)
+                stored = services.member_update(actor=request.user, member=obj, data=data)
                 if obj.user_id != stored.user_id:
                     stored.user = obj.user
                     stored.save(update_fields=["user", "updated_at"])

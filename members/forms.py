@@ -12,6 +12,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kpmi_si.concurrency import VersionedFormMixin
+from kpmi_si.idempotency.forms import IdempotentFormMixin
+
 from . import permissions, selectors
 from .models import Desa, Kpmi, Level, Member
 
@@ -45,7 +48,7 @@ def _not_in_future(value):
     return value
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(IdempotentFormMixin, VersionedFormMixin, forms.ModelForm):
     level = forms.TypedChoiceField(label=_("Level"), coerce=int, choices=())
     reason = forms.CharField(
         label=_("Reason for the starting level"),
@@ -146,7 +149,7 @@ class LevelChangeForm(forms.Form):
         return reason
 
 
-class KpmiForm(forms.ModelForm):
+class KpmiForm(IdempotentFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Kpmi
         fields = [

@@ -174,7 +174,8 @@ class Member(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender)
-    birth_year = models.PositiveSmallIntegerField(_("birth year"))
+    # Empty only once the member is anonymised (kpmi_si.privacy); forms still require it.
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True)
     joined_on = models.DateField(_("join date"))
     level = models.PositiveSmallIntegerField(_("level"), choices=Level, default=Level.TRAINER_CANDIDATE)
     trained_by = models.ForeignKey(
@@ -187,6 +188,9 @@ class Member(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when the member left and their identity was removed (kpmi_si.privacy.services.member_anonymise):
+    # the row stays so that the work, the level history and every count keep their subject.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("member")
@@ -210,6 +214,10 @@ class Member(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("members:member_detail", args=[self.pk])
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
 
 class LevelChange(models.Model):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpmi_si.audit.services import audit_log, diff_fields
+from kpmi_si.concurrency import field_differences, version_check
 
 from . import permissions
 from .models import Kpmi, KpmiRole, Level, LevelChange, Member
@@ -40,7 +41,8 @@ def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in fields}
 
 
-def _check_trainer(member: Member) -> None:
+def member_check_trainer(member: Member) -> None:
+    """Who may be named as a member's trainer (also applied by the admin's member form)."""
     trainer = member.trained_by
     if trainer is None:
         return
@@ -84,7 +86,7 @@ def member_register(
         trained_by=trained_by,
     )
     member.full_clean()
-    _check_trainer(member)
+    member_check_trainer(member)
     with transaction.atomic():
         member.save()
         LevelChange.objects.create(
@@ -105,25 +107,34 @@ def member_register(
     return member
 
 
-def member_update(*, actor: Any, member: Member, data: dict[str, Any]) -> Member:
+@transaction.atomic
+def member_update(*, actor: Any, member: Member, data: dict[str, Any], version: str | None = None) -> Member:
     """Change a member's personal data. Level and KPMI are not editable here: levels move only
-    through `member_change_level`, so that history always explains them."""
-    if not permissions.can_manage_kpmi(actor, member.kpmi):
-        raise PermissionDenied
+    through `member_change_level`, so that history always explains them.
+
+    `version` is the version the edit form was opened on (kpmi_si.concurrency): a form older than
+    the stored member is refused rather than saved over someone else's change."""
     unknown = set(data) - set(MEMBER_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable through member_update: {sorted(unknown)}")
+    # Locked: the version compared here is the one saved over, with no save in between.
+    member = Member.objects.select_for_update(of=("self",)).select_related("kpmi").get(pk=member.pk)
+    if not permissions.can_manage_kpmi(actor, member.kpmi):
+        raise PermissionDenied
+    if member.is_anonymised:
+        # Editing would put back what was removed on the member's request (kpmi_si.privacy).
+        raise ValidationError(_("This member's personal data was removed; it can no longer be edited."))
+    version_check(stored=member, version=version, differences=field_differences(member, MEMBER_EDITABLE_FIELDS, data))
     before = _snapshot(member, MEMBER_EDITABLE_FIELDS)
     for name, value in data.items():
         setattr(member, name, value.strip() if isinstance(value, str) else value)
     member.full_clean()
-    _check_trainer(member)
+    member_check_trainer(member)
     changes = diff_fields(before, _snapshot(member, MEMBER_EDITABLE_FIELDS))
     if not changes:
         return member
-    with transaction.atomic():
-        member.save()
-        audit_log(actor=actor, action="member.update", target=member, changes=changes)
+    member.save()
+    audit_log(actor=actor, action="member.update", target=member, changes=changes)
     return member
 
 
@@ -192,6 +203,12 @@ def member_change_level(
 
 def _validate_kpmi(kpmi: Kpmi) -> None:
     kpmi.full_clean()
+    kpmi_check_rules(kpmi)
+
+
+def kpmi_check_rules(kpmi: Kpmi) -> None:
+    """A group's rules beyond its fields' own: village in its district, founding date, lineage (also
+    applied by the admin's KPMI form)."""
     errors: dict[str, str] = {}
     if kpmi.desa_id and kpmi.desa.kecamatan_id != kpmi.kecamatan_id:
         errors["desa"] = _("This village is not in the chosen district.")
@@ -264,28 +281,31 @@ def kpmi_create(*, actor: Any, data: dict[str, Any]) -> Kpmi:
     return kpmi
 
 
-def kpmi_update(*, actor: Any, kpmi: Kpmi, data: dict[str, Any]) -> Kpmi:
+@transaction.atomic
+def kpmi_update(*, actor: Any, kpmi: Kpmi, data: dict[str, Any], version: str | None = None) -> Kpmi:
+    """Change a group's record; `version` as in `member_update`."""
+    kpmi = Kpmi.objects.select_for_update(of=("self",)).get(pk=kpmi.pk)
     if not permissions.can_edit_kpmi(actor, kpmi):
         raise PermissionDenied
+    data = {name: value for name, value in data.items() if name in KPMI_EDITABLE_FIELDS}
+    version_check(stored=kpmi, version=version, differences=field_differences(kpmi, KPMI_EDITABLE_FIELDS, data))
     lineage_changed = any(name in data and data[name] != getattr(kpmi, name) for name in ("founded_from", "founded_by"))
     if lineage_changed and not permissions.can_create_kpmi(actor):
         # The lineage decides who became a pioneer; a group's own keepers cannot rewrite it.
         raise ValidationError({"founded_by": _("Only KOMTIK or the Communities association may change the lineage.")})
     before = _snapshot(kpmi, KPMI_EDITABLE_FIELDS)
     for name, value in data.items():
-        if name in KPMI_EDITABLE_FIELDS:
-            setattr(kpmi, name, value)
+        setattr(kpmi, name, value)
     if kpmi.founded_by is not None and kpmi.founded_from_id is None:
         kpmi.founded_from = kpmi.founded_by.kpmi
     _validate_kpmi(kpmi)
     changes = diff_fields(before, _snapshot(kpmi, KPMI_EDITABLE_FIELDS))
     if not changes:
         return kpmi
-    with transaction.atomic():
-        kpmi.save()
-        audit_log(actor=actor, action="kpmi.update", target=kpmi, changes=changes)
-        if "founded_by" in changes:
-            _credit_founder(actor=actor, kpmi=kpmi)
+    kpmi.save()
+    audit_log(actor=actor, action="kpmi.update", target=kpmi, changes=changes)
+    if "founded_by" in changes:
+        _credit_founder(actor=actor, kpmi=kpmi)
     return kpmi
 
 

@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kpmi_si.idempotency.views import create_once
+
 from . import permissions, selectors, services
 from .filters import KpmiFilter, MemberFilter
 from .forms import KpmiForm, LevelChangeForm, MemberForm, apply_service_errors
@@ -81,11 +83,17 @@ def kpmi_create(request: HttpRequest) -> HttpResponse:
     form = KpmiForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            kpmi = services.kpmi_create(actor=request.user, data=form.cleaned_data)
+            kpmi, created = create_once(
+                request,
+                form,
+                scope="members.kpmi",
+                create=lambda: services.kpmi_create(actor=request.user, data=form.cleaned_data),
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("KPMI %(name)s was registered.") % {"name": kpmi.name})
+            if created:
+                messages.success(request, _("KPMI %(name)s was registered.") % {"name": kpmi.name})
             return redirect(kpmi)
     return render(request, "members/kpmi_form.html", {"form": form})
 
@@ -97,9 +105,10 @@ def kpmi_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = KpmiForm(request.POST or None, instance=kpmi, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            # The form's instance already holds the new values; the service needs the stored ones.
-            stored = Kpmi.objects.get(pk=kpmi.pk)
-            services.kpmi_update(actor=request.user, kpmi=stored, data=form.cleaned_data)
+            # The service reads the stored row again (the form's instance holds the new values).
+            stored = services.kpmi_update(
+                actor=request.user, kpmi=kpmi, data=form.cleaned_data, version=form.loaded_version
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -133,11 +142,17 @@ def member_create(request: HttpRequest, kpmi_pk: int) -> HttpResponse:
     form = MemberForm(request.POST or None, kpmi=kpmi, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            member = services.member_register(actor=request.user, kpmi=kpmi, **form.cleaned_data)
+            member, created = create_once(
+                request,
+                form,
+                scope="members.member",
+                create=lambda: services.member_register(actor=request.user, kpmi=kpmi, **form.cleaned_data),
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("%(name)s was added as a member.") % {"name": member.full_name})
+            if created:
+                messages.success(request, _("%(name)s was added as a member.") % {"name": member.full_name})
             return redirect(member)
     return render(request, "members/member_form.html", {"form": form, "kpmi": kpmi})
 
@@ -164,11 +179,15 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_or_404(request, pk)
     if not permissions.can_manage_kpmi(request.user, member.kpmi):
         raise PermissionDenied
+    if member.is_anonymised:
+        messages.error(request, _("This member's personal data was removed; it can no longer be edited."))
+        return redirect(member)
     form = MemberForm(request.POST or None, instance=member, kpmi=member.kpmi, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            stored = Member.objects.select_related("kpmi").get(pk=member.pk)
-            services.member_update(actor=request.user, member=stored, data=form.cleaned_data)
+            stored = services.member_update(
+                actor=request.user, member=member, data=form.cleaned_data, version=form.loaded_version
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:

@@ -1,32 +1,22 @@
 """CSV and XLSX downloads of a filtered work list. Rows are read in chunks and written as they come,
-so exporting a large list does not hold it all in memory."""
+so exporting a large list does not hold it all in memory. The files are written by the project's
+one export helper (kpmi_si.exports), which keeps a title typed as "=HYPERLINK(...)" text."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+
+from kpmi_si import exports
 
 from . import selectors
 from .models import Activity, Kind
 
 CHUNK = 1000
-# Spreadsheets run a cell that starts with one of these as a formula: a title typed as
-# "=HYPERLINK(...)" must stay text in the file an officer opens.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def headers() -> list[str]:
@@ -93,7 +83,7 @@ def _row(a: Activity) -> list[Any]:
         a.evidence_url,
         a.n_evidence,
         str(a.created_by) if a.created_by else "",
-        timezone.localtime(a.created_at).replace(tzinfo=None),
+        a.created_at,
     ]
 
 
@@ -102,40 +92,12 @@ def rows(list_rows: QuerySet) -> Iterator[list[Any]]:
     ids = selectors.list_activity_ids(list_rows)
     for start in range(0, len(ids), CHUNK):
         for activity in selectors.export_batch(ids[start : start + CHUNK]):
-            yield [_safe(value) for value in _row(activity)]
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(table: Iterable[list[Any]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    # The byte-order mark tells spreadsheet programs the file is UTF-8 (names carry accents).
-    yield "\ufeff"
-    yield writer.writerow(headers())
-    for row in table:
-        yield writer.writerow(["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else v) for v in row])
+            yield _row(activity)
 
 
 def csv_response(list_rows: QuerySet, basename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(_csv_lines(rows(list_rows)), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{basename}.csv"'
-    return response
-
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return exports.csv_response(basename=basename, header=headers(), rows=rows(list_rows))
 
 
 def xlsx_response(list_rows: QuerySet, basename: str) -> HttpResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Work")[:31])
-    sheet.append(headers())
-    for row in rows(list_rows):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{basename}.xlsx"'
-    return response
+    return exports.xlsx_response(basename=basename, sheet_title=_("Work"), header=headers(), rows=rows(list_rows))

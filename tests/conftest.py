@@ -29,6 +29,17 @@ def reference_data(request):
         Association.objects.get_or_create(code=code)
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The in-process cache outlives a test; one test's counters (password-reset limits) must not
+    hold back the next. A Redis cache is shared with the broker and other processes: left alone."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
 @pytest.fixture
 def kpmi_a(db):
     return factories.KpmiFactory(name="KPMI Alfa", kecamatan=factories.kecamatan("Tarogong Kidul"))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpmi_si.audit.services import audit_log
+from kpmi_si.jobs import run_lock
 from kpmi_si.outbox.services import task_enqueue
 
 from .. import selectors
@@ -103,11 +104,21 @@ def _write_finalists(round: AwardRound, desired: dict[int, list[selectors.Ranked
     return len(to_create) + len(to_update) + len(stale)
 
 
-def shortlist_build(*, build_id: int) -> ShortlistBuild | None:
+def shortlist_build(*, build_id: int, wait: bool = False) -> ShortlistBuild | None:
     """Run one queued (or interrupted) build to the end. Safe to call twice and after a worker was
-    killed half-way: it claims the row, recomputes every category and writes only the differences."""
-    if not ShortlistBuild.claim(build_id):
-        return None  # finished already (a redelivered task), or never existed
+    killed half-way: it claims the row, recomputes every category and writes only the differences.
+    None when there was nothing to do: it finished already, never existed, or another process is
+    building this round now (with `wait`, this call waits for that build to end)."""
+    round_id = ShortlistBuild.objects.filter(pk=build_id).values_list("round_id", flat=True).first()
+    if round_id is None:
+        return None
+    with run_lock("awards.shortlist", round_id, wait=wait) as held:
+        if not held or not ShortlistBuild.claim(build_id):
+            return None
+        return _build(build_id)
+
+
+def _build(build_id: int) -> ShortlistBuild:
     build = ShortlistBuild.objects.select_related("round", "requested_by").get(pk=build_id)
     round = build.round
     try:

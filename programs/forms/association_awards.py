@@ -7,11 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kpmi_si.idempotency.forms import IdempotentFormMixin
 from members.forms import DateInput
 from members.models import Level, Member
 
 
-class AssociationAwardForm(forms.Form):
+class AssociationAwardForm(IdempotentFormMixin, forms.Form):
     association = forms.ModelChoiceField(label=_("Association"), queryset=None)
     member = forms.ModelChoiceField(label=_("Manager"), queryset=None)
     name = forms.CharField(label=_("Award"), max_length=150)

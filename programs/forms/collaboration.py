@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kpmi_si.idempotency.forms import IdempotentFormMixin
 from members.forms import DateInput
 from members.models import Kecamatan
 
@@ -20,7 +21,7 @@ from ..models import (
 from .work import _model_field, _not_in_future
 
 
-class CollaborationForm(forms.ModelForm):
+class CollaborationForm(IdempotentFormMixin, forms.ModelForm):
     class Meta:
         model = CollaborationProgram
         fields = ["name", "theme", "date", "venue", "period", "threshold"]
@@ -33,7 +34,7 @@ class CollaborationForm(forms.ModelForm):
         self.fields["period"].queryset = Period.objects.filter(status=Period.Status.OPEN)
 
 
-class CollaborationWorkForm(forms.Form):
+class CollaborationWorkForm(IdempotentFormMixin, forms.Form):
     """A piece of a programme's joint work. Both kinds' forms sit on the programme's page, so each
     has its own prefix (no two fields share an id)."""
 

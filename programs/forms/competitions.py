@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kpmi_si.idempotency.forms import IdempotentFormMixin
+
 from ..models import (
     PARTICIPANTS_NEED_EDUCATION,
     Competition,
@@ -14,7 +16,7 @@ from ..models import (
 )
 
 
-class CompetitionForm(forms.ModelForm):
+class CompetitionForm(IdempotentFormMixin, forms.ModelForm):
     class Meta:
         model = Competition
         fields = ["title", "period", "kind", "measure", "entrants", "winners"]

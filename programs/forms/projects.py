@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kpmi_si.idempotency.forms import IdempotentFormMixin
 from members.forms import DateInput
 
 from ..models import (
@@ -12,7 +13,7 @@ from ..models import (
 )
 
 
-class VolunteerProjectForm(forms.ModelForm):
+class VolunteerProjectForm(IdempotentFormMixin, forms.ModelForm):
     class Meta:
         model = VolunteerProject
         fields = list(VolunteerProject.EDITABLE_FIELDS)

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kpmi_si.concurrency import VersionedFormMixin
+from kpmi_si.idempotency.forms import IdempotentFormMixin
 from members.forms import DateInput
 from members.models import Member
 
@@ -17,7 +19,7 @@ from ..models import (
 )
 
 
-class TotEventForm(forms.ModelForm):
+class TotEventForm(IdempotentFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = TotEvent
         fields = ["name", "date", "venue", "capacity", "respond_by"]
@@ -29,9 +31,9 @@ class TotEventEditForm(TotEventForm):
         fields = [*TotEventForm.Meta.fields, "status"]
 
 
-class TotCandidateForm(forms.Form):
+class TotCandidateForm(VersionedFormMixin, forms.Form):
     """An officer adds a trainer candidate to a ToT's list by hand, raising the capacity here if
-    the list is full."""
+    the list is full. It carries the ToT's version: its capacity must not undo another officer's."""
 
     member = forms.ModelChoiceField(label=_("Trainer candidate"), queryset=Member.objects.none())
     capacity = forms.IntegerField(
@@ -42,11 +44,15 @@ class TotCandidateForm(forms.Form):
     )
 
     def __init__(self, *args: Any, event: TotEvent, **kwargs: Any) -> None:
+        self.event = event
         super().__init__(*args, **kwargs)
         candidates = selectors.tot_candidates(event).select_related("kpmi").order_by("kpmi__name", "full_name", "pk")
         self.fields["member"].queryset = candidates
         self.fields["member"].widget.choices = [("", "---------"), *selectors.grouped_choices(candidates)]
         self.fields["capacity"].initial = event.capacity
+
+    def versioned_record(self) -> TotEvent:
+        return self.event
 
 
 class SendInvitationsForm(forms.Form):

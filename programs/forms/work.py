@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kpmi_si.concurrency import VersionedFormMixin
+from kpmi_si.idempotency.forms import IdempotentFormMixin
 from members.forms import DateInput
 from members.models import Desa, Kecamatan, Kpmi, Level, Member
 
@@ -70,7 +72,7 @@ def _member_label(member: Member) -> str:
     return f"{member.full_name} ({Level(member.level).label})"
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(IdempotentFormMixin, VersionedFormMixin, forms.Form):
     """What every kind shares: what, when, where, who is credited, and the evidence."""
 
     kind: ClassVar[str]
@@ -112,8 +114,9 @@ class ActivityForm(forms.Form):
     def __init__(self, *args: Any, kpmi: Kpmi, user: Any, activity: Activity | None = None, **kwargs: Any) -> None:
         if activity is not None and "initial" not in kwargs:
             kwargs["initial"] = initial_for(activity)
-        super().__init__(*args, **kwargs)
+        # Set before the mixins' __init__, which ask whether this form creates or edits a record.
         self.kpmi, self.user, self.activity = kpmi, user, activity
+        super().__init__(*args, **kwargs)
         self.order_fields(self._field_order())
         for name, label in self.labels.items():
             self.fields[name].label = label
@@ -151,6 +154,12 @@ class ActivityForm(forms.Form):
         for name in ("participants", "beneficiaries"):
             if name in self.fields:
                 self.fields[name].widget.attrs.update({"inputmode": "numeric", "min": 1})
+
+    def versioned_record(self) -> Activity | None:
+        return self.activity
+
+    def creates_record(self) -> bool:
+        return self.activity is None
 
     # --- what a kind may change ----------------------------------------------------------------------
     def _field_order(self) -> list[str]:

@@ -32,6 +32,8 @@ class TotEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Stamped by every save: the version an edit form carries (kpmi_si.concurrency).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("ToT event")

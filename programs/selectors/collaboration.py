@@ -35,7 +35,12 @@ def collaboration_works(program: CollaborationProgram) -> list[Activity]:
 
 
 def collaboration_list() -> QuerySet[CollaborationProgram]:
-    return CollaborationProgram.objects.select_related("period").annotate(
-        proposed=Count("invitations", filter=Q(invitations__status=Invitation.Status.PROPOSED)),
-        accepted=Count("invitations", filter=Q(invitations__status=Invitation.Status.ACCEPTED)),
+    # Meta.ordering does not apply to a GROUP BY query: without this, pages could repeat or skip rows.
+    return (
+        CollaborationProgram.objects.select_related("period")
+        .annotate(
+            proposed=Count("invitations", filter=Q(invitations__status=Invitation.Status.PROPOSED)),
+            accepted=Count("invitations", filter=Q(invitations__status=Invitation.Status.ACCEPTED)),
+        )
+        .order_by("-date", "-pk")
     )

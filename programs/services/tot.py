@@ -11,6 +11,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from kpmi_si.audit.services import audit_log, diff_fields
+from kpmi_si.concurrency import field_differences, version_check
 from members import services as member_services
 from members.models import Level, Member
 
@@ -69,19 +70,24 @@ def tot_event_create(
 
 
 @transaction.atomic
-def tot_event_update(*, actor: Any, event: TotEvent, data: dict[str, Any]) -> TotEvent:
+def tot_event_update(*, actor: Any, event: TotEvent, data: dict[str, Any], version: str | None = None) -> TotEvent:
     """Change a ToT; raising its capacity is how an officer makes room for more invitations.
 
     Cancelling is final: every open invitation is withdrawn (so nobody can still accept it, and its
-    candidates are free for the next ToT) and the member side of those already sent is told."""
+    candidates are free for the next ToT) and the member side of those already sent is told.
+
+    `version` is the version the form was opened on (kpmi_si.concurrency): a form older than the
+    stored ToT is refused rather than saved over another officer's change."""
     _require_tot_officer(actor)
     event = TotEvent.objects.select_for_update(of=("self",)).get(pk=event.pk)
     if event.status == TotEvent.Status.CANCELLED:
         raise ValidationError(_("This ToT was cancelled; schedule a new one instead."))
+    unknown = set(data) - set(TOT_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable through tot_event_update: {sorted(unknown)}")
+    version_check(stored=event, version=version, differences=field_differences(event, TOT_EDITABLE_FIELDS, data))
     before = {name: getattr(event, name) for name in TOT_EDITABLE_FIELDS}
     for name, value in data.items():
-        if name not in TOT_EDITABLE_FIELDS:
-            raise ValueError(f"Not editable through tot_event_update: {name}")
         setattr(event, name, value.strip() if isinstance(value, str) else value)
     _check_tot_event(event)
     cancelling = event.status == TotEvent.Status.CANCELLED
@@ -162,14 +168,21 @@ def tot_invitations_propose(*, evaluation_id: int, today: dt.date | None = None)
 
 @transaction.atomic
 def invitation_propose(
-    *, actor: Any, event: TotEvent, member: Member, capacity: int | None = None, today: dt.date | None = None
+    *,
+    actor: Any,
+    event: TotEvent,
+    member: Member,
+    capacity: int | None = None,
+    today: dt.date | None = None,
+    version: str | None = None,
 ) -> Invitation:
     """An officer adds someone the job did not propose (e.g. a candidate from a group on target).
 
     Capacity rules apply to a hand-picked candidate: unlike the job's proposals, which the officer
     then trims, the officer is choosing a seat for this person, so it must fit among the seats taken
     and the proposals waiting. `capacity`, when given, raises the ToT's capacity first (audited as
-    any change of the ToT), in the same transaction: if the candidate is refused, it stays as it was."""
+    any change of the ToT), in the same transaction: if the candidate is refused, it stays as it was.
+    `version`: the ToT's version the form was opened on, as in `tot_event_update`."""
     _require_tot_officer(actor)
     today = today or _today()
     # Lock the event: two officers adding the last place at once must not both get it.
@@ -187,7 +200,7 @@ def invitation_propose(
     if not selectors.tot_candidates(event).filter(pk=member.pk).exists():
         raise ValidationError({"member": _("%(name)s is already invited to another ToT.") % {"name": member.full_name}})
     if capacity is not None and capacity != event.capacity:
-        event = tot_event_update(actor=actor, event=event, data={"capacity": capacity})
+        event = tot_event_update(actor=actor, event=event, data={"capacity": capacity}, version=version)
     used = selectors.tot_places_used(event)
     if used >= event.capacity:
         raise ValidationError(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpmi_si.audit.services import audit_log, diff_fields
+from kpmi_si.concurrency import Difference, display, field_differences, version_check
 from members import services as member_services
 from members.models import Level, Member
 from members.permissions import can_manage_kpmi, is_komtik_admin
@@ -358,6 +359,30 @@ def _check_may_change(actor: Any, stored: Activity) -> None:
     _check_period(actor, stored.date, stored=True)
 
 
+def _differences(
+    stored: Activity,
+    detail: Any,
+    old_credited: Sequence[Member],
+    old_trainees: Sequence[Member],
+    *,
+    data: dict[str, Any],
+    credited: Sequence[Member],
+    trainees: Sequence[Member],
+    files: Sequence[UploadedFile],
+    remove_evidence: Iterable[int],
+) -> list[Difference]:
+    """What an edit would change in the stored record, with the values stored now."""
+    found = field_differences(stored, COMMON_FIELDS, data)
+    found += field_differences(detail, DETAIL_FIELDS[stored.kind], data)
+    if [m.pk for m in credited] != [m.pk for m in old_credited]:
+        found.append((_("Credited members"), display([m.full_name for m in old_credited])))
+    if stored.kind == Kind.TRAINING and {m.pk for m in trainees} != {m.pk for m in old_trainees}:
+        found.append((_("Trainees"), display([m.full_name for m in old_trainees])))
+    if files or remove_evidence:
+        found.append((_("Photos or PDF"), display(sorted(e.original_name for e in stored.evidence.all()))))
+    return found
+
+
 @transaction.atomic
 def activity_update(
     *,
@@ -368,11 +393,31 @@ def activity_update(
     trainees: Sequence[Member] = (),
     files: Sequence[UploadedFile] = (),
     remove_evidence: Iterable[int] = (),
+    version: str | None = None,
 ) -> Activity:
     """Change a record. A member who is not a keeper changing their own record sends it back for
-    approval: what they changed has not been checked by anyone yet."""
+    approval: what they changed has not been checked by anyone yet.
+
+    `version` is the version the edit form was opened on (kpmi_si.concurrency): a form older than
+    the stored record is refused rather than saved over someone else's change."""
     stored, detail, old_credited, old_trainees = _load_for_change(activity)
     _check_may_change(actor, stored)
+    remove_evidence = list(remove_evidence)
+    version_check(
+        stored=stored,
+        version=version,
+        differences=_differences(
+            stored,
+            detail,
+            old_credited,
+            old_trainees,
+            data=data,
+            credited=credited,
+            trainees=trainees,
+            files=files,
+            remove_evidence=remove_evidence,
+        ),
+    )
     before = _snapshot(stored, detail, old_credited, old_trainees)
     _apply(stored, COMMON_FIELDS, data)
     _apply(detail, DETAIL_FIELDS[stored.kind], data)

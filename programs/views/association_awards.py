@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kpmi_si.idempotency.views import create_once
 from members.forms import apply_service_errors
 from members.permissions import is_komtik_admin
 
@@ -29,11 +30,17 @@ def association_awards(request: HttpRequest) -> HttpResponse:
     form = AssociationAwardForm(request.POST or None, association_code=code)
     if request.method == "POST" and form.is_valid():
         try:
-            award = services.association_award_grant(actor=request.user, **form.cleaned_data)
+            award, created = create_once(
+                request,
+                form,
+                scope="programs.association_award",
+                create=lambda: services.association_award_grant(actor=request.user, **form.cleaned_data),
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("The award is granted to %(name)s.") % {"name": award.member.full_name})
+            if created:
+                messages.success(request, _("The award is granted to %(name)s.") % {"name": award.member.full_name})
             return redirect("interventions:association_awards")
     rows = selectors.association_awards(association_code=code)
     return render(request, "programs/association_awards.html", {"form": form, "awards": _page(request, rows)})

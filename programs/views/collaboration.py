@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kpmi_si.idempotency.views import create_once
 from members.forms import apply_service_errors
 from members.models import Member
 
@@ -65,11 +66,17 @@ def collaboration_create(request: HttpRequest) -> HttpResponse:
     form = CollaborationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            program = services.collaboration_create(actor=request.user, **form.cleaned_data)
+            program, created = create_once(
+                request,
+                form,
+                scope="programs.collaboration",
+                create=lambda: services.collaboration_create(actor=request.user, **form.cleaned_data),
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("The programme is scheduled."))
+            if created:
+                messages.success(request, _("The programme is scheduled."))
             return redirect(program)
     return render(request, "programs/collaboration_form.html", {"form": form})
 
@@ -149,15 +156,20 @@ def collaboration_log_work(request: HttpRequest, pk: int, kind_slug: str) -> Htt
     form = COLLABORATION_FORMS[kind](request.POST, program=program)
     if form.is_valid():
         try:
-            activity = services.collaboration_log_work(
-                actor=request.user, program=program, kind=kind, data=form.service_data()
+            activity, created = create_once(
+                request,
+                form,
+                scope="programs.collaboration_work",
+                create=lambda: services.collaboration_log_work(
+                    actor=request.user, program=program, kind=kind, data=form.service_data()
+                ),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            if activity.status == Status.APPROVED:
+            if created and activity.status == Status.APPROVED:
                 messages.success(request, _("The programme's work is logged and credited to every participant."))
-            else:
+            elif created:  # else create_once said it was saved already
                 messages.success(
                     request,
                     _(

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kpmi_si.idempotency.views import create_once
 from members.forms import apply_service_errors
 
 from .. import permissions, selectors, services
@@ -43,11 +44,17 @@ def competition_create(request: HttpRequest) -> HttpResponse:
     form = CompetitionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            competition = services.competition_create(actor=request.user, **form.cleaned_data)
+            competition, created = create_once(
+                request,
+                form,
+                scope="programs.competition",
+                create=lambda: services.competition_create(actor=request.user, **form.cleaned_data),
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("The competition is open."))
+            if created:
+                messages.success(request, _("The competition is open."))
             return redirect(competition)
     return render(request, "programs/competition_form.html", {"form": form})
 

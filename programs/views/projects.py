@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kpmi_si.idempotency.views import create_once
 from members.forms import apply_service_errors
 from members.models import Member
 
@@ -55,11 +56,17 @@ def project_create(request: HttpRequest) -> HttpResponse:
     form = VolunteerProjectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            project = services.project_publish(actor=request.user, data=form.cleaned_data)
+            project, created = create_once(
+                request,
+                form,
+                scope="programs.volunteer_project",
+                create=lambda: services.project_publish(actor=request.user, data=form.cleaned_data),
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("The project is published."))
+            if created:
+                messages.success(request, _("The project is published."))
             return redirect(project)
     return render(request, "programs/project_form.html", {"form": form})
 

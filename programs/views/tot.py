@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kpmi_si.idempotency.views import create_once
 from members.forms import apply_service_errors
 
 from .. import permissions, selectors, services
@@ -51,11 +52,17 @@ def tot_create(request: HttpRequest) -> HttpResponse:
     form = TotEventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            event = services.tot_event_create(actor=request.user, **form.cleaned_data)
+            event, created = create_once(
+                request,
+                form,
+                scope="programs.tot_event",
+                create=lambda: services.tot_event_create(actor=request.user, **form.cleaned_data),
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("The ToT is scheduled."))
+            if created:
+                messages.success(request, _("The ToT is scheduled."))
             return redirect(event)
     return render(request, "programs/tot_form.html", {"form": form, "event": None})
 
@@ -67,7 +74,9 @@ def tot_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = TotEventEditForm(request.POST or None, instance=TotEvent.objects.get(pk=event.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            services.tot_event_update(actor=request.user, event=event, data=form.cleaned_data)
+            services.tot_event_update(
+                actor=request.user, event=event, data=form.cleaned_data, version=form.loaded_version
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -105,7 +114,11 @@ def tot_add_candidate(request: HttpRequest, pk: int) -> HttpResponse:
         member = form.cleaned_data["member"]
         try:
             services.invitation_propose(
-                actor=request.user, event=event, member=member, capacity=form.cleaned_data["capacity"]
+                actor=request.user,
+                event=event,
+                member=member,
+                capacity=form.cleaned_data["capacity"],
+                version=form.loaded_version,
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)

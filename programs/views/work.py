@@ -18,12 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kpmi_si.idempotency.views import create_once
 from members.forms import apply_service_errors
 from members.models import Kpmi
 from members.permissions import is_komtik_admin, managed_kpmi_ids
 from members.selectors import kpmi_for_user
 
-from .. import exports, periods, permissions, selectors, services
+from .. import evidence, exports, periods, permissions, selectors, services
 from ..filters import ActivityFilter
 from ..forms import (
     FORMS,
@@ -239,21 +240,26 @@ def activity_create(request: HttpRequest, kind_slug: str) -> HttpResponse:
     form = FORMS[kind](request.POST or None, request.FILES or None, kpmi=kpmi, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            activity = services.activity_log(
-                actor=request.user,
-                kind=kind,
-                kpmi=kpmi,
-                data=form.service_data(),
-                credited=form.credited_members(),
-                trainees=form.trainees(),
-                files=form.cleaned_data.get("evidence_files") or [],
+            activity, created = create_once(
+                request,
+                form,
+                scope="programs.activity",
+                create=lambda: services.activity_log(
+                    actor=request.user,
+                    kind=kind,
+                    kpmi=kpmi,
+                    data=form.service_data(),
+                    credited=form.credited_members(),
+                    trainees=form.trainees(),
+                    files=form.cleaned_data.get("evidence_files") or [],
+                ),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            if activity.status == Status.APPROVED:
+            if created and activity.status == Status.APPROVED:
                 messages.success(request, _("The work was logged."))
-            else:
+            elif created:  # else create_once said it was saved already
                 messages.success(request, _("The work was logged. It counts once a manager of your KPMI approves it."))
             return redirect(activity)
     return render(
@@ -318,6 +324,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 trainees=form.trainees(),
                 files=form.cleaned_data.get("evidence_files") or [],
                 remove_evidence=[e.pk for e in form.cleaned_data.get("remove_evidence") or []],
+                version=form.loaded_version,
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -401,8 +408,4 @@ def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> FileRespon
     only those who may see the record may see them."""
     activity = _activity_or_403(request, pk, permissions.can_view_activity)
     item = get_object_or_404(activity.evidence, pk=evidence_pk)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, filename=item.original_name)
+    return evidence.file_response(item)

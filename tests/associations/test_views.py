@@ -95,6 +95,36 @@ class TestDashboard:
         assert rows[0][:2] == ("Pengelola", "KPMI")
         assert {r[0] for r in rows[1:]} == {"Asep Rajin", "Dadan Santai"}
 
+    @pytest.mark.parametrize(
+        "kpmi_name, member_name",
+        [("=1+2", '=HYPERLINK("http://x","y")'), ("+1", "-2+3"), ("@SUM(A1)", "\t=1"), ("\r=1", "Asep")],
+    )
+    def test_export_keeps_formula_like_names_as_text(
+        self, client_for, officer_users, period, evaluated, kpmi_a, kpmi_name, member_name
+    ):
+        """A KPMI renamed, or a member named, like a formula is text in the officer's workbook."""
+        kpmi_a.name = kpmi_name
+        kpmi_a.save()
+        evaluated["lead"].full_name = member_name
+        evaluated["lead"].save()
+        response = client_for(officer_users).get(url(period=period.pk, metric="publications", format="xlsx"))
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        assert [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"] == []
+        row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value != "Dadan Santai")
+        assert (row[0].data_type, row[1].data_type) == ("s", "s")
+        assert row[0].value.lstrip("'").replace("\n", "\r") == member_name
+        assert row[1].value.lstrip("'").replace("\n", "\r") == kpmi_name
+        assert {"private", "no-store"} <= {d.strip() for d in response["Cache-Control"].split(",")}
+
+    def test_export_file_name_is_safe(self, client_for, officer_users, admin_user, period):
+        import datetime as dt
+
+        named = services.period_open(
+            actor=admin_user, name='TA "24/25"', start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)
+        )
+        response = client_for(officer_users).get(url(period=named.pk, metric="publications", format="xlsx"))
+        assert response["Content-Disposition"] == 'attachment; filename="target-users-publications-TA-24-25.xlsx"'
+
     def test_query_count_does_not_grow_with_results(
         self, client_for, officer_users, period, evaluated, kpmi_a, django_assert_max_num_queries
     ):

@@ -5,10 +5,12 @@ certificates and managing rounds here; the review in test_review_views, award li
 from __future__ import annotations
 
 import pytest
+from django.contrib import messages
 from django.urls import reverse
 
 from awards import services
 from awards.models import Achievement, Award, AwardRound, Finalist, ShortlistBuild, Subject
+from tests.forms import form_data
 
 from .conftest import YEAR, category
 
@@ -157,6 +159,16 @@ class TestManageRounds:
             (Subject.MANAGER, Achievement.PUBLICATIONS, 4, 2, 2),
             (Subject.SUPERVISOR, Achievement.KPMI_FOUNDED, 5, 1, 1),
         ]
+
+    def test_the_open_form_sent_twice_opens_one_round_and_says_so(self, client_for, admin_user):
+        client = client_for(admin_user)
+        data = form_data(client.get(url("round_open")).context["form"], year=YEAR)
+        first = client.post(url("round_open"), data, follow=True)
+        second = client.post(url("round_open"), data, follow=True)
+        round = AwardRound.objects.get()
+        assert first.redirect_chain == second.redirect_chain == [(url("round_detail", round.pk), 302)]
+        (message,) = second.context["messages"]
+        assert message.level == messages.INFO and "sudah tersimpan" in message.message
 
     def test_a_second_round_for_the_year_shows_an_error(self, client_for, admin_user, round_2025):
         response = client_for(admin_user).post(url("round_open"), {"year": YEAR, "c-manager-publications-on": "on"})

@@ -50,10 +50,50 @@ def browser():
         browser.close()
 
 
+# The Content-Security-Policy is on in tests as in production. Chromium logs each thing it refuses
+# ("Refused to apply inline style because it violates the following Content Security Policy
+# directive ..."); the page also reports it as a `securitypolicyviolation` event, which this script,
+# run before any of the page's own, writes to the console with a marker.
+CSP_REPORTER = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.effectiveDirective + " refused " + (e.blockedURI || "inline")
+    + " at " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+CSP_SIGNS = ("CSP violation", "Content Security Policy", "Refused to")
+
+
 @pytest.fixture
-def page(browser):
-    # A cheap phone: 360 px wide.
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
+def csp_violations():
+    """What the Content-Security-Policy refused in any browser context of the test: the test fails
+    (at teardown) if anything was, so that every browser test also proves its pages keep to it."""
+    found: list[str] = []
+    yield found
+    assert found == [], "Content-Security-Policy violations:\n" + "\n".join(found)
+
+
+@pytest.fixture
+def new_context(browser, csp_violations):
+    """new_context() -> a browser context like a cheap phone's (360 px wide, Indonesian), watched
+    for Content-Security-Policy violations."""
+
+    def make():
+        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
+        context.add_init_script(CSP_REPORTER)
+
+        def on_console(message) -> None:
+            if any(sign in message.text for sign in CSP_SIGNS):
+                csp_violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+        context.on("console", on_console)
+        return context
+
+    return make
+
+
+@pytest.fixture
+def page(new_context):
+    context = new_context()
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -25,12 +25,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def session(browser, live_server):
+def session(new_context, live_server):
     """session(username) -> a page of a fresh browser context, logged in as that user."""
     contexts = []
 
     def open_as(username: str):
-        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
+        context = new_context()
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)

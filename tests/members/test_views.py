@@ -11,6 +11,7 @@ from django.urls import reverse
 from kpmi_si.audit.models import AuditEntry
 from members.models import Kpmi, KpmiRole, Level, Member
 from tests import factories
+from tests.forms import opened_now
 
 pytestmark = pytest.mark.django_db
 
@@ -214,7 +215,7 @@ class TestMemberCreate:
 class TestMemberEdit:
     def test_manager_edits_personal_data_and_it_is_audited(self, client_for, manager_a, kpmi_a):
         member = factories.MemberFactory(kpmi=kpmi_a, full_name="Ujang Permana")
-        data = member_data(phone="0857 1111 2222", joined_on=member.joined_on.isoformat())
+        data = opened_now(member_data(phone="0857 1111 2222", joined_on=member.joined_on.isoformat()), member)
         response = client_for(manager_a).post(reverse("members:member_edit", args=[member.pk]), data)
         assert response.status_code == 302
         member.refresh_from_db()
@@ -402,7 +403,7 @@ class TestKpmiForms:
 
     def test_manager_edits_own_group_not_another(self, client_for, manager_a, kpmi_a, kpmi_b):
         client = client_for(manager_a)
-        data = self._data(name="KPMI Alfa Raya")
+        data = opened_now(self._data(name="KPMI Alfa Raya"), kpmi_a)
         assert client.post(reverse("members:kpmi_edit", args=[kpmi_a.pk]), data).status_code == 302
         kpmi_a.refresh_from_db()
         assert kpmi_a.name == "KPMI Alfa Raya"

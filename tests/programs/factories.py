@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import struct
+import zlib
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -87,3 +89,25 @@ def photo(name: str = "foto.jpg", size: tuple[int, int] = (2400, 1800), fmt: str
 
 def pdf(name: str = "laporan.pdf", padding: int = 100) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-1.4\n" + b"0" * padding + b"\n%%EOF", content_type="application/pdf")
+
+
+def huge_png(name: str = "peta.png", size: tuple[int, int] = (12_000, 12_000)) -> SimpleUploadedFile:
+    """A valid PNG of many pixels in a small file (one bit per pixel, all black, compressed): what a
+    decompression bomb looks like. Built by hand so that making it does not decode it."""
+    width, height = size
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\x00" * (1 + (width + 7) // 8)
+    packer = zlib.compressobj(9)
+    idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
+    content = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    return SimpleUploadedFile(name, content, content_type="image/png")
+
+
+def pdf_with(body: bytes, name: str = "laporan.pdf") -> SimpleUploadedFile:
+    """A small PDF whose objects are `body` (the structure around them is enough for the checks)."""
+    content = b"%PDF-1.7\n" + body + b"\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    return SimpleUploadedFile(name, content, content_type="application/pdf")

@@ -9,6 +9,7 @@ from django.urls import reverse
 from kpmi_si.audit.models import AuditEntry
 from programs import periods
 from programs.models import Kind, Status
+from tests.forms import opened_now
 
 from .factories import make_activity, photo, recent
 from .test_log import publication_post
@@ -33,7 +34,7 @@ def test_form_shows_the_stored_record(client_for, manager_a, manager_member_a, r
 
 def test_manager_changes_and_the_history_keeps_old_and_new(client_for, manager_a, manager_member_a, kpmi_a, record):
     data = publication_post(kpmi_a, [manager_member_a], title="Judul baru", evidence_files=[photo()])
-    response = client_for(manager_a).post(_url(record), data)
+    response = client_for(manager_a).post(_url(record), opened_now(data, record))
     assert response.status_code == 302 and response.url == record.get_absolute_url()
     record.refresh_from_db()
     assert record.title == "Judul baru" and record.evidence.count() == 1
@@ -58,7 +59,7 @@ def test_removing_a_file(client_for, manager_a, manager_member_a, kpmi_a, record
     )
     item = record.evidence.get()
     data = publication_post(kpmi_a, [manager_member_a], remove_evidence=[item.pk])
-    assert client_for(manager_a).post(_url(record), data).status_code == 302
+    assert client_for(manager_a).post(_url(record), opened_now(data, record)).status_code == 302
     assert not record.evidence.exists()
 
 
@@ -98,7 +99,7 @@ def test_closed_period_is_refused_with_a_message(client_for, manager_a, manager_
 def test_admin_corrects_a_closed_period(client_for, admin_user, manager_member_a, kpmi_a):
     old = make_activity(kpmi=kpmi_a, credited=[manager_member_a], date=recent(100), title="Lama")
     data = publication_post(kpmi_a, [manager_member_a], title="Dikoreksi", date=recent(100).isoformat())
-    assert client_for(admin_user).post(_url(old), data).status_code == 302
+    assert client_for(admin_user).post(_url(old), opened_now(data, old)).status_code == 302
     old.refresh_from_db()
     assert old.title == "Dikoreksi"
 
@@ -107,13 +108,14 @@ def test_moving_a_record_into_a_closed_period_is_refused_on_the_date(
     client_for, manager_a, manager_member_a, kpmi_a, record
 ):
     data = publication_post(kpmi_a, [manager_member_a], date=recent(400).isoformat())
-    response = client_for(manager_a).post(_url(record), data)
+    response = client_for(manager_a).post(_url(record), opened_now(data, record))
     assert "date" in response.context["form"].errors
 
 
 def test_member_edits_own_work_and_it_waits_again(client_for, member_user_a, member_a, kpmi_a):
     mine = make_activity(kpmi=kpmi_a, credited=[member_a], created_by=member_user_a, status=Status.REJECTED)
-    response = client_for(member_user_a).post(_url(mine), publication_post(kpmi_a, [member_a], title="Diperbaiki"))
+    data = opened_now(publication_post(kpmi_a, [member_a], title="Diperbaiki"), mine)
+    response = client_for(member_user_a).post(_url(mine), data)
     assert response.status_code == 302
     mine.refresh_from_db()
     assert (mine.title, mine.status) == ("Diperbaiki", Status.PENDING)

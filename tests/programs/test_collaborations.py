@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -27,6 +28,7 @@ from programs.models import (
     Status,
 )
 from tests import factories
+from tests.forms import form_data
 from tests.programs.factories import make_activity
 
 pytestmark = pytest.mark.django_db
@@ -267,6 +269,17 @@ class TestViews:
         )
         work = program.works.get()
         assert response["Location"] == work.activity.get_absolute_url()
+
+    def test_log_work_sent_twice_logs_once(self, client_for, officer_users, program, accepted):
+        client = client_for(officer_users)
+        page = client.get(u("collaboration_detail", program.pk)).context["publication_form"]
+        data = form_data(page, **publication_post())
+        first = client.post(u("collaboration_log_work", program.pk, "terbitan"), data, follow=True)
+        second = client.post(u("collaboration_log_work", program.pk, "terbitan"), data, follow=True)
+        work = program.works.get()
+        assert first.redirect_chain == second.redirect_chain == [(work.activity.get_absolute_url(), 302)]
+        (message,) = second.context["messages"]
+        assert message.level == messages.INFO and "sudah tersimpan" in message.message
 
     @pytest.mark.parametrize("who", ["officer_communities", "officer_platform", "manager_a", "outsider"])
     def test_wrong_role(self, request, client_for, who, program):

@@ -61,3 +61,35 @@ def test_a_file_of_another_record(client_for, manager_a, item, kpmi_a, manager_m
     other = make_activity(kpmi=kpmi_a, credited=[manager_member_a])
     url = reverse("programs:evidence_file", args=[other.pk, item.pk])
     assert client_for(manager_a).get(url).status_code == 404
+
+
+def _assert_inert(response, filename: str) -> None:
+    """Downloaded, never shown in the site's origin: a stored file that slipped past the upload
+    checks still cannot run a script with the viewer's session."""
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert filename in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"].startswith("sandbox")
+
+
+def test_photo_is_served_as_an_inert_attachment(client_for, manager_a, item):
+    response = client_for(manager_a).get(_url(item))
+    assert response.status_code == 200
+    _assert_inert(response, "foto.jpg")
+
+
+def test_a_stored_pdf_is_served_as_an_inert_attachment(client_for, manager_a, item):
+    """Even a PDF with a script (stored before the upload check knew about scripts) is inert."""
+    from django.core.files.base import ContentFile
+
+    from programs.models import Evidence
+
+    hostile = b"%PDF-1.7\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\n%%EOF\n"
+    stored = Evidence(
+        activity=item.activity, file_kind=Evidence.FileKind.PDF, original_name="laporan.pdf", size=len(hostile)
+    )
+    stored.file.save("laporan.pdf", ContentFile(hostile), save=True)
+    response = client_for(manager_a).get(_url(stored))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    _assert_inert(response, "laporan.pdf")

@@ -216,3 +216,28 @@ def test_a_keeper_who_is_not_a_member_credits_group_members(client_for, supervis
     response = client_for(supervisor_a).post(_url("terbitan", kpmi_a), publication_post(kpmi_a, [member]))
     assert response.status_code == 302
     assert Activity.objects.get().credits.get().member == member
+
+
+class TestHostileEvidence:
+    """A photo that would take the server's memory, or a PDF that would run a script, is refused
+    on the evidence field with a message saying why, in Indonesian."""
+
+    def _refused_with(self, client, kpmi, data, words):
+        response = client.post(_url("terbitan", kpmi), data)
+        assert response.status_code == 200
+        errors = response.context["form"].errors["evidence_files"]
+        assert words in str(errors), errors
+        assert not Activity.objects.exists()
+
+    def test_decompression_bomb(self, client_for, manager_a, manager_member_a, kpmi_a):
+        from .factories import huge_png
+
+        data = publication_post(kpmi_a, [manager_member_a], evidence_files=[huge_png()])
+        self._refused_with(client_for(manager_a), kpmi_a, data, "megapiksel")
+
+    def test_pdf_with_javascript(self, client_for, manager_a, manager_member_a, kpmi_a):
+        from .factories import pdf_with
+
+        upload = pdf_with(b"1 0 obj << /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj")
+        data = publication_post(kpmi_a, [manager_member_a], evidence_files=[upload])
+        self._refused_with(client_for(manager_a), kpmi_a, data, "konten aktif")

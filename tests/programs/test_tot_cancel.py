@@ -17,6 +17,7 @@ from kpmi_si.notifications.models import Notification
 from members.models import Level
 from programs import services
 from programs.models import CollaborationProgram, Invitation, TotEvent
+from tests.forms import opened_now
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def edit_data(event: TotEvent, **changes) -> dict:
         "respond_by": "",
         "status": event.status,
     }
-    return {**data, **changes}
+    return opened_now({**data, **changes}, event)
 
 
 @pytest.fixture

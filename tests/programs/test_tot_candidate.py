@@ -14,6 +14,7 @@ from members.models import Level
 from programs import services
 from programs.models import Invitation, TotEvent
 from tests import factories
+from tests.forms import opened_now
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +86,9 @@ class TestAdding:
         self, client_for, officer_communities, small_tot, neng
     ):
         client = client_for(officer_communities)
-        response = client.post(u("tot_add_candidate", small_tot.pk), {"member": neng.pk, "capacity": 2})
+        response = client.post(
+            u("tot_add_candidate", small_tot.pk), opened_now({"member": neng.pk, "capacity": 2}, small_tot)
+        )
         assert response["Location"] == small_tot.get_absolute_url()
         invitation = Invitation.objects.get(tot_event=small_tot, member=neng)
         assert invitation.status == S.PROPOSED and invitation.kpmi == neng.kpmi
@@ -105,14 +108,18 @@ class TestAdding:
         audits = AuditEntry.objects.count()
 
         client = client_for(officer_communities)
-        response = client.post(u("tot_add_candidate", small_tot.pk), {"member": dede.pk, "capacity": 2})
+        response = client.post(
+            u("tot_add_candidate", small_tot.pk), opened_now({"member": dede.pk, "capacity": 2}, small_tot)
+        )
         assert response.status_code == 200
         assert list(response.context["form"].errors) == ["capacity"]
         assert not Invitation.objects.filter(member=dede).exists()
         assert TotEvent.objects.get(pk=small_tot.pk).capacity == 2
         assert AuditEntry.objects.count() == audits
 
-        response = client.post(u("tot_add_candidate", small_tot.pk), {"member": dede.pk, "capacity": 3})
+        response = client.post(
+            u("tot_add_candidate", small_tot.pk), opened_now({"member": dede.pk, "capacity": 3}, small_tot)
+        )
         assert response.status_code == 302
         assert TotEvent.objects.get(pk=small_tot.pk).capacity == 3
         assert Invitation.objects.get(member=dede).status == S.PROPOSED
@@ -128,7 +135,7 @@ class TestAdding:
         ids = [services.invitation_propose(actor=officer_communities, event=small_tot, member=m).pk for m in members]
         services.invitations_send(actor=officer_communities, event=small_tot, invitation_ids=ids)
         response = client_for(officer_communities).post(
-            u("tot_add_candidate", small_tot.pk), {"member": dede.pk, "capacity": 1}
+            u("tot_add_candidate", small_tot.pk), opened_now({"member": dede.pk, "capacity": 1}, small_tot)
         )
         assert response.status_code == 200 and "capacity" in response.context["form"].errors
         assert TotEvent.objects.get(pk=small_tot.pk).capacity == 2
@@ -145,10 +152,14 @@ class TestAdding:
     ):
         trainer = factories.MemberFactory(kpmi=kpmi_a, level=Level.TRAINER)
         client = client_for(officer_communities)
-        response = client.post(u("tot_add_candidate", small_tot.pk), {"member": trainer.pk, "capacity": 5})
+        response = client.post(
+            u("tot_add_candidate", small_tot.pk), opened_now({"member": trainer.pk, "capacity": 5}, small_tot)
+        )
         assert "member" in response.context["form"].errors
-        client.post(u("tot_add_candidate", small_tot.pk), {"member": dede.pk, "capacity": 5})
-        response = client.post(u("tot_add_candidate", small_tot.pk), {"member": dede.pk, "capacity": 5})
+        client.post(u("tot_add_candidate", small_tot.pk), opened_now({"member": dede.pk, "capacity": 5}, small_tot))
+        response = client.post(
+            u("tot_add_candidate", small_tot.pk), opened_now({"member": dede.pk, "capacity": 5}, small_tot)
+        )
         assert response.status_code == 200 and "member" in response.context["form"].errors
         assert Invitation.objects.filter(member=dede).count() == 1
 
@@ -179,7 +190,9 @@ class TestWhoMay:
     def test_other_roles_get_403_and_nothing_changes(self, request, client_for, who, small_tot, dede):
         client = client_for(request.getfixturevalue(who))
         assert client.get(u("tot_add_candidate", small_tot.pk)).status_code == 403
-        response = client.post(u("tot_add_candidate", small_tot.pk), {"member": dede.pk, "capacity": 9})
+        response = client.post(
+            u("tot_add_candidate", small_tot.pk), opened_now({"member": dede.pk, "capacity": 9}, small_tot)
+        )
         assert response.status_code == 403
         assert not Invitation.objects.exists()
         assert TotEvent.objects.get(pk=small_tot.pk).capacity == 2
@@ -188,7 +201,9 @@ class TestWhoMay:
         assert client_for(None).get(u("tot_add_candidate", small_tot.pk)).status_code == 302
 
     def test_the_admin_may(self, client_for, admin_user, small_tot, dede):
-        client_for(admin_user).post(u("tot_add_candidate", small_tot.pk), {"member": dede.pk, "capacity": 2})
+        client_for(admin_user).post(
+            u("tot_add_candidate", small_tot.pk), opened_now({"member": dede.pk, "capacity": 2}, small_tot)
+        )
         assert Invitation.objects.filter(member=dede).exists()
 
     def test_wrong_method(self, client_for, officer_communities, small_tot):

@@ -14,6 +14,7 @@ from kpmi_si.notifications.models import Notification
 from members.models import Level
 from programs import services
 from programs.models import Invitation, TotEvent
+from tests.forms import opened_now
 
 pytestmark = pytest.mark.django_db
 
@@ -103,13 +104,16 @@ class TestTotPages:
         # The officer raises the capacity, then sends.
         client.post(
             u("tot_edit", tot_event.pk),
-            {
-                "name": tot_event.name,
-                "date": tot_event.date.isoformat(),
-                "venue": tot_event.venue,
-                "capacity": 5,
-                "status": "scheduled",
-            },
+            opened_now(
+                {
+                    "name": tot_event.name,
+                    "date": tot_event.date.isoformat(),
+                    "venue": tot_event.venue,
+                    "capacity": 5,
+                    "status": "scheduled",
+                },
+                tot_event,
+            ),
         )
         client.post(u("tot_send", tot_event.pk), {"invitations": [i.pk for i in proposed]})
         assert set(Invitation.objects.values_list("status", flat=True)) == {S.SENT}

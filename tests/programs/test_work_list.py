@@ -126,6 +126,18 @@ class TestExport:
         text = b"".join(client_for(manager_a).get(URL, {"format": "csv"}).streaming_content).decode("utf-8-sig")
         assert "'=HYPERLINK" in text
 
+    def test_formulas_stay_text_in_the_workbook(self, client_for, manager_a, kpmi_a, manager_member_a):
+        make_activity(kpmi=kpmi_a, credited=[manager_member_a], title="=1+2")
+        response = client_for(manager_a).get(URL, {"format": "xlsx"})
+        cell = load_workbook(io.BytesIO(response.content)).active["E2"]
+        assert cell.data_type == "s" and cell.value.lstrip("'") == "=1+2"
+
+    @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+    def test_exports_are_not_cached(self, client_for, manager_a, records, fmt):
+        response = client_for(manager_a).get(URL, {"format": fmt})
+        assert {"private", "no-store"} <= {d.strip() for d in response["Cache-Control"].split(",")}
+        assert response["Content-Disposition"].startswith('attachment; filename="')
+
     def test_export_of_another_kpmi_is_refused(self, client_for, manager_a, kpmi_b):
         assert client_for(manager_a).get(URL, {"kpmi": kpmi_b.pk, "format": "csv"}).status_code == 403
 

@@ -50,3 +50,34 @@ def test_dockerfile_builds_the_app_it_describes():
     assert "pip install --no-cache-dir -r requirements.txt" in dockerfile
     assert "collectstatic" in dockerfile
     assert "USER kpmi" in dockerfile
+
+
+def test_connection_pools_fit_in_postgresql():
+    """Every process has a pool of at most DB_POOL_MAX_SIZE connections: the README's scaled example
+    (web=3, worker=2, one beat) must stay below the database's max_connections, with room for
+    migrate and an administrator."""
+    services = _compose()["services"]
+    web = services["web"]["command"]
+    gunicorn_workers = int(web[web.index("--workers") + 1])
+    worker = services["worker"]["command"]
+    concurrency = int(worker[worker.index("--concurrency") + 1])
+    pool = services["web"]["environment"]["DB_POOL_MAX_SIZE"]
+    max_size = int(pool.split(":-")[1].rstrip("}")) if pool.startswith("${") else int(pool)
+    db = services["db"]["command"]
+    max_connections = int(next(arg.split("=")[1] for arg in db if arg.startswith("max_connections=")))
+    needed = (gunicorn_workers * 3 + concurrency * 2 + 1) * max_size
+    assert needed + 5 <= max_connections, (needed, max_connections)
+
+
+def test_backup_dumps_the_same_database_and_the_media_volume():
+    compose = _compose()
+    backup, app = compose["services"]["backup"], compose["services"]["web"]
+    # Run on demand (`docker compose run --rm backup`), never by `docker compose up`.
+    assert backup["profiles"] == ["backup"]
+    assert backup["image"] == compose["services"]["db"]["image"]
+    env = backup["environment"]
+    assert f"{env['PGUSER']}:" in app["environment"]["DATABASE_URL"]
+    assert f"@{env['PGHOST']}:5432/{env['PGDATABASE']}" in app["environment"]["DATABASE_URL"]
+    script = backup["command"][-1]
+    assert "pg_dump --format=custom" in script and "tar -C /media" in script
+    assert "media:/media:ro" in backup["volumes"] and "media:/app/media" in app["volumes"]

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from associations import services
-from associations.models import Period
+from associations.models import Evaluation, Period
 
 
 class Command(BaseCommand):
@@ -22,11 +22,15 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         if not created:
-            self.stdout.write(f"An evaluation of {found} is already under way (#{evaluation.pk}); finishing it here.")
-        result = services.period_evaluate(evaluation_id=evaluation.pk)
+            self.stdout.write(
+                f"An evaluation of {found} is already under way (#{evaluation.pk}): "
+                "finishing it here, or waiting for the process running it."
+            )
+        # Waits while another process runs this period's evaluation, then reports that run.
+        result = services.period_evaluate(evaluation_id=evaluation.pk, wait=True)
         if result is None:
-            self.stdout.write("Another process finished it first.")
-            return
+            result = Evaluation.objects.get(pk=evaluation.pk)
+            self.stdout.write(f"Another process ran evaluation #{result.pk}.")
         if result.status != result.Status.SUCCEEDED:
             raise CommandError(f"Evaluation #{result.pk} failed: {result.error}")
         self.stdout.write(self.style.SUCCESS(f"Evaluated {found}: {result.results_changed} results changed."))

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from awards import services
-from awards.models import AwardRound
+from awards.models import AwardRound, ShortlistBuild
 
 
 class Command(BaseCommand):
@@ -21,11 +21,15 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         if not created:
-            self.stdout.write(f"A shortlist build of {found} is already under way (#{build.pk}); finishing it here.")
-        result = services.shortlist_build(build_id=build.pk)
+            self.stdout.write(
+                f"A shortlist build of {found} is already under way (#{build.pk}): "
+                "finishing it here, or waiting for the process running it."
+            )
+        # Waits while another process builds this round's shortlist, then reports that build.
+        result = services.shortlist_build(build_id=build.pk, wait=True)
         if result is None:
-            self.stdout.write("Another process finished it first.")
-            return
+            result = ShortlistBuild.objects.get(pk=build.pk)
+            self.stdout.write(f"Another process ran shortlist build #{result.pk}.")
         if result.status != result.Status.SUCCEEDED:
             raise CommandError(f"Shortlist build #{result.pk} failed: {result.error}")
         self.stdout.write(

@@ -1,0 +1,71 @@
+"""Where members' personal data lives, field by field, in one place. Every text field of the project's
+models is in exactly one of these (tests/privacy/test_registry.py fails on a new one that is in none),
+so adding a field is also deciding what anonymising does with it."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db import models
+
+# The identity itself: member_anonymise replaces it (or clears it) on the member and their login.
+IDENTITY: dict[str, tuple[str, ...]] = {
+    "members.Member": ("full_name", "phone", "email"),
+    "members.User": ("username", "first_name", "last_name", "email", "password"),
+    # Uploaded files keep the name they had on the phone ("Foto Euis di balai desa.jpg"); the stored
+    # file has a random name, so a name that matches is replaced.
+    "programs.Evidence": ("original_name",),
+}
+
+# Text people wrote, which may name someone. Anonymising flags it for the KOMTIK admin to review when
+# it names the member; it never rewrites it on its own.
+FREE_TEXT: dict[str, tuple[str, ...]] = {
+    "audit.AuditEntry": ("target_repr", "changes", "note"),
+    "notifications.Notification": ("message", "email_subject"),
+    "members.Kpmi": ("name", "address", "description"),
+    "members.LevelChange": ("reason", "evidence"),
+    "programs.Activity": ("title", "summary", "evidence_url", "rejection_reason"),
+    "programs.Publication": ("link",),
+    "programs.EducationSession": ("venue",),
+    "programs.Deployment": ("site_name",),
+    "programs.Training": ("venue",),
+    "programs.AssociationAward": ("name", "reason"),
+    "programs.CollaborationProgram": ("name", "theme", "venue"),
+    "programs.Competition": ("title",),
+    "programs.TotEvent": ("name", "venue"),
+    "programs.Invitation": ("note",),
+    "programs.VolunteerProject": ("title", "site_name", "needs"),
+    "awards.AwardCategory": ("decision_note",),
+    "awards.Vote": ("comment",),
+    "awards.Award": ("citation",),
+}
+
+# Text that names nobody, with the reason.
+NOT_PERSONAL: dict[str, tuple[str, ...]] = {
+    "audit.AuditEntry": ("action", "target_id"),  # a code and a record's key
+    "notifications.Notification": ("link",),  # a path of this site
+    "members.Kecamatan": ("code", "name"),  # reference data (BPS)
+    "members.Desa": ("code", "name"),
+    "associations.Association": ("description",),
+    "associations.Officer": ("title",),  # a job title
+    "associations.Period": ("name",),
+    "associations.Target": ("metric",),  # codes of associations.metrics
+    "associations.TargetResult": ("metric",),
+    "associations.MonthlyActual": ("metric",),
+    "associations.Evaluation": ("error",),  # a job's exception text
+    "awards.ShortlistBuild": ("error",),
+    "awards.Award": ("code",),  # the certificate's random code
+    "privacy.ReviewFlag": ("object_id", "field"),
+}
+
+
+def text_fields(model: type[models.Model]) -> list[models.Field]:
+    """The fields of a model that hold free text (choices are codes, not text)."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if isinstance(field, (models.CharField, models.TextField, models.JSONField)) and not field.choices
+    ]
+
+
+def free_text_fields() -> list[tuple[type[models.Model], str]]:
+    return [(apps.get_model(label), name) for label, names in FREE_TEXT.items() for name in names]
