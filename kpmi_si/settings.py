@@ -212,7 +212,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # A Redis outage degrades the cache to an empty one instead of failing pages (kpmi_si/cache.py);
+    # short timeouts, so that a Redis that hangs costs a request a second, not a minute.
+    CACHES = {
+        "default": {
+            "BACKEND": "kpmi_si.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 
 # Security: strict when DEBUG is off so that `manage.py check --deploy` is clean in production.
 SESSION_COOKIE_SECURE = not DEBUG

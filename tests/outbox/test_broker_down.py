@@ -55,12 +55,18 @@ def tot_event(officer_communities):
     )
 
 
-def test_broker_down_then_back(postgres_url, client_for, officer_communities, manager_a, kpmi_a, period):
+def test_broker_down_then_back(postgres_url, settings, client_for, officer_communities, manager_a, kpmi_a, period):
     outbox_services._broker_failed = False
     officer, manager = client_for(officer_communities), client_for(manager_a)
     dashboard = reverse("associations:home", args=["communities"])
     with private_redis() as redis, app_broker(redis.url):
+        # The same Redis is the cache, as in production (the password-reset limits count in it).
+        settings.CACHES = {"default": {"BACKEND": "kpmi_si.cache.ResilientRedisCache", "LOCATION": redis.url}}
         redis.stop()
+
+        # A page whose limits count in the cache answers (the limits let it through meanwhile).
+        response = client_for(None).post(reverse("password_reset"), {"email": "siapa@example.id"})
+        assert response.status_code == 302
 
         # Work logging: the record is stored and the manager lands on it.
         response = manager.post(
