@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint audit bench messages setup clean
+.PHONY: run test lint audit bench load messages setup clean
 
 # A development .env, so that `.venv/bin/python manage.py ...` works by hand too. Never in production.
 .env:
@@ -48,6 +48,11 @@ audit: setup
 BENCH_SCALES ?= garut,province
 bench: setup
 	$(PY) -m kpmi_si.bench --scales $(BENCH_SCALES)
+
+# Load test (see README): gunicorn + Celery worker against PostgreSQL and Redis, driven by locust.
+# LOAD_USERS=5 LOAD_SECONDS=5 make load for a quick run.
+load: setup
+	$(PY) -m kpmi_si.loadtest
 
 lint: setup
 	$(VENV)/bin/ruff check .

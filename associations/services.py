@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from kpmi_si.audit.services import audit_log
 from kpmi_si.jobs import run_lock
+from kpmi_si.outbox.services import task_enqueue
 from members.models import Kpmi, Level, Member
 
 from . import permissions
@@ -276,7 +277,7 @@ def evaluation_request(*, actor: Any, period: Period) -> Evaluation:
     with transaction.atomic():
         evaluation, created = evaluation_create(actor=actor, period=period)
         if created:
-            transaction.on_commit(lambda: evaluate_period_task.delay(evaluation.pk))
+            task_enqueue(evaluate_period_task, evaluation.pk)
     return evaluation
 
 
@@ -454,8 +455,15 @@ def periods_due_for_evaluation(today: dt.date | None = None) -> list[Period]:
 @shared_task(acks_late=True, name="associations.tasks.evaluate_period_task")
 def evaluate_period_task(evaluation_id: int) -> str:
     evaluation = period_evaluate(evaluation_id=evaluation_id)
-    if evaluation and evaluation.status == evaluation.Status.SUCCEEDED:
+    if evaluation is None:
+        # Finished already. A worker killed after the results committed but before the proposals were
+        # queued leaves its task unacknowledged, and this redelivery is the one chance left to queue
+        # them: tell the listeners again (proposing is safe to run twice).
+        evaluation = Evaluation.objects.filter(pk=evaluation_id, status=Evaluation.Status.SUCCEEDED).first()
+        if evaluation is None:
+            return "skipped"
+    if evaluation.status == evaluation.Status.SUCCEEDED:
         # What the evaluation calls for (ToT and collaboration proposals) is the business of the apps
         # built on this one: they listen, this app imports none of them.
         evaluation_succeeded.send(sender=Evaluation, evaluation=evaluation)
-    return evaluation.status if evaluation else "skipped"
+    return evaluation.status

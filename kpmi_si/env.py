@@ -69,7 +69,9 @@ class Env:
     def database(self, name: str, default: str) -> dict:
         url = self.str(name) or default
         try:
-            config = dj_database_url.parse(url, conn_max_age=self.int("DB_CONN_MAX_AGE", 60))
+            # A connection kept between requests is checked before it is reused: after a database
+            # restart (or a dropped connection) the next request reconnects instead of failing.
+            config = dj_database_url.parse(url, conn_max_age=self.int("DB_CONN_MAX_AGE", 60), conn_health_checks=True)
         except Exception as exc:  # dj_database_url raises several types for bad URLs
             raise ImproperlyConfigured(f"{name} is not a usable database URL: {exc}") from None
         engine = config.get("ENGINE", "")

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "csp",
     "kpmi_si.audit",
     "kpmi_si.notifications",
+    "kpmi_si.outbox",
     "kpmi_si.idempotency",
     "kpmi_si.demo",
     "kpmi_si.accounts",
@@ -196,15 +197,32 @@ CELERY_BEAT_SCHEDULE = {
         "task": "associations.tasks.evaluate_open_periods",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Jobs whose send failed while the broker was away (kpmi_si.outbox) go out at the next minute.
+    "send-waiting-jobs": {
+        "task": "kpmi_si.outbox.tasks.outbox_flush_task",
+        "schedule": 60.0,
+    },
     # Create forms' keys (kpmi_si.idempotency) are kept 30 days; older ones go once a day.
     "prune-idempotency-keys-daily": {
         "task": "kpmi_si.idempotency.tasks.prune_idempotency_keys",
         "schedule": crontab(hour=3, minute=15),
     },
 }
+# While the broker is down a request that queues a job must answer quickly (the job waits in the
+# outbox): refuse after a short connect timeout and one quick retry instead of Celery's longer defaults.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # A Redis outage degrades the cache to an empty one instead of failing pages (kpmi_si/cache.py);
+    # short timeouts, so that a Redis that hangs costs a request a second, not a minute.
+    CACHES = {
+        "default": {
+            "BACKEND": "kpmi_si.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 
 # Security: strict when DEBUG is off so that `manage.py check --deploy` is clean in production.
 SESSION_COOKIE_SECURE = not DEBUG

@@ -17,6 +17,8 @@ class ProgramsConfig(AppConfig):
 
 
 def _propose_after_evaluation(sender: Any, evaluation: Any, **kwargs: Any) -> None:
+    from kpmi_si.outbox.services import task_enqueue
+
     from .services.proposals import propose_interventions_task
 
-    propose_interventions_task.delay(evaluation.pk)
+    task_enqueue(propose_interventions_task, evaluation.pk)

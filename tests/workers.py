@@ -9,8 +9,11 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import kombu.pools
 import pytest
 from celery import Celery
 from django.conf import settings
@@ -37,8 +40,8 @@ def broker_app() -> Celery:
     return app
 
 
-def start_worker(postgres_url: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": postgres_url, "REDIS_URL": REDIS, "DEBUG": "true"}
+def start_worker(postgres_url: str, broker_url: str = "") -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": postgres_url, "REDIS_URL": broker_url or REDIS, "DEBUG": "true"}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.Popen(
         [
@@ -64,6 +67,30 @@ def start_worker(postgres_url: str) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+
+
+@contextmanager
+def app_broker(url: str) -> Iterator[None]:
+    """Make this process's Celery app send to a real broker at `url` (instead of running tasks
+    in-process), as a web process with REDIS_URL would; put it back afterwards. Celery reads its
+    settings once, so the test changes the app's configuration and drops its cached connections."""
+    from kpmi_si.celery import app
+
+    saved = {name: app.conf[name] for name in ("broker_url", "task_always_eager")}
+
+    def reset_pools() -> None:
+        # kombu keeps one pool per broker URL for the whole process: close them all and forget them.
+        kombu.pools.reset()
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    app.conf.update(broker_url=url, task_always_eager=False)
+    reset_pools()
+    try:
+        yield
+    finally:
+        reset_pools()
+        app.conf.update(saved)
 
 
 def wait_for(condition, timeout: float = 60.0) -> None:

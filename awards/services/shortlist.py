@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from kpmi_si.audit.services import audit_log
 from kpmi_si.jobs import run_lock
+from kpmi_si.outbox.services import task_enqueue
 
 from .. import selectors
 from ..models import (
@@ -65,7 +66,7 @@ def shortlist_request(*, actor: Any, round: AwardRound) -> ShortlistBuild:
     with transaction.atomic():
         build, created = shortlist_create(actor=actor, round=round)
         if created:
-            transaction.on_commit(lambda: build_shortlist_task.delay(build.pk))
+            task_enqueue(build_shortlist_task, build.pk)
     return build
 
 

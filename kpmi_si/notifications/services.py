@@ -10,9 +10,10 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from kpmi_si.outbox.services import task_enqueue
 
 from .models import Notification
 
@@ -32,7 +33,7 @@ def notification_send(*, recipient: Any, message: Callable[[], str], link: str =
         title = (str(subject) or _("SI KPMI notification")) if recipient.email else ""
     notification = Notification.objects.create(recipient=recipient, message=text[:500], link=link, email_subject=title)
     if title:
-        transaction.on_commit(lambda: notification_email_task.delay(notification.pk))
+        task_enqueue(notification_email_task, notification.pk)
 
 
 def notification_email(*, notification_id: int) -> bool:

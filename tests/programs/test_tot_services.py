@@ -310,3 +310,16 @@ def test_a_tot_cannot_be_scheduled_in_the_past(officer_communities):
     with pytest.raises(ValidationError):
         services.tot_event_create(actor=officer_communities, name="x", date=today() - dt.timedelta(1), capacity=3)
     assert not TotEvent.objects.exists()
+
+
+def test_a_redelivered_evaluation_task_still_proposes_and_only_once(
+    trainer_evaluation, tot_event, candidates_a, django_capture_on_commit_callbacks
+):
+    """A worker killed after the evaluation committed but before it queued the proposals leaves its
+    task unacknowledged; the redelivered task finds the evaluation finished and queues them anyway."""
+    from associations.services import evaluate_period_task
+
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert evaluate_period_task(trainer_evaluation.pk) == "succeeded"
+        assert Invitation.objects.filter(tot_event=tot_event).count() == 3

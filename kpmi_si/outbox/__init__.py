@@ -1,0 +1,1 @@
+"""Background jobs handed to the broker through the database: see services.task_enqueue."""
