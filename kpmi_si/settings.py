@@ -48,10 +48,12 @@ INSTALLED_APPS = [
     "kpmi_si.demo",
     "kpmi_si.accounts",
     "kpmi_si.privacy",
+    "kpmi_si.money",
     "members",
     "associations",
     "programs",
     "awards",
+    "entrepreneurship",
     "citizen_journalism",
 ]
 

@@ -28,5 +28,6 @@ urlpatterns = [
     path("", include("kpmi_si.notifications.urls")),
     path("", include("kpmi_si.privacy.urls")),
     path("penghargaan/", include("awards.urls")),
+    path("usaha/", include("entrepreneurship.urls")),
     path("admin/", admin.site.urls),
 ]

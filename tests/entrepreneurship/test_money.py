@@ -1,0 +1,69 @@
+from decimal import Decimal
+
+import pytest
+from django import forms
+from django.template import Context, Template
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kpmi_si.money import RupiahFormField, format_rupiah, parse_rupiah, to_rupiah
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal("1250000"), "Rp 1.250.000"),
+        (Decimal("12500.5"), "Rp 12.500,50"),
+        (Decimal("0"), "Rp 0"),
+        (Decimal("-5000"), "-Rp 5.000"),
+        (999, "Rp 999"),
+    ],
+)
+def test_amounts_are_shown_the_indonesian_way(value, shown):
+    assert format_rupiah(value) == shown
+    assert Template("{% load money %}{{ v|rupiah }}").render(Context({"v": value})) == shown
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("150000", Decimal("150000.00")),
+        ("150.000", Decimal("150000.00")),
+        ("Rp 150.000", Decimal("150000.00")),
+        ("rp150.000,50", Decimal("150000.50")),
+        ("1.250.000", Decimal("1250000.00")),
+        ("150000.5", Decimal("150000.50")),
+    ],
+)
+def test_amounts_are_read_as_people_type_them(typed, amount):
+    assert RupiahFormField().clean(typed) == amount
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("seratus", "Masukkan jumlah dalam Rupiah"),
+        ("12.5.0", "Masukkan jumlah dalam Rupiah"),
+        ("150000,505", "paling banyak dua angka desimal"),
+        ("-5000", "Masukkan jumlah dalam Rupiah"),
+        ("999999999999999", "terlalu besar"),
+        ("NaN", "Masukkan jumlah dalam Rupiah"),
+    ],
+)
+def test_bad_amounts_get_a_message_in_indonesian(typed, message, settings):
+    from django.utils import translation
+
+    with translation.override("id"):
+        with pytest.raises(forms.ValidationError) as caught:
+            RupiahFormField().clean(typed)
+    assert message in " ".join(caught.value.messages)
+
+
+def test_floats_are_refused_for_money():
+    with pytest.raises(TypeError):
+        to_rupiah(0.1)
+
+
+@given(st.decimals(min_value=0, max_value=Decimal("99999999999.99"), places=2))
+def test_what_is_shown_reads_back_as_the_same_amount(amount):
+    assert parse_rupiah(format_rupiah(amount)) == amount
