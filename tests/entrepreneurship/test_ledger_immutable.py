@@ -47,9 +47,12 @@ def test_the_database_refuses_to_rewrite_a_posting(rent):
         "UPDATE entrepreneurship_posting SET amount = 1 WHERE id = %s",
         "DELETE FROM entrepreneurship_posting WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="never changed or deleted"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement, [rent.pk])
+        with (
+            pytest.raises(DatabaseError, match="never changed or deleted"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [rent.pk])
     with pytest.raises(DatabaseError), transaction.atomic():
         Posting.objects.filter(pk=rent.pk).update(amount=Decimal("-1"))
     assert Posting.objects.get(pk=rent.pk).amount == Decimal("-250000.00")

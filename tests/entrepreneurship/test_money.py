@@ -53,9 +53,8 @@ def test_amounts_are_read_as_people_type_them(typed, amount):
 def test_bad_amounts_get_a_message_in_indonesian(typed, message, settings):
     from django.utils import translation
 
-    with translation.override("id"):
-        with pytest.raises(forms.ValidationError) as caught:
-            RupiahFormField().clean(typed)
+    with translation.override("id"), pytest.raises(forms.ValidationError) as caught:
+        RupiahFormField().clean(typed)
     assert message in " ".join(caught.value.messages)
 
 
