@@ -702,6 +702,237 @@ URLS: dict[str, list[Variant]] = {
     ],
 }
 
+# --- entrepreneurship: catalogue, orders, receipts (orders) -------------------------------------------
+# A KPMI's money pages: its keepers and the admin keep them; every officer reads them too. Another
+# group's record under this group's address does not exist there (404) for those who may see the address.
+MONEY_A = ("keepers_a", "officers", "admin")
+MONEY_B = ("manager_b", "officers", "admin")
+KEEPERS_B = ("manager_b", "admin")
+TEMPLATES = ("admin", "officer_entrepreneurs")
+
+
+def _a(**kwargs: Any) -> dict[str, Any]:
+    return {"kpmi_pk": pk("kpmi_a"), **kwargs}
+
+
+def _b(**kwargs: Any) -> dict[str, Any]:
+    return {"kpmi_pk": pk("kpmi_b"), **kwargs}
+
+
+def _crossed(viewers: tuple[str, ...]) -> tuple[Outcomes, Outcomes]:
+    """B's record under A's address: 404 for whoever may read A's page, 403 for the rest."""
+    return who(DENIED, **dict.fromkeys(viewers, NOT_FOUND)), who(NOT_ALLOWED)
+
+
+def _service_data(w: SimpleNamespace, service: Any) -> dict[str, Any]:
+    from kpmi_si.concurrency import record_version
+
+    service.refresh_from_db()
+    return {
+        "name": service.name,
+        "description": "Untuk umum.",
+        "unit": service.unit,
+        "price": "175.000",
+        "work_kind": service.work_kind,
+        "is_active": "on",
+        "version": record_version(service),
+    }
+
+
+def _template_data(w: SimpleNamespace, role: str) -> dict[str, Any]:
+    from kpmi_si.concurrency import record_version
+
+    w.template.refresh_from_db()
+    return {
+        "name": w.template.name,
+        "description": "",
+        "unit": "participant",
+        "suggested_price": "160000",
+        "work_kind": "training",
+        "is_active": "on",
+        "version": record_version(w.template),
+    }
+
+
+def _order_data(w: SimpleNamespace, side: str) -> dict[str, Any]:
+    return {
+        "client_type": "client",
+        "member": "",
+        "client": getattr(w, f"client_{side}").pk,
+        "service": getattr(w, f"service_{side}").pk,
+        "quantity": 2,
+        "date": iso(w.today),
+        "override_unit_price": "",
+        "override_reason": "",
+        "note": "",
+    }
+
+
+def _order_work_data(w: SimpleNamespace, side: str) -> dict[str, Any]:
+    group = getattr(w, f"kpmi_{side}")
+    return {
+        "title": "Pelatihan perawatan komputer",
+        "date": iso(w.today - dt.timedelta(days=2)),
+        "kecamatan": group.kecamatan_id,
+        "desa": "",
+        "summary": "Pesanan sekolah.",
+        "venue": "Sekretariat",
+        "trainee_group": "candidates",
+        "lead_trainer": getattr(w, f"manager_member_{side}").pk,
+        "trainees": [getattr(w, f"candidate_{side}").pk],
+        "evidence_url": "",
+    }
+
+
+PAYLOADS.update(
+    {
+        "entrepreneurship:service_create": lambda w, role: {
+            "name": "Servis komputer",
+            "description": "",
+            "unit": "item",
+            "price": "75.000",
+            "work_kind": "",
+            "is_active": "on",
+        },
+        "entrepreneurship:service_edit": lambda w, role: _service_data(w, w.service_a),
+        "entrepreneurship:rule_add": lambda w, role: {"client_level": "", "client_category": "school", "kecamatan": ""},
+        "entrepreneurship:service_adopt": lambda w, role: {
+            "name": "Servis ponsel",
+            "description": "",
+            "unit": "item",
+            "price": "60000",
+        },
+        "entrepreneurship:template_create": lambda w, role: {
+            "name": "Pemasangan jaringan",
+            "description": "",
+            "unit": "site",
+            "suggested_price": "250000",
+            "work_kind": "deployment",
+            "is_active": "on",
+        },
+        "entrepreneurship:template_edit": _template_data,
+        "entrepreneurship:template_rule_add": lambda w, role: {
+            "client_level": "",
+            "client_category": "government",
+            "kecamatan": "",
+        },
+        "entrepreneurship:order_create": lambda w, role: _order_data(w, "a"),
+        "entrepreneurship:order_pay": lambda w, role: {"method": "cash", "paid_on": iso(w.today)},
+        "entrepreneurship:order_cancel": lambda w, role: {"reason": "Sekolah membatalkan."},
+        "entrepreneurship:order_log_work": lambda w, role: _order_work_data(w, "a"),
+    }
+)
+
+URLS.update(
+    {
+        "entrepreneurship:service_list": [
+            V("KPMI A", page(*MONEY_A), kwargs=_a()),
+            V("KPMI B", page(*MONEY_B), kwargs=_b()),
+        ],
+        "entrepreneurship:service_create": [
+            V("KPMI A", form("keepers_a", "admin"), kwargs=_a()),
+            V("KPMI B", form(*KEEPERS_B), kwargs=_b()),
+        ],
+        "entrepreneurship:service_detail": [
+            V("A's service", page(*MONEY_A), kwargs=_a(pk=pk("service_a"))),
+            V("B's service", page(*MONEY_B), kwargs=_b(pk=pk("service_b"))),
+            V("B's service under A's address", _crossed(MONEY_A), kwargs=_a(pk=pk("service_b"))),
+        ],
+        "entrepreneurship:service_edit": [
+            V("A's service", form("keepers_a", "admin"), kwargs=_a(pk=pk("service_a"))),
+            V(
+                "B's service",
+                form(*KEEPERS_B),
+                kwargs=_b(pk=pk("service_b")),
+                data=lambda w, role: _service_data(w, w.service_b),
+            ),
+        ],
+        "entrepreneurship:rule_add": [
+            V("A's service", action("keepers_a", "admin"), kwargs=_a(pk=pk("service_a"))),
+            V("B's service", action(*KEEPERS_B), kwargs=_b(pk=pk("service_b"))),
+        ],
+        "entrepreneurship:rule_remove": [
+            V("A's rule", action("keepers_a", "admin"), kwargs=_a(pk=pk("service_a"), rule_pk=pk("rule_a"))),
+            V("B's rule", action(*KEEPERS_B), kwargs=_b(pk=pk("service_b"), rule_pk=pk("rule_b"))),
+            V(
+                "B's rule under A's service",
+                action("keepers_a", "admin", posted=NOT_FOUND),
+                kwargs=_a(pk=pk("service_a"), rule_pk=pk("rule_b")),
+            ),
+        ],
+        "entrepreneurship:service_adopt": [
+            V("KPMI A", form("keepers_a", "admin"), kwargs=_a(template_pk=pk("template2"))),
+            V("KPMI B", form(*KEEPERS_B), kwargs=_b(template_pk=pk("template2"))),
+            # Adopted already: the form again, saying so.
+            V("KPMI A, adopted already", form("keepers_a", "admin", posted=OK), kwargs=_a(template_pk=pk("template"))),
+        ],
+        "entrepreneurship:template_list": [V("", page(*TEMPLATES))],
+        "entrepreneurship:template_create": [V("", form(*TEMPLATES))],
+        "entrepreneurship:template_detail": [V("", page(*TEMPLATES), kwargs={"pk": pk("template")})],
+        "entrepreneurship:template_edit": [V("", form(*TEMPLATES), kwargs={"pk": pk("template")})],
+        "entrepreneurship:template_rule_add": [V("", action(*TEMPLATES), kwargs={"pk": pk("template")})],
+        "entrepreneurship:template_rule_remove": [
+            V("", action(*TEMPLATES), kwargs={"pk": pk("template"), "rule_pk": pk("template_rule")}),
+            V(
+                "a service's rule under the template's address",
+                action(*TEMPLATES, posted=NOT_FOUND),
+                kwargs={"pk": pk("template"), "rule_pk": pk("rule_a")},
+            ),
+        ],
+        "entrepreneurship:order_list": [
+            V("KPMI A", page(*MONEY_A), kwargs=_a()),
+            V("KPMI B", page(*MONEY_B), kwargs=_b()),
+        ],
+        "entrepreneurship:order_create": [
+            V("KPMI A", form("keepers_a", "admin"), kwargs=_a()),
+            V("KPMI B", form(*KEEPERS_B), kwargs=_b(), data=lambda w, role: _order_data(w, "b")),
+            # A's keepers naming B's service and client in A's order: the form again, nothing saved.
+            V(
+                "KPMI A with B's service",
+                form("keepers_a", "admin", posted=OK),
+                kwargs=_a(),
+                data=lambda w, role: {**_order_data(w, "a"), "service": w.service_b.pk},
+            ),
+        ],
+        "entrepreneurship:order_detail": [
+            V("A's order", page(*MONEY_A), kwargs=_a(pk=pk("order_a"))),
+            V("B's order", page(*MONEY_B), kwargs=_b(pk=pk("order_b"))),
+            V("B's order under A's address", _crossed(MONEY_A), kwargs=_a(pk=pk("order_b"))),
+        ],
+        "entrepreneurship:order_pay": [
+            V("A's order", form("keepers_a", "admin"), kwargs=_a(pk=pk("order_a"))),
+            V("B's order", form(*KEEPERS_B), kwargs=_b(pk=pk("order_b"))),
+            V(
+                "B's order under A's address",
+                (
+                    who(DENIED, keepers_a=NOT_FOUND, admin=NOT_FOUND),
+                    who(DENIED, keepers_a=NOT_FOUND, admin=NOT_FOUND),
+                ),
+                kwargs=_a(pk=pk("order_b")),
+            ),
+        ],
+        "entrepreneurship:order_cancel": [
+            V("A's order", form("keepers_a", "admin"), kwargs=_a(pk=pk("order_a"))),
+            V("B's order", form(*KEEPERS_B), kwargs=_b(pk=pk("order_b"))),
+        ],
+        "entrepreneurship:order_receipt": [
+            V("A's order", page(*MONEY_A), kwargs=_a(pk=pk("order_a"))),
+            V("B's order", page(*MONEY_B), kwargs=_b(pk=pk("order_b"))),
+            V("B's order under A's address", _crossed(MONEY_A), kwargs=_a(pk=pk("order_b"))),
+            V("an order that does not exist", _crossed(MONEY_A), kwargs=_a(pk=lambda w: 999_999)),
+        ],
+        "entrepreneurship:order_log_work": [
+            V("A's order", form("keepers_a", "admin"), kwargs=_a(pk=pk("order_a"))),
+            V(
+                "B's order",
+                form(*KEEPERS_B),
+                kwargs=_b(pk=pk("order_b")),
+                data=lambda w, role: _order_work_data(w, "b"),
+            ),
+        ],
+    }
+)
+
 # URLs that name an object but have no other side to try it from, and why.
 NO_OTHER_SIDE: dict[str, str] = {
     "privacy:review_flag": "review flags are KOMTIK's: only the admin reviews them",
@@ -721,6 +952,11 @@ NO_OTHER_SIDE: dict[str, str] = {
     "interventions:competition_close": "every competition is the Users association's",
     "awards:award_edit": "only a finalised round has awards, and only the admin reaches them",
     "awards:award_certificate": "only a finalised round has awards, and only the admin reaches them",
+    # --- entrepreneurship (orders) ---
+    "entrepreneurship:template_list": "KOMTIK's templates are one set for every KPMI",
+    "entrepreneurship:template_detail": "KOMTIK's templates are one set for every KPMI",
+    "entrepreneurship:template_edit": "KOMTIK's templates are one set for every KPMI",
+    "entrepreneurship:template_rule_add": "KOMTIK's templates are one set for every KPMI",
 }
 
 # POSTs that carry no input but the URL (buttons). Every other URL that takes a POST has a valid
@@ -745,6 +981,8 @@ BUTTONS: dict[str, str] = dict.fromkeys(
         "awards:round_finalise",
         "awards:round_publish",
         "awards:jury_remove",
+        "entrepreneurship:rule_remove",
+        "entrepreneurship:template_rule_remove",
     ),
     "a button: the URL names what it acts on",
 )

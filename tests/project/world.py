@@ -295,6 +295,55 @@ def build_world() -> SimpleNamespace:
         object_id=str(w.activity_a.pk),
         field="title",
     )
+
+    # --- entrepreneurship: catalogue and orders (orders) ---------------------------------------------
+    from decimal import Decimal
+
+    from entrepreneurship.services import catalogue as catalogue_services
+    from entrepreneurship.services import orders as order_services
+
+    # KOMTIK's own template (the seeded ones may have been flushed by a transactional test), adopted by
+    # both groups, and a second one neither has adopted yet.
+    w.template = catalogue_services.template_create(
+        actor=w.admin,
+        data={
+            "name": "Pelatihan perawatan komputer",
+            "unit": "participant",
+            "work_kind": "training",
+            "suggested_price": Decimal("150000"),
+            "is_active": True,
+        },
+    )
+    w.template_rule = catalogue_services.rule_add(
+        actor=w.admin, template=w.template, client_level=Level.TRAINER_CANDIDATE
+    )
+    w.template2 = catalogue_services.template_create(
+        actor=w.admin,
+        data={"name": "Servis ponsel", "unit": "item", "suggested_price": Decimal("50000"), "is_active": True},
+    )
+    for side, keeper in (("a", w.manager_a), ("b", w.manager_b)):
+        group = getattr(w, f"kpmi_{side}")
+        service = catalogue_services.service_adopt(
+            actor=keeper,
+            kpmi=group,
+            template=w.template,
+            data={"name": "Pelatihan perawatan komputer", "unit": "participant", "price": Decimal("150000")},
+        )
+        client = order_services.client_create(
+            actor=keeper,
+            kpmi=group,
+            data={"name": f"SDN 1 {group.kecamatan}", "category": "school", "kecamatan": group.kecamatan},
+        )
+        setattr(w, f"service_{side}", service)
+        setattr(w, f"rule_{side}", service.rules.get())
+        setattr(w, f"client_{side}", client)
+        setattr(
+            w,
+            f"order_{side}",
+            order_services.order_create(
+                actor=keeper, kpmi=group, service=service, quantity=2, date=recent, client=client
+            ),
+        )
     return w
 
 
