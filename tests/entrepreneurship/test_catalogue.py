@@ -45,7 +45,7 @@ def test_a_keeper_adds_a_service_audited(manager_a, kpmi_a):
     service = service_create(actor=manager_a, kpmi=kpmi_a, data=_data())
     assert service.price == Decimal("75000.00") and service.created_by == manager_a
     entry = AuditEntry.objects.get(action="service_create")
-    assert entry.actor == manager_a and entry.changes["price"] == [None, "75000"]
+    assert entry.actor == manager_a and entry.changes["price"] == [None, "75000.00"]
 
 
 def test_a_price_change_is_audited_old_to_new(supervisor_a, kpmi_a):
