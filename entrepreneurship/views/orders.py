@@ -100,7 +100,8 @@ def order_create(request: HttpRequest, kpmi_pk: int) -> HttpResponse:
         "preview": None,
     }
     if request.method == "POST" and form.is_valid():
-        if "preview" in request.POST:
+        # A page saved already (its key is stored) is not priced again: create_once answers with its order.
+        if "preview" in request.POST and not form.sent_before:
             context["preview"] = _preview(form)
             return render(request, "entrepreneurship/order_form.html", context)
         try:

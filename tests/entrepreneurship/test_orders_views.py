@@ -155,7 +155,10 @@ class TestRecording:
         data = form_data(form, **_order_post(service, member=candidate_of(kpmi_a).pk))
         client.post(_create_url(kpmi_a), data)
         client.post(_create_url(kpmi_a), data)
+        # Back in the browser, "compute the price" on the saved page: its order, not a second one.
+        again = client.post(_create_url(kpmi_a), {**data, "preview": "1"})
         assert Order.objects.count() == 1
+        assert again.status_code == 302 and again["Location"] == Order.objects.get().get_absolute_url()
 
     def test_another_kpmis_manager_and_officers_cannot_record(self, client_for, manager_b, officer_users, kpmi_a):
         service = training_service(kpmi_a)
