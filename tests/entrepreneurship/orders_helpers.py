@@ -7,12 +7,21 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
+import pytest
+from django.utils import timezone, translation
 
 from entrepreneurship.models import Client, ClientCategory, EligibilityRule, Order, Service, Unit, WorkKind
 from entrepreneurship.services.orders import order_create
 from members.models import Kpmi, Level
 from tests import factories
+
+
+@pytest.fixture
+def indonesian():
+    """Services' messages are lazy and read in the active language; a test that asserts them in
+    Indonesian runs with Indonesian active, whatever a test before left active in this thread."""
+    with translation.override("id"):
+        yield
 
 
 def today() -> dt.date:

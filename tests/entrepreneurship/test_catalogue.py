@@ -24,9 +24,12 @@ from kpmi_si.concurrency import record_version
 from members.models import Level
 from tests import factories
 
-from .orders_helpers import training_service
+from .orders_helpers import (
+    indonesian,  # noqa: F401 - a fixture
+    training_service,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("indonesian")]
 
 
 def _data(**changes):

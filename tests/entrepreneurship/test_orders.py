@@ -18,9 +18,17 @@ from members.models import Level
 from programs.models import Activity, Kind
 from tests import factories
 
-from .orders_helpers import candidate_of, client_of, deployment_service, record_order, today, training_service
+from .orders_helpers import (
+    candidate_of,
+    client_of,
+    deployment_service,
+    indonesian,  # noqa: F401 - a fixture
+    record_order,
+    today,
+    training_service,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("indonesian")]
 
 
 class TestPricing:

@@ -15,9 +15,15 @@ from django.db import connection
 from entrepreneurship.models import Order, PaymentStatus, Posting, ReceiptSequence
 from entrepreneurship.services.orders import order_pay
 
-from .orders_helpers import client_of, record_order, today, training_service
+from .orders_helpers import (
+    client_of,
+    indonesian,  # noqa: F401 - a fixture
+    record_order,
+    today,
+    training_service,
+)
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("indonesian")]
 
 
 def _at_once(n: int, work: Callable[[int], Any]) -> list[Any]:

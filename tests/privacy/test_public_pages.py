@@ -87,6 +87,9 @@ def _samples(garut):
         "signup_pk": [1],
         "uidb64": ["MQ"],
         "token": ["set-password"],
+        # entrepreneurship (orders): a KPMI's services, rules and templates are behind a login
+        "rule_pk": [1],
+        "template_pk": [1],
     }
 
 
