@@ -28,6 +28,7 @@ from django.db.models import Count, DecimalField, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Coalesce, Floor, Greatest, Least, TruncMonth
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from entrepreneurship import metrics as money_metrics
 from entrepreneurship.models import (
@@ -258,10 +259,12 @@ def _coverage_per_kpmi(start: dt.date, end: dt.date) -> CountsQuery:
     """Whole-percent operations coverage per KPMI. A group with no operating costs in the period has
     nothing covered: its row is left out and the evaluation gives it 0 — not met unless its target is
     0 — rather than the undefined 100 % that would count as met by accident."""
+    # Earned income can be negative in a period (a reversal of income earned before it): 0 %, as the
+    # result columns hold no negative number.
     return (
         money_metrics.money_per_kpmi(start, end)
-        .annotate(n=money_metrics.coverage_percent_expression())
-        .filter(n__isnull=False)
+        .filter(costs__gt=0)
+        .annotate(n=Greatest(money_metrics.coverage_percent_expression(), Value(0)))
         .values_list("kpmi_id", "n")
     )
 
@@ -280,7 +283,7 @@ def _coverage_per_month(start: dt.date, end: dt.date) -> dict[dt.date, int]:
     for m, earned, costs in rows:
         percent = money_metrics.coverage_percent(earned=earned, costs=costs)
         if percent is not None:
-            out[m.date() if isinstance(m, dt.datetime) else m] = int(percent)
+            out[m.date() if isinstance(m, dt.datetime) else m] = max(int(percent), 0)
     return out
 
 
@@ -370,7 +373,7 @@ METRICS: dict[str, Metric] = {
             code="active_businesses",
             association=Association.Code.ENTREPRENEURS,
             subject=KPMI,
-            label=_("Pioneers running a business"),
+            label=pgettext_lazy("association metric", "Pioneers running a business"),
             default_target=2,
             per_subject=_pioneers_per_kpmi,
             per_month=_pioneers_per_month,
@@ -383,7 +386,7 @@ METRICS: dict[str, Metric] = {
             code="paid_services",
             association=Association.Code.ENTREPRENEURS,
             subject=KPMI,
-            label=_("Paid services delivered"),
+            label=pgettext_lazy("association metric", "Paid services delivered"),
             default_target=12,
             per_subject=lambda s, e: _grouped(_services(s, e, free=False), "kpmi_id"),
             per_month=lambda s, e: _monthly(_services(s, e, free=False), "date"),
@@ -394,7 +397,7 @@ METRICS: dict[str, Metric] = {
             code="free_services",
             association=Association.Code.ENTREPRENEURS,
             subject=KPMI,
-            label=_("Free services to eligible clients"),
+            label=pgettext_lazy("association metric", "Free services to eligible clients"),
             default_target=12,
             per_subject=lambda s, e: _grouped(_services(s, e, free=True), "kpmi_id"),
             per_month=lambda s, e: _monthly(_services(s, e, free=True), "date"),
@@ -405,7 +408,7 @@ METRICS: dict[str, Metric] = {
             code="business_income",
             association=Association.Code.ENTREPRENEURS,
             subject=KPMI,
-            label=_("Business contributions"),
+            label=pgettext_lazy("association metric", "Business contributions"),
             default_target=1200,  # Rp 1.200.000 a year: Rp 100.000 a month
             per_subject=_contributions_per_kpmi,
             per_month=_contributions_per_month,
@@ -417,7 +420,7 @@ METRICS: dict[str, Metric] = {
             code="operations_coverage",
             association=Association.Code.ENTREPRENEURS,
             subject=KPMI,
-            label=_("Operations coverage"),
+            label=pgettext_lazy("association metric", "Operations coverage"),
             default_target=50,
             per_subject=_coverage_per_kpmi,
             per_month=_coverage_per_month,
