@@ -238,7 +238,9 @@ def result_of(metric, kpmi):
 
 
 class TestDashboard:
-    def test_officer_sees_groups_ranked_with_money_in_rupiah(self, client_for, officer_entrepreneurs, period, evaluated):
+    def test_officer_sees_groups_ranked_with_money_in_rupiah(
+        self, client_for, officer_entrepreneurs, period, evaluated
+    ):
         client = client_for(officer_entrepreneurs)
         response = client.get(url(period=period.pk, metric="business_income", sort="-actual"))
         assert response.status_code == 200
