@@ -109,7 +109,7 @@ def _month_end(month: dt.date) -> dt.date:
 
 
 def _rupiah(value: int) -> Decimal:
-    return Decimal(value).quantize(Decimal("1000"), rounding=ROUND_DOWN)  # prices end in thousands
+    return Decimal(value // 1000 * 1000)  # prices and bills end in thousands
 
 
 class EntrepreneurshipDemoBuilder:
