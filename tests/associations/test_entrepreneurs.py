@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from associations import services
 from associations.metrics import METRICS
-from associations.models import Association, MonthlyActual, Target, TargetResult
+from associations.models import Association, Evaluation, MonthlyActual, Target, TargetResult
 from entrepreneurship.models import (
     Business,
     Category,
@@ -218,6 +218,29 @@ class TestEvaluation:
         services.period_evaluate(evaluation_id=evaluation.pk)
         result = TargetResult.objects.get(period=period, metric="operations_coverage", kpmi=kpmi_b)
         assert (result.actual, result.status) == (0, "not_started")
+
+    def test_officer_evaluates_from_the_dashboard_through_the_task(
+        self,
+        client_for,
+        money,
+        period,
+        officer_entrepreneurs,
+        entrepreneurs,
+        kpmi_a,
+        django_capture_on_commit_callbacks,
+    ):
+        client = client_for(officer_entrepreneurs)
+        targets = reverse("associations:targets", args=["entrepreneurs"]) + f"?period={period.pk}"
+        client.post(targets, {"form": "defaults", "paid_services": "2", "business_income": "200"})
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("associations:evaluation_start", args=["entrepreneurs"]), {"period": period.pk}
+            )
+        assert response.status_code == 302
+        assert Evaluation.objects.get().status == Evaluation.Status.SUCCEEDED
+        page = client.get(url(period=period.pk, metric="paid_services")).context["page"].object_list
+        assert [(r.kpmi_id, r.actual, r.status) for r in page if r.kpmi_id == kpmi_a.pk] == [(kpmi_a.pk, 2, "achieved")]
+        assert result_of("business_income", kpmi_a).status == "achieved"
 
 
 @pytest.fixture
