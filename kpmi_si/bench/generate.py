@@ -202,7 +202,7 @@ CREATE TEMP TABLE ord AS
 SELECT g AS id, x.kpmi_id, r,
        DATE '%(first_year)s-01-01' + (random() * (DATE '%(last_year)s-12-31' - DATE '%(first_year)s-01-01'))::int AS day,
        1 + (random() * 9)::int AS quantity, x.training, x.deployment, x.school, x.community, x.candidates
-FROM (SELECT g, random() AS r, (g * 7919) %% %(kpmi)s AS i FROM generate_series(1, %(orders)s) AS g) s
+FROM (SELECT g, random() AS r, (g::bigint * 7919) %% %(kpmi)s AS i FROM generate_series(1, %(orders)s) AS g) s
 JOIN kpx x ON x.i = s.i;
 
 INSERT INTO entrepreneurship_order (id, kpmi_id, service_id, member_id, client_id, quantity, date, unit_price, total,
