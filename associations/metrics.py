@@ -20,7 +20,9 @@ regency's month stays far below that too), or a whole percent.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,6 +143,33 @@ def _work_records(kind: str) -> Callable[[Any, dt.date, dt.date], QuerySet]:
 
 # --- Entrepreneurs association: per KPMI, from services, businesses and the ledger --------------------
 
+# Several of these metrics' month series come from one scan of the same rows (the orders of the
+# period; its postings). During an evaluation (`shared_scans`, opened by associations.services) each
+# scan runs once and serves every metric that reads it; outside one, every call reads afresh.
+_SCANS: ContextVar[dict | None] = ContextVar("association_metric_scans", default=None)
+
+
+@contextmanager
+def shared_scans() -> Iterator[None]:
+    token = _SCANS.set({})
+    try:
+        yield
+    finally:
+        _SCANS.reset(token)
+
+
+def _scanned(key: tuple, compute: Callable[[], Any]) -> Any:
+    memo = _SCANS.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def _month(m: Any) -> dt.date:
+    return m.date() if isinstance(m, dt.datetime) else m
+
 
 def _active_businesses(start: dt.date, end: dt.date) -> QuerySet[Business]:
     """Businesses running at some time in [start, end]: started by its end, not closed before its start."""
@@ -191,6 +220,31 @@ def _services(start: dt.date, end: dt.date, *, free: bool) -> QuerySet[Order]:
     return orders.filter(is_free=True) if free else orders.filter(total__gt=0)
 
 
+def _orders_per_month(start: dt.date, end: dt.date) -> list[tuple[dt.date, int, int]]:
+    """(month, paid services, free services): both series in one scan of the period's orders."""
+
+    def scan() -> list[tuple[dt.date, int, int]]:
+        orders = Order.objects.filter(date__gte=start, date__lte=end).exclude(payment_status=PaymentStatus.CANCELLED)
+        rows = (
+            orders.order_by()
+            .annotate(m=TruncMonth("date"))
+            .values("m")
+            .annotate(paid=Count("pk", filter=Q(total__gt=0)), free=Count("pk", filter=Q(is_free=True)))
+            .values_list("m", "paid", "free")
+        )
+        return [(_month(m), paid, free) for m, paid, free in rows]
+
+    return _scanned(("orders", start, end), scan)
+
+
+def _services_per_month(*, free: bool) -> Callable[[dt.date, dt.date], dict[dt.date, int]]:
+    def per_month(start: dt.date, end: dt.date) -> dict[dt.date, int]:
+        rows = _orders_per_month(start, end)
+        return {m: n for m, paid, gratis in rows if (n := gratis if free else paid)}
+
+    return per_month
+
+
 def _order_records(free: bool) -> Callable[[Any, dt.date, dt.date], QuerySet]:
     def records(kpmi: Kpmi, start: dt.date, end: dt.date) -> QuerySet[Order]:
         return (
@@ -231,16 +285,35 @@ def _contributions_per_kpmi(start: dt.date, end: dt.date) -> CountsQuery:
     )
 
 
+def _money_per_month(start: dt.date, end: dt.date) -> list[tuple[dt.date, Any, Any, Any]]:
+    """(month, earned, operating costs, business contributions or None): the regency's money each
+    month, for both money metrics' series, in one scan of the period's postings."""
+
+    def scan() -> list[tuple[dt.date, Any, Any, Any]]:
+        rows = (
+            money_metrics.postings_between(start, end)
+            .order_by()
+            .annotate(m=TruncMonth("date"))
+            .values("m")
+            .annotate(
+                earned=money_metrics._earned(),
+                costs=money_metrics._costs(),
+                contributions=Sum("amount", filter=Q(category=Category.BUSINESS_CONTRIBUTION)),
+            )
+            .values_list("m", "earned", "costs", "contributions")
+        )
+        return [(_month(m), earned, costs, contributions) for m, earned, costs, contributions in rows]
+
+    return _scanned(("postings", start, end), scan)
+
+
 def _contributions_per_month(start: dt.date, end: dt.date) -> dict[dt.date, int]:
-    rows = (
-        _contributions(start, end)
-        .order_by()
-        .annotate(m=TruncMonth("date"))
-        .values_list("m")
-        .annotate(n=_thousands(Sum("amount")))
-        .values_list("m", "n")
-    )
-    return {(m.date() if isinstance(m, dt.datetime) else m): n for m, n in rows}
+    # As `_thousands` does in SQL: whole thousands rounded down, between 0 and the column's bound.
+    return {
+        m: min(max(int(contributions // 1000), 0), INT_MAX)
+        for m, _earned, _costs, contributions in _money_per_month(start, end)
+        if contributions is not None
+    }
 
 
 def _posting_records(categories: list[str]) -> Callable[[Any, dt.date, dt.date], QuerySet]:
@@ -271,19 +344,11 @@ def _coverage_per_kpmi(start: dt.date, end: dt.date) -> CountsQuery:
 
 def _coverage_per_month(start: dt.date, end: dt.date) -> dict[dt.date, int]:
     """The regency's coverage each month: all groups' earned income over all their operating costs."""
-    rows = (
-        money_metrics.postings_between(start, end)
-        .order_by()
-        .annotate(m=TruncMonth("date"))
-        .values("m")
-        .annotate(earned=money_metrics._earned(), costs=money_metrics._costs())
-        .values_list("m", "earned", "costs")
-    )
     out = {}
-    for m, earned, costs in rows:
+    for m, earned, costs, _contributions in _money_per_month(start, end):
         percent = money_metrics.coverage_percent(earned=earned, costs=costs)
         if percent is not None:
-            out[m.date() if isinstance(m, dt.datetime) else m] = max(int(percent), 0)
+            out[m] = max(int(percent), 0)
     return out
 
 
@@ -389,7 +454,7 @@ METRICS: dict[str, Metric] = {
             label=pgettext_lazy("association metric", "Paid services delivered"),
             default_target=12,
             per_subject=lambda s, e: _grouped(_services(s, e, free=False), "kpmi_id"),
-            per_month=lambda s, e: _monthly(_services(s, e, free=False), "date"),
+            per_month=_services_per_month(free=False),
             records=_order_records(free=False),
             records_template="associations/records/orders.html",
         ),
@@ -400,7 +465,7 @@ METRICS: dict[str, Metric] = {
             label=pgettext_lazy("association metric", "Free services to eligible clients"),
             default_target=12,
             per_subject=lambda s, e: _grouped(_services(s, e, free=True), "kpmi_id"),
-            per_month=lambda s, e: _monthly(_services(s, e, free=True), "date"),
+            per_month=_services_per_month(free=True),
             records=_order_records(free=True),
             records_template="associations/records/orders.html",
         ),

@@ -28,7 +28,7 @@ from kpmi_si.outbox.services import task_enqueue
 from members.models import Kpmi, Level, Member
 
 from . import permissions
-from .metrics import KPMI, METRICS, Metric, subjects
+from .metrics import KPMI, METRICS, Metric, shared_scans, subjects
 from .models import Association, Evaluation, MonthlyActual, Period, Target, TargetResult
 from .signals import evaluation_succeeded
 
@@ -373,7 +373,10 @@ def _evaluate(evaluation_id: int, today: dt.date) -> Evaluation:
             raise ValidationError(_("The period %(name)s is closed; its results are frozen.") % {"name": period.name})
         with connection.cursor() as cursor:
             try:
-                monthly = _stage(cursor, period, evaluation, today)
+                # Metrics whose month series read the same rows (the Entrepreneurs association's
+                # orders, its postings) share one scan of them within this run.
+                with shared_scans():
+                    monthly = _stage(cursor, period, evaluation, today)
                 with transaction.atomic():
                     # Closing the period waits for this write, and this write for a close under way.
                     period = Period.objects.select_for_update().get(pk=period.pk)

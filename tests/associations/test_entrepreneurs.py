@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from associations import services
-from associations.metrics import METRICS
+from associations.metrics import METRICS, shared_scans
 from associations.models import Association, Evaluation, MonthlyActual, Target, TargetResult
 from entrepreneurship.models import (
     Business,
@@ -182,6 +182,17 @@ class TestMetrics:
         assert per_kpmi("business_income") == {kpmi_a.pk: 2_147_483_647}
         post(admin_user, kpmi_a, Category.RENT, "0.01", day(1))
         assert per_kpmi("operations_coverage") == {kpmi_a.pk: 999}
+
+    def test_an_evaluation_scans_the_orders_and_the_postings_once_for_all_month_series(
+        self, money, django_assert_num_queries
+    ):
+        codes = ("paid_services", "free_services", "business_income", "operations_coverage")
+        alone = {code: METRICS[code].per_month(START, END) for code in codes}
+        with django_assert_num_queries(2), shared_scans():
+            shared = {code: METRICS[code].per_month(START, END) for code in codes}
+        assert shared == alone
+        # Outside an evaluation nothing is kept: a new order is seen by the next call.
+        assert METRICS["paid_services"].per_month(START, END) == alone["paid_services"]
 
 
 class TestEvaluation:
