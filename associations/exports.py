@@ -13,19 +13,19 @@ from django.utils.translation import gettext as _
 
 from kpmi_si import exports
 
-from .metrics import KPMI, Metric
+from .metrics import KPMI, PERCENT, THOUSAND_RUPIAH, Metric
 from .models import Association, Period, TargetResult
 
 
-def _rows(results: QuerySet[TargetResult], per_manager: bool) -> Iterator[list[Any]]:
+def _rows(results: QuerySet[TargetResult], per_manager: bool, scale: int) -> Iterator[list[Any]]:
     for row in results.iterator(chunk_size=2000):
         name = [row.member.full_name] if per_manager else []
         yield [
             *name,
             row.kpmi.name,
             row.kecamatan.name,
-            row.target,
-            row.actual,
+            row.target * scale,
+            row.actual * scale,
             float(row.ratio) * 100,
             row.get_status_display(),
         ]
@@ -36,10 +36,12 @@ def results_xlsx(
 ) -> HttpResponse:
     per_manager = metric.subject != KPMI
     header = [_("Manager")] if per_manager else []
-    header += ["KPMI", _("District"), _("Target"), _("Actual"), "%", _("Status")]
+    # Money as whole Rupiah (stored in thousands), a coverage as its percentage: the column says which.
+    unit = {THOUSAND_RUPIAH: " (Rp)", PERCENT: " (%)"}.get(metric.unit, "")
+    header += ["KPMI", _("District"), _("Target") + unit, _("Actual") + unit, "%", _("Status")]
     return exports.xlsx_response(
         basename=f"target-{association.code}-{metric.code}-{period.name}",
         sheet_title=str(metric.code),
         header=header,
-        rows=_rows(results, per_manager),
+        rows=_rows(results, per_manager, 1000 if metric.unit == THOUSAND_RUPIAH else 1),
     )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Kpmi, Level, Member
 
-from .metrics import KPMI, Metric
+from .metrics import KPMI, PERCENT, THOUSAND_RUPIAH, Metric
 
 # The target column's bound: a larger number is refused on its field, not by the database.
 TARGET_MAX = 2**31 - 1
@@ -25,6 +25,16 @@ class PeriodYearForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year
 
 
+def _unit_help(metric: Metric) -> str:
+    """Who a target is for, and in what it is counted where that is not a plain number."""
+    who = _("per KPMI") if metric.subject == KPMI else _("per manager")
+    if metric.unit == THOUSAND_RUPIAH:
+        return _("%(who)s, in thousands of Rupiah (1200 = Rp 1.200.000)") % {"who": who}
+    if metric.unit == PERCENT:
+        return _("%(who)s, in percent") % {"who": who}
+    return who
+
+
 class DefaultTargetsForm(forms.Form):
     """One number per metric of the association: the target every subject gets unless overridden."""
 
@@ -37,7 +47,7 @@ class DefaultTargetsForm(forms.Form):
                 min_value=0,
                 max_value=TARGET_MAX,
                 initial=initial_values.get(metric.code),
-                help_text=_("per KPMI") if metric.subject == KPMI else _("per manager"),
+                help_text=_unit_help(metric),
                 widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
             )
 

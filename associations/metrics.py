@@ -6,22 +6,42 @@ and three database-side queries: the actual per subject over a date range (a que
 regency's actual per month, and the records behind one subject's number (the dashboard's drill-down). Work logged by
 managers is counted by programs.metrics, the project's one definition of "how much work".
 
-A new association's metrics (the Entrepreneurs association's, with the entrepreneurship issue) are
-new entries here; nothing else changes.
+A new association's metrics are new entries here; nothing else changes. The Entrepreneurs
+association's (services delivered, pioneers' businesses, money) read the entrepreneurship app's
+tables, its money through entrepreneurship.metrics, the one definition of earned income, operating
+costs and coverage.
+
+Every stored number is a whole number (TargetResult and MonthlyActual hold integers); a metric's
+`unit` says how a page shows it: a count, whole thousands of Rupiah (a KPMI's yearly income in
+Rupiah could pass the column's 2,147,483,647; in thousands it cannot before Rp 2 trillion, and the
+regency's month stays far below that too), or a whole percent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DecimalField, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Floor, Greatest, Least, TruncMonth
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from entrepreneurship import metrics as money_metrics
+from entrepreneurship.models import (
+    EARNED_CATEGORIES,
+    OPERATING_CATEGORIES,
+    Business,
+    Category,
+    Order,
+    PaymentStatus,
+    Posting,
+)
 from members.models import Kpmi, Level, LevelChange, Member
 from programs import metrics as work_metrics
 from programs.models import Activity, Kind
@@ -35,6 +55,13 @@ MANAGER = "manager"
 # Rows of (subject id, count): grouped in the database, never fetched one by one.
 CountsQuery = QuerySet
 
+# How a metric's whole numbers read on a page (see the module's docstring).
+COUNT = "count"
+THOUSAND_RUPIAH = "thousand_rupiah"
+PERCENT = "percent"
+# The largest number the result columns hold (PositiveIntegerField on PostgreSQL).
+INT_MAX = 2_147_483_647
+
 
 @dataclass(frozen=True)
 class Metric:
@@ -47,6 +74,12 @@ class Metric:
     per_month: Callable[[dt.date, dt.date], dict[dt.date, int]]
     records: Callable[[Any, dt.date, dt.date], QuerySet]
     records_template: str
+    unit: str = COUNT
+
+    @property
+    def is_average(self) -> bool:
+        """A percentage per group: the regency's figure is the groups' average, not their sum."""
+        return self.unit == PERCENT
 
 
 def _grouped(qs: QuerySet, key: str) -> CountsQuery:
@@ -106,6 +139,220 @@ def _work_records(kind: str) -> Callable[[Any, dt.date, dt.date], QuerySet]:
         )
 
     return records
+
+
+# --- Entrepreneurs association: per KPMI, from services, businesses and the ledger --------------------
+
+# Several of these metrics' month series come from one scan of the same rows (the orders of the
+# period; its postings). During an evaluation (`shared_scans`, opened by associations.services) each
+# scan runs once and serves every metric that reads it; outside one, every call reads afresh.
+_SCANS: ContextVar[dict | None] = ContextVar("association_metric_scans", default=None)
+
+
+@contextmanager
+def shared_scans() -> Iterator[None]:
+    token = _SCANS.set({})
+    try:
+        yield
+    finally:
+        _SCANS.reset(token)
+
+
+def _scanned(key: tuple, compute: Callable[[], Any]) -> Any:
+    memo = _SCANS.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def _month(m: Any) -> dt.date:
+    return m.date() if isinstance(m, dt.datetime) else m
+
+
+def _active_businesses(start: dt.date, end: dt.date) -> QuerySet[Business]:
+    """Businesses running at some time in [start, end]: started by its end, not closed before its start."""
+    return Business.objects.filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start), started_on__lte=end)
+
+
+def _pioneers_per_kpmi(start: dt.date, end: dt.date) -> CountsQuery:
+    # A pioneer with two businesses is one pioneer running a business.
+    return (
+        _active_businesses(start, end)
+        .order_by()
+        .values_list("kpmi_id")
+        .annotate(n=Count("owner_id", distinct=True))
+        .values_list("kpmi_id", "n")
+    )
+
+
+def _month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _pioneers_per_month(start: dt.date, end: dt.date) -> dict[dt.date, int]:
+    """Pioneers running a business in each month of the period. Businesses are few (a handful per
+    group), so the months are counted here from one read of the period's businesses."""
+    rows = list(_active_businesses(start, end).values_list("owner_id", "started_on", "closed_on"))
+    out = {}
+    for month in _month_starts(start, end):
+        last = _month_end(month)
+        owners = {o for o, began, closed in rows if began <= last and (closed is None or closed >= month)}
+        if owners:
+            out[month] = len(owners)
+    return out
+
+
+def _services(start: dt.date, end: dt.date, *, free: bool) -> QuerySet[Order]:
+    """Orders dated in the period and not cancelled: paid ones (a price above zero) or free ones
+    (free by an eligibility rule: a trainer candidate's training, the target community's deployment).
+    A service a KPMI prices at zero is neither: nobody paid and no rule made it free."""
+    orders = Order.objects.filter(date__gte=start, date__lte=end).exclude(payment_status=PaymentStatus.CANCELLED)
+    return orders.filter(is_free=True) if free else orders.filter(total__gt=0)
+
+
+def _orders_per_month(start: dt.date, end: dt.date) -> list[tuple[dt.date, int, int]]:
+    """(month, paid services, free services): both series in one scan of the period's orders."""
+
+    def scan() -> list[tuple[dt.date, int, int]]:
+        orders = Order.objects.filter(date__gte=start, date__lte=end).exclude(payment_status=PaymentStatus.CANCELLED)
+        rows = (
+            orders.order_by()
+            .annotate(m=TruncMonth("date"))
+            .values("m")
+            .annotate(paid=Count("pk", filter=Q(total__gt=0)), free=Count("pk", filter=Q(is_free=True)))
+            .values_list("m", "paid", "free")
+        )
+        return [(_month(m), paid, free) for m, paid, free in rows]
+
+    return _scanned(("orders", start, end), scan)
+
+
+def _services_per_month(*, free: bool) -> Callable[[dt.date, dt.date], dict[dt.date, int]]:
+    def per_month(start: dt.date, end: dt.date) -> dict[dt.date, int]:
+        rows = _orders_per_month(start, end)
+        return {m: n for m, paid, gratis in rows if (n := gratis if free else paid)}
+
+    return per_month
+
+
+def _order_records(free: bool) -> Callable[[Any, dt.date, dt.date], QuerySet]:
+    def records(kpmi: Kpmi, start: dt.date, end: dt.date) -> QuerySet[Order]:
+        return (
+            _services(start, end, free=free)
+            .filter(kpmi=kpmi)
+            .select_related("service", "member", "client")
+            .order_by("date", "receipt_number")
+        )
+
+    return records
+
+
+def _contributions(start: dt.date, end: dt.date) -> QuerySet[Posting]:
+    # Reversals carry the category of what they reverse: the sum is net of corrections.
+    return money_metrics.postings_between(start, end).filter(category=Category.BUSINESS_CONTRIBUTION)
+
+
+def _thousands(total: Any) -> Any:
+    """Whole thousands of Rupiah of a sum, rounded down, between 0 (a period whose reversals exceed its
+    contributions) and the column's bound."""
+    # Bounded before the cast to integer, so that no sum can overflow it.
+    whole = DecimalField(max_digits=20, decimal_places=0)
+    bounded = Least(
+        Greatest(Floor(Coalesce(total, Value(0)) / 1000), Value(0), output_field=whole),
+        Value(INT_MAX),
+        output_field=whole,
+    )
+    return Cast(bounded, IntegerField())
+
+
+def _contributions_per_kpmi(start: dt.date, end: dt.date) -> CountsQuery:
+    return (
+        _contributions(start, end)
+        .order_by()
+        .values_list("kpmi_id")
+        .annotate(n=_thousands(Sum("amount")))
+        .values_list("kpmi_id", "n")
+    )
+
+
+def _money_per_month(start: dt.date, end: dt.date) -> list[tuple[dt.date, Any, Any, Any]]:
+    """(month, earned, operating costs, business contributions or None): the regency's money each
+    month, for both money metrics' series, in one scan of the period's postings."""
+
+    def scan() -> list[tuple[dt.date, Any, Any, Any]]:
+        rows = (
+            money_metrics.postings_between(start, end)
+            .order_by()
+            .annotate(m=TruncMonth("date"))
+            .values("m")
+            .annotate(
+                earned=money_metrics._earned(),
+                costs=money_metrics._costs(),
+                contributions=Sum("amount", filter=Q(category=Category.BUSINESS_CONTRIBUTION)),
+            )
+            .values_list("m", "earned", "costs", "contributions")
+        )
+        return [(_month(m), earned, costs, contributions) for m, earned, costs, contributions in rows]
+
+    return _scanned(("postings", start, end), scan)
+
+
+def _contributions_per_month(start: dt.date, end: dt.date) -> dict[dt.date, int]:
+    # As `_thousands` does in SQL: whole thousands rounded down, between 0 and the column's bound.
+    return {
+        m: min(max(int(contributions // 1000), 0), INT_MAX)
+        for m, _earned, _costs, contributions in _money_per_month(start, end)
+        if contributions is not None
+    }
+
+
+def _posting_records(categories: list[str]) -> Callable[[Any, dt.date, dt.date], QuerySet]:
+    def records(kpmi: Kpmi, start: dt.date, end: dt.date) -> QuerySet[Posting]:
+        return (
+            money_metrics.postings_between(start, end)
+            .filter(kpmi=kpmi, category__in=categories)
+            .select_related("order", "settlement__business", "reverses")
+            .order_by("date", "pk")
+        )
+
+    return records
+
+
+def _coverage_per_kpmi(start: dt.date, end: dt.date) -> CountsQuery:
+    """Whole-percent operations coverage per KPMI. A group with no operating costs in the period has
+    nothing covered: its row is left out and the evaluation gives it 0 — not met unless its target is
+    0 — rather than the undefined 100 % that would count as met by accident."""
+    # Earned income can be negative in a period (a reversal of income earned before it): 0 %, as the
+    # result columns hold no negative number.
+    return (
+        money_metrics.money_per_kpmi(start, end)
+        .filter(costs__gt=0)
+        .annotate(n=Greatest(money_metrics.coverage_percent_expression(), Value(0)))
+        .values_list("kpmi_id", "n")
+    )
+
+
+def _coverage_per_month(start: dt.date, end: dt.date) -> dict[dt.date, int]:
+    """The regency's coverage each month: all groups' earned income over all their operating costs."""
+    out = {}
+    for m, earned, costs, _contributions in _money_per_month(start, end):
+        percent = money_metrics.coverage_percent(earned=earned, costs=costs)
+        if percent is not None:
+            out[m] = max(int(percent), 0)
+    return out
+
+
+EARNED_AND_COSTS = sorted(str(c) for c in (*EARNED_CATEGORIES, *OPERATING_CATEGORIES))
 
 
 METRICS: dict[str, Metric] = {
@@ -186,6 +433,65 @@ METRICS: dict[str, Metric] = {
             per_month=_work_per_month(Kind.DEPLOYMENT),
             records=_work_records(Kind.DEPLOYMENT),
             records_template="associations/records/activities.html",
+        ),
+        Metric(
+            code="active_businesses",
+            association=Association.Code.ENTREPRENEURS,
+            subject=KPMI,
+            label=pgettext_lazy("association metric", "Pioneers running a business"),
+            default_target=2,
+            per_subject=_pioneers_per_kpmi,
+            per_month=_pioneers_per_month,
+            records=lambda kpmi, s, e: (
+                _active_businesses(s, e).filter(kpmi=kpmi).select_related("owner").order_by("started_on", "name")
+            ),
+            records_template="associations/records/businesses.html",
+        ),
+        Metric(
+            code="paid_services",
+            association=Association.Code.ENTREPRENEURS,
+            subject=KPMI,
+            label=pgettext_lazy("association metric", "Paid services delivered"),
+            default_target=12,
+            per_subject=lambda s, e: _grouped(_services(s, e, free=False), "kpmi_id"),
+            per_month=_services_per_month(free=False),
+            records=_order_records(free=False),
+            records_template="associations/records/orders.html",
+        ),
+        Metric(
+            code="free_services",
+            association=Association.Code.ENTREPRENEURS,
+            subject=KPMI,
+            label=pgettext_lazy("association metric", "Free services to eligible clients"),
+            default_target=12,
+            per_subject=lambda s, e: _grouped(_services(s, e, free=True), "kpmi_id"),
+            per_month=_services_per_month(free=True),
+            records=_order_records(free=True),
+            records_template="associations/records/orders.html",
+        ),
+        Metric(
+            code="business_income",
+            association=Association.Code.ENTREPRENEURS,
+            subject=KPMI,
+            label=pgettext_lazy("association metric", "Business contributions"),
+            default_target=1200,  # Rp 1.200.000 a year: Rp 100.000 a month
+            per_subject=_contributions_per_kpmi,
+            per_month=_contributions_per_month,
+            records=_posting_records([Category.BUSINESS_CONTRIBUTION]),
+            records_template="associations/records/postings.html",
+            unit=THOUSAND_RUPIAH,
+        ),
+        Metric(
+            code="operations_coverage",
+            association=Association.Code.ENTREPRENEURS,
+            subject=KPMI,
+            label=pgettext_lazy("association metric", "Operations coverage"),
+            default_target=50,
+            per_subject=_coverage_per_kpmi,
+            per_month=_coverage_per_month,
+            records=_posting_records(EARNED_AND_COSTS),
+            records_template="associations/records/postings.html",
+            unit=PERCENT,
         ),
     ]
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from members.models import Kpmi
@@ -76,6 +76,15 @@ class Totals:
     def percent(self) -> int:
         return round(100 * self.actual / self.target) if self.target else 100
 
+    # A percentage metric (operations coverage) reads as the groups' average, not their sum.
+    @property
+    def average_actual(self) -> int:
+        return round(self.actual / self.subjects) if self.subjects else 0
+
+    @property
+    def average_target(self) -> int:
+        return round(self.target / self.subjects) if self.subjects else 0
+
 
 def totals(qs: QuerySet[TargetResult]) -> Totals:
     row = qs.order_by().aggregate(
@@ -90,13 +99,19 @@ def totals(qs: QuerySet[TargetResult]) -> Totals:
     return Totals(**{key: value or 0 for key, value in row.items()})
 
 
-def by_kecamatan(qs: QuerySet[TargetResult]) -> list[dict[str, Any]]:
-    return list(
+def by_kecamatan(qs: QuerySet[TargetResult], *, average: bool = False) -> list[dict[str, Any]]:
+    """Target and actual per district: summed, or (a percentage metric) averaged over its groups."""
+    total = Avg if average else Sum
+    rows = list(
         qs.order_by()
         .values("kecamatan__name")
-        .annotate(target=Sum("target"), actual=Sum("actual"))
+        .annotate(target=total("target"), actual=total("actual"))
         .order_by("kecamatan__name")
     )
+    if average:
+        for row in rows:
+            row["target"], row["actual"] = round(row["target"] or 0), round(row["actual"] or 0)
+    return rows
 
 
 def monthly_trend(*, period: Period, metric: Metric) -> list[tuple[Any, int]]:

@@ -28,7 +28,7 @@ from kpmi_si.outbox.services import task_enqueue
 from members.models import Kpmi, Level, Member
 
 from . import permissions
-from .metrics import KPMI, METRICS, Metric, subjects
+from .metrics import KPMI, METRICS, Metric, shared_scans, subjects
 from .models import Association, Evaluation, MonthlyActual, Period, Target, TargetResult
 from .signals import evaluation_succeeded
 
@@ -341,6 +341,10 @@ def _stage(cursor: Any, period: Period, evaluation: Evaluation, today: dt.date) 
         for month, n in metric.per_month(period.start, period.end).items():
             monthly[(code, month)] = n
         evaluation.report_steps(done=step)
+    # Indexed on the keys the write looks results up by: the DELETE of results no longer due probes the
+    # stage once per stored result (NOT EXISTS), which without an index can turn into a scan per row.
+    cursor.execute(f"CREATE INDEX {STAGE}_kpmi ON {STAGE} (metric, kpmi_id) WHERE member_id IS NULL")
+    cursor.execute(f"CREATE INDEX {STAGE}_member ON {STAGE} (metric, member_id) WHERE member_id IS NOT NULL")
     if connection.vendor == "postgresql":
         cursor.execute(f"ANALYZE {STAGE}")  # a temporary table has no statistics until asked: plan the joins right
     return monthly
@@ -369,7 +373,10 @@ def _evaluate(evaluation_id: int, today: dt.date) -> Evaluation:
             raise ValidationError(_("The period %(name)s is closed; its results are frozen.") % {"name": period.name})
         with connection.cursor() as cursor:
             try:
-                monthly = _stage(cursor, period, evaluation, today)
+                # Metrics whose month series read the same rows (the Entrepreneurs association's
+                # orders, its postings) share one scan of them within this run.
+                with shared_scans():
+                    monthly = _stage(cursor, period, evaluation, today)
                 with transaction.atomic():
                     # Closing the period waits for this write, and this write for a close under way.
                     period = Period.objects.select_for_update().get(pk=period.pk)

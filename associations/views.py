@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members.forms import apply_service_errors, id_from, post_data
+from programs import permissions as award_permissions
 
 from . import exports, permissions, selectors, services
 from .filters import ResultFilter
 from .forms import DefaultTargetsForm, OverrideForm, PeriodYearForm
-from .metrics import KPMI, METRICS, metrics_of
+from .metrics import KPMI, METRICS, PERCENT, THOUSAND_RUPIAH, Metric, metrics_of
 from .models import Association, Evaluation, Period, Target, TargetResult
 
 
@@ -62,6 +63,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "filter": ResultFilter(request.GET or None, queryset=TargetResult.objects.none()),
         "can_manage_targets": permissions.can_manage_targets(request.user, code),
         "can_evaluate": permissions.can_evaluate(request.user),
+        "can_grant_awards": award_permissions.can_grant_awards(request.user),
     }
     if period is not None and metric is not None:
         sort = request.GET.get("sort", selectors.DEFAULT_SORT)
@@ -71,7 +73,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         # The district chart compares districts, so it ignores the district filter.
         unfiltered_kecamatan = {k: v for k, v in request.GET.items() if k != "kecamatan"}
         by_kecamatan = selectors.by_kecamatan(
-            selectors.results(period=period, metric=metric, filters=unfiltered_kecamatan)
+            selectors.results(period=period, metric=metric, filters=unfiltered_kecamatan), average=metric.is_average
         )
         trend = selectors.monthly_trend(period=period, metric=metric)
         context.update(
@@ -81,7 +83,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             totals=selectors.totals(rows),
             evaluation=selectors.latest_evaluation(period=period),
             trend_data={
-                "label": str(metric.label),
+                "label": _chart_label(metric),
                 "labels": [month.strftime("%Y-%m") for month, _n in trend],
                 "values": [n for _month, n in trend],
             },
@@ -97,6 +99,15 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             ),
         )
     return render(request, "associations/dashboard.html", context)
+
+
+def _chart_label(metric: Metric) -> str:
+    """A chart shows stored numbers: thousands of Rupiah or a percentage say so in the legend."""
+    if metric.unit == THOUSAND_RUPIAH:
+        return _("%(metric)s (thousand Rp)") % {"metric": metric.label}
+    if metric.unit == PERCENT:
+        return _("%(metric)s (%%)") % {"metric": metric.label}
+    return str(metric.label)
 
 
 @login_required
@@ -120,6 +131,7 @@ def result_records(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "subject": subject,
             "records": records,
             "records_template": metric.records_template,
+            "can_grant_awards": award_permissions.can_grant_awards(request.user),
         },
     )
 

@@ -46,7 +46,18 @@ def coverage_percent_expression() -> Case:
     """The whole-percent coverage of an annotated row (`earned`, `costs`), for counting in SQL;
     NULL when there are no costs."""
     return Case(
-        When(costs__gt=0, then=Least(Cast(Floor(F("earned") * 100 / F("costs")), IntegerField()), Value(COVERAGE_CAP))),
+        # Capped before the cast, so that a tiny cost under a large income cannot overflow the integer.
+        When(
+            costs__gt=0,
+            then=Cast(
+                Least(
+                    Floor(F("earned") * 100 / F("costs")),
+                    Value(COVERAGE_CAP),
+                    output_field=DecimalField(max_digits=30, decimal_places=0),
+                ),
+                IntegerField(),
+            ),
+        ),
         default=None,
         output_field=IntegerField(),
     )

@@ -35,7 +35,8 @@ def main() -> None:
 
     results = {}
     for scale in args.scales.split(","):
-        name = f"kpmi_bench_{scale}"
+        # BENCH_DB_PREFIX keeps two checkouts benchmarking on one server apart.
+        name = f"{os.environ.get('BENCH_DB_PREFIX', 'kpmi_bench_')}{scale}"
         _ensure_database(base, name)
         env = {
             **os.environ,
@@ -68,6 +69,14 @@ def main() -> None:
         ("evaluation / floor", "evaluate_vs_sql_floor", "{}"),
         ("re-evaluation s (nothing new)", "evaluate_rerun_s", "{}"),
         ("results changed by re-evaluation", "evaluate_rerun_changed", "{}"),
+        ("ledger postings", "postings", "{:,}"),
+        ("service orders", "orders", "{:,}"),
+        ("Entrepreneurs dashboard ms (slowest)", "entrepreneurs_dashboard_ms", "{}"),
+        ("Entrepreneurs dashboard SQL queries", "entrepreneurs_dashboard_queries", "{}"),
+        ("Entrepreneurs dashboard / floor (worst)", "entrepreneurs_dashboard_vs_sql_floor", "{}"),
+        ("Entrepreneurs evaluation s", "entrepreneurs_evaluate_s", "{}"),
+        ("Entrepreneurs evaluation floor s", "entrepreneurs_evaluate_sql_floor_s", "{}"),
+        ("Entrepreneurs evaluation / floor", "entrepreneurs_evaluate_vs_sql_floor", "{}"),
     ]
     scales = list(results)
     print(f"{'':42}" + "".join(f"{s:>14}" for s in scales))
@@ -77,6 +86,10 @@ def main() -> None:
         for code, d in results[scale]["dashboards"].items():
             print(
                 f"  {scale:9} {code:12} {d['ms']:8.1f} ms  {d['queries']:3} queries  floor {d['floor_ms']:8.1f} ms  stored-SQL {d['stored_ms']:6.2f} ms"
+            )
+        for code, d in results[scale]["entrepreneurs_dashboards"].items():
+            print(
+                f"  {scale:9} {code:20} {d['ms']:8.1f} ms  {d['queries']:3} queries  floor {d['floor_ms']:8.1f} ms  stored-SQL {d['stored_ms']:6.2f} ms"
             )
     print(json.dumps(results))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import connection
 
 from associations.metrics import KPMI, METRICS, Metric
-from associations.models import Period, Target, TargetResult
+from associations.models import MonthlyActual, Period, Target, TargetResult
 
 # Per metric: the subject's actual over [start, end], as (subject id, n), and the month series.
 ACTUALS = {
@@ -29,6 +29,60 @@ MONTHLY = {
     "new_kpmi": (
         "SELECT date_trunc('month', founded_on)::date, count(*) FROM members_kpmi "
         "WHERE founded_from_id IS NOT NULL AND founded_on BETWEEN %s AND %s GROUP BY 1"
+    ),
+}
+# The Entrepreneurs association's, from the entrepreneurship tables (money as whole thousands of
+# Rupiah and coverage as a whole percent, as associations.metrics stores them).
+EARNED = "('service_income', 'business_contribution')"
+COSTS = "('rent', 'internet', 'electricity', 'equipment', 'transport', 'other_cost')"
+ACTUALS |= {
+    "active_businesses": (
+        "SELECT kpmi_id, count(DISTINCT owner_id) FROM entrepreneurship_business "
+        "WHERE (closed_on IS NULL OR closed_on >= %s) AND started_on <= %s GROUP BY 1"
+    ),
+    "paid_services": (
+        "SELECT kpmi_id, count(*) FROM entrepreneurship_order "
+        "WHERE date BETWEEN %s AND %s AND payment_status <> 'cancelled' AND total > 0 GROUP BY 1"
+    ),
+    "free_services": (
+        "SELECT kpmi_id, count(*) FROM entrepreneurship_order "
+        "WHERE date BETWEEN %s AND %s AND payment_status <> 'cancelled' AND is_free GROUP BY 1"
+    ),
+    "business_income": (
+        "SELECT kpmi_id, GREATEST(floor(sum(amount) / 1000), 0)::int FROM entrepreneurship_posting "
+        "WHERE category = 'business_contribution' AND date BETWEEN %s AND %s GROUP BY 1"
+    ),
+    "operations_coverage": (
+        "SELECT kpmi_id, GREATEST(LEAST(floor(earned * 100 / costs), 999), 0)::int FROM ("
+        f"  SELECT kpmi_id, coalesce(sum(amount) FILTER (WHERE category IN {EARNED}), 0) AS earned,"
+        f"         -coalesce(sum(amount) FILTER (WHERE category IN {COSTS}), 0) AS costs"
+        "   FROM entrepreneurship_posting WHERE date BETWEEN %s AND %s GROUP BY 1) x WHERE costs > 0"
+    ),
+}
+MONTHLY |= {
+    "active_businesses": (
+        "SELECT m::date, count(DISTINCT b.owner_id) FROM generate_series(%s::date, %s::date, interval '1 month') m "
+        "JOIN entrepreneurship_business b ON b.started_on < m + interval '1 month' "
+        "AND (b.closed_on IS NULL OR b.closed_on >= m) GROUP BY 1"
+    ),
+    "paid_services": (
+        "SELECT date_trunc('month', date)::date, count(*) FROM entrepreneurship_order "
+        "WHERE date BETWEEN %s AND %s AND payment_status <> 'cancelled' AND total > 0 GROUP BY 1"
+    ),
+    "free_services": (
+        "SELECT date_trunc('month', date)::date, count(*) FROM entrepreneurship_order "
+        "WHERE date BETWEEN %s AND %s AND payment_status <> 'cancelled' AND is_free GROUP BY 1"
+    ),
+    "business_income": (
+        "SELECT date_trunc('month', date)::date, GREATEST(floor(sum(amount) / 1000), 0)::int "
+        "FROM entrepreneurship_posting WHERE category = 'business_contribution' AND date BETWEEN %s AND %s GROUP BY 1"
+    ),
+    "operations_coverage": (
+        "SELECT m, GREATEST(LEAST(floor(earned * 100 / costs), 999), 0)::int FROM ("
+        f"  SELECT date_trunc('month', date)::date AS m,"
+        f"         coalesce(sum(amount) FILTER (WHERE category IN {EARNED}), 0) AS earned,"
+        f"         -coalesce(sum(amount) FILTER (WHERE category IN {COSTS}), 0) AS costs"
+        "   FROM entrepreneurship_posting WHERE date BETWEEN %s AND %s GROUP BY 1) x WHERE costs > 0"
     ),
 }
 WORK_KIND = {"publications": "publication", "education": "education", "deployments": "deployment"}
@@ -74,6 +128,8 @@ def check_evaluation(period: Period) -> None:
         key = "kpmi_id" if metric.subject == KPMI else "member_id"
         for subject, actual in TargetResult.objects.filter(period=period, metric=code).values_list(key, "actual"):
             assert per_subject.get(subject, 0) == actual, (code, subject, actual, per_subject.get(subject))
+        stored = MonthlyActual.objects.filter(period=period, metric=code).values_list("month", "actual")
+        assert {m: n for m, n in stored if n} == {m: n for m, n in _monthly.items() if n}, code
 
 
 def dashboard(period: Period, metric: Metric) -> tuple:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kpmi_si.idempotency.views import create_once
-from members.forms import apply_service_errors, post_data
+from members.forms import apply_service_errors, id_from, post_data
 from members.permissions import is_komtik_admin
 
 from .. import permissions, selectors, services
@@ -27,7 +27,10 @@ def association_awards(request: HttpRequest) -> HttpResponse:
     if not permissions.can_grant_awards(request.user):
         raise PermissionDenied
     code = None if is_komtik_admin(request.user) else permissions.award_association_code(request.user)
-    form = AssociationAwardForm(post_data(request), association_code=code)
+    # A dashboard's drill-down links here with ?member=<id>: the form opens on that pioneer or manager.
+    form = AssociationAwardForm(
+        post_data(request), association_code=code, initial={"member": id_from(request.GET.get("member"))}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             award, created = create_once(

@@ -11,7 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from associations.models import TargetResult
 from awards.models import Award, AwardRound, Finalist, JuryMember, Vote
+from entrepreneurship.models import BusinessSettlement, Order, Posting
 from kpmi_si.audit.models import AuditEntry
 from members.models import Kpmi, Level, LevelChange, Member, User
 
@@ -28,6 +30,10 @@ def _fingerprint():
         list(Finalist.objects.order_by("pk").values_list("category__achievement", "rank", "score", "is_winner")),
         Vote.objects.count(),
         list(Award.objects.order_by("pk").values_list("finalist_id", "place", "code")),
+        # The money layer: orders, the ledger, businesses' settled months.
+        list(Order.objects.order_by("pk").values_list("kpmi_id", "receipt_number", "total", "payment_status")),
+        list(Posting.objects.order_by("pk").values_list("kpmi_id", "date", "category", "amount")),
+        BusinessSettlement.objects.count(),
         # Nothing at all is written a second time.
         AuditEntry.objects.count(),
         User.objects.count(),
@@ -70,6 +76,11 @@ def test_seed_builds_garut_with_every_role_and_explained_levels(settings):
     assert client.get(reverse("awards:year", args=[round.year])).status_code == 200
     award = Award.objects.first()
     assert client.get(reverse("awards:verify_code", args=[award.code_display])).status_code == 200
+
+    # The Entrepreneurs dashboard is alive: this year's results, some of them met.
+    entrepreneurs = TargetResult.objects.filter(association__code="entrepreneurs", period__name=str(round.year + 1))
+    assert entrepreneurs.filter(actual__gt=0).values("metric").distinct().count() == 5
+    assert entrepreneurs.filter(status="achieved").exists() and entrepreneurs.filter(status="behind").exists()
 
     # The invariant: every member's last history row is their current level.
     for member in Member.objects.prefetch_related("level_changes"):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from kpmi_si.demo import awards as awards_demo
+from kpmi_si.demo import entrepreneurship as entrepreneurship_demo
 from kpmi_si.demo import periods as periods_demo
 from kpmi_si.demo.members import DEMO_PASSWORD, DemoBuilder, demo_present
 from kpmi_si.demo.work import WorkDemoBuilder, work_present
@@ -21,7 +22,8 @@ ACCOUNTS = [
 
 class Command(BaseCommand):
     help = (
-        "Load deterministic demo data for Garut: groups, members, work, periods, last year's awards, "
+        "Load deterministic demo data for Garut: groups, members, work, services and the ledger, periods, "
+        "last year's awards, "
         "an account per role. Safe twice."
     )
 
@@ -38,6 +40,12 @@ class Command(BaseCommand):
         steps = [
             ("groups, members and accounts", demo_present, lambda: DemoBuilder().build()),
             ("logged work", work_present, lambda: WorkDemoBuilder().build()),
+            # Before the periods, so that their evaluation counts the services and the ledger.
+            (
+                "services, businesses and the ledger",
+                entrepreneurship_demo.entrepreneurship_present,
+                entrepreneurship_demo.build,
+            ),
             ("periods, targets and evaluations", periods_demo.periods_present, periods_demo.build),
             ("last year's award round", awards_demo.awards_present, awards_demo.build),
         ]
