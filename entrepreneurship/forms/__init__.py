@@ -1,0 +1,1 @@
+"""Forms of the entrepreneurship app, one module per workflow; import from the module."""

@@ -1,0 +1,2 @@
+"""Reads of the entrepreneurship app, one module per workflow; import from the module
+(`from entrepreneurship.selectors.ledger import ledger_rows`)."""
