@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.functional import Promise
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
@@ -154,6 +155,8 @@ def xlsx_workbook_response(*, basename: str, sheets: Sequence[tuple[str, Iterabl
 
 
 def _workbook_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    if isinstance(value, Promise):  # a translated label
+        value = str(value)
     if isinstance(value, Decimal):
         return xlsx_money_cell(sheet, value)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
