@@ -20,9 +20,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils.functional import Promise
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
