@@ -295,6 +295,35 @@ def build_world() -> SimpleNamespace:
         object_id=str(w.activity_a.pk),
         field="title",
     )
+
+    # --- entrepreneurship (ledger part): a pioneer's business and a posting on each side ----------------
+    from entrepreneurship.models import Category
+    from entrepreneurship.services import businesses as business_services
+    from entrepreneurship.services.ledger import posting_record
+
+    last_month = business_services.previous_month(today)
+    w.pioneer_a = _member(w.kpmi_a, Level.PIONEER, "Asep Perintis")
+    w.pioneer_b = _member(w.kpmi_b, Level.PIONEER, "Ujang Perintis")
+    for side, keeper in (("a", w.manager_a), ("b", w.manager_b)):
+        kpmi = getattr(w, f"kpmi_{side}")
+        business = business_services.business_register(
+            actor=keeper,
+            kpmi=kpmi,
+            owner=getattr(w, f"pioneer_{side}"),
+            name=f"Servis Komputer {side.upper()}",
+            kind="repair",
+            started_on=last_month,
+            pledged_share=20,
+        )
+        business_services.business_entry_record(
+            actor=keeper, business=business, date=last_month, kind="income", amount=150000, description="Servis"
+        )
+        setattr(w, f"business_{side}", business)
+        posting = posting_record(
+            actor=keeper, kpmi=kpmi, date=today, category=Category.RENT, amount=250000, description="Sewa"
+        )
+        setattr(w, f"posting_{side}", posting)
+    w.last_month = last_month
     return w
 
 
