@@ -38,6 +38,7 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args: Any, with_category: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["tahun"].initial = timezone.localdate().year
         if with_category:
             self.fields["kategori"].choices = [("", _("All categories")), *Category.choices]
         else:
