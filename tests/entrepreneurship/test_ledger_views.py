@@ -183,13 +183,13 @@ def test_the_ledger_page_costs_the_same_queries_with_many_postings(
     for _i in range(3):
         paid_order_posting(kpmi_a, manager_a, total="10000", day=months_ago(0, 1))
     client = client_for(manager_a)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(11):
         client.get(_ledger(kpmi_a))
     for _i in range(30):
         paid_order_posting(kpmi_a, manager_a, total="10000", day=months_ago(0, 1))
         post(kpmi_a, manager_a, Category.RENT, "1000", months_ago(0, 1))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(11):
         response = client.get(_ledger(kpmi_a))
     assert len(response.context["page"]) > 20
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(9):
         client.get(_money(kpmi_a))

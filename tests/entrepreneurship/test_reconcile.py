@@ -95,11 +95,16 @@ def _check(client, kpmi):
         assert ledger.context["page"][0].balance == totals.closing
 
     # The money page: its months add up to its year, and to the postings; the coverage is metrics'.
-    money = client.get(reverse("entrepreneurship:money", args=[kpmi.pk]), {"tahun": YEAR}).context["money"]
+    money_page = client.get(reverse("entrepreneurship:money", args=[kpmi.pk]), {"tahun": YEAR}).context
+    money, chart = money_page["money"], money_page["chart"]
     earned = _sum(in_year.filter(category__in=EARNED_CATEGORIES))
     costs = -_sum(in_year.filter(category__in=OPERATING_CATEGORIES))
     assert sum(m.earned for m in money.months) == money.earned == earned
     assert sum(m.costs for m in money.months) == money.costs == costs
+    # The chart's series are the table's months, as sent to the page.
+    assert sum(Decimal(v) for v in chart["earned"]) == earned
+    assert sum(Decimal(v) for v in chart["costs"]) == costs
+    assert sum(Decimal(v) for v in chart["donations"]) == money.donations
     assert sum(m.donations for m in money.months) == money.donations == _sum(in_year.filter(category="donation"))
     for m in money.months:
         month = in_year.filter(date__month=m.month.month)
