@@ -15,7 +15,7 @@ from typing import Any
 
 from celery import shared_task
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,7 +90,11 @@ def business_register(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     business.full_clean(exclude=["created_by"])  # None when a job or a shell registers it
-    business.save()
+    try:
+        with transaction.atomic():
+            business.save()
+    except IntegrityError:  # the same name registered by another keeper a moment ago
+        raise ValidationError({"name": _("This KPMI already has a business with this name.")}) from None
     audit_log(
         actor=actor,
         action="business_register",

@@ -24,7 +24,7 @@ from members.models import Kpmi
 
 from .. import permissions
 from ..forms.ledger import PeriodForm, PostingForm, ReverseForm
-from ..models import Posting
+from ..models import Category, Posting
 from ..selectors import ledger as selectors
 from ..services.ledger import posting_record_manual, posting_reverse
 
@@ -104,6 +104,7 @@ def ledger(request: HttpRequest, kpmi_pk: int) -> HttpResponse:
             "end": end,
             "year": year,
             "category": category,
+            "category_label": Category(category).label if category else "",
             "export_query": "&".join(f"{k}={v}" for k, v in query.items()),
             "can_keep": permissions.can_keep_money(request.user, kpmi),
         },

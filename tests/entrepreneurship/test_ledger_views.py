@@ -193,3 +193,20 @@ def test_the_ledger_page_costs_the_same_queries_with_many_postings(
     assert len(response.context["page"]) > 20
     with django_assert_max_num_queries(9):
         client.get(_money(kpmi_a))
+
+
+def test_the_kpmi_page_links_its_viewers_to_the_money_and_businesses(
+    client_for, kpmi_a, manager_a, officer_users, manager_b
+):
+    money, businesses = _money(kpmi_a), reverse("entrepreneurship:business_list", args=[kpmi_a.pk])
+    for user in (manager_a, officer_users):
+        html = client_for(user).get(kpmi_a.get_absolute_url()).content.decode()
+        assert money in html and businesses in html
+    for user in (manager_b, None):
+        html = client_for(user).get(kpmi_a.get_absolute_url()).content.decode()
+        assert money not in html and businesses not in html
+
+
+def test_the_category_filter_names_the_category(client_for, kpmi_a, manager_a, rent):
+    response = client_for(manager_a).get(_ledger(kpmi_a), {"kategori": "rent"})
+    assert "Kategori: Sewa" in response.content.decode()
