@@ -302,8 +302,10 @@ def build_world() -> SimpleNamespace:
     from entrepreneurship.services.ledger import posting_record
 
     last_month = business_services.previous_month(today)
-    w.pioneer_a = _member(w.kpmi_a, Level.PIONEER, "Asep Perintis")
-    w.pioneer_b = _member(w.kpmi_b, Level.PIONEER, "Ujang Perintis")
+    # Not through _member(): its counter gives the birth years that the matrix looks for in anonymous
+    # pages (a certificate PDF's byte offsets among them); two more draws would shift every later world's.
+    w.pioneer_a = factories.MemberFactory(kpmi=w.kpmi_a, level=Level.PIONEER, full_name="Asep Perintis")
+    w.pioneer_b = factories.MemberFactory(kpmi=w.kpmi_b, level=Level.PIONEER, full_name="Ujang Perintis")
     for side, keeper in (("a", w.manager_a), ("b", w.manager_b)):
         kpmi = getattr(w, f"kpmi_{side}")
         business = business_services.business_register(
