@@ -25,3 +25,42 @@ def can_view_money(user: Any, kpmi: Kpmi) -> bool:
 def can_manage_templates(user: Any) -> bool:
     """KOMTIK's catalogue templates: the KOMTIK admin and the Entrepreneurs association's officers."""
     return member_permissions.is_komtik_admin(user) or member_permissions.is_officer(user, ENTREPRENEURS)
+
+
+# --- pioneers' businesses (ledger part) ---------------------------------------------------------------
+
+
+def linked_member(user: Any) -> Any:
+    """The Member this user account is (None for keepers without a member record, or anonymous).
+    Cached on the user object: a page asks several times."""
+    if not (user and user.is_authenticated and user.is_active):
+        return None
+    if not hasattr(user, "_linked_member"):
+        from members.models import Member
+
+        user._linked_member = Member.objects.filter(user=user).only("pk", "kpmi_id", "level").first()
+    return user._linked_member
+
+
+def is_pioneer_of(user: Any, kpmi: Kpmi) -> bool:
+    from members.models import Level
+
+    member = linked_member(user)
+    return member is not None and member.kpmi_id == kpmi.pk and member.level == Level.PIONEER
+
+
+def can_register_business(user: Any, kpmi: Kpmi) -> bool:
+    """The group's keepers (on behalf of one of its pioneers) and the pioneers themselves."""
+    return can_keep_money(user, kpmi) or is_pioneer_of(user, kpmi)
+
+
+def can_view_businesses(user: Any, kpmi: Kpmi) -> bool:
+    return can_view_money(user, kpmi) or is_pioneer_of(user, kpmi)
+
+
+def can_run_business(user: Any, business: Any) -> bool:
+    """Record income and costs, settle a month, close: the group's keepers and the owner."""
+    if can_keep_money(user, business.kpmi):
+        return True
+    member = linked_member(user)
+    return member is not None and member.pk == business.owner_id

@@ -16,11 +16,13 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -124,3 +126,41 @@ def xlsx_response(
 def _sheet_title(title: str) -> str:
     # Excel allows 31 characters and none of \ / ? * [ ] : in a sheet's name.
     return re.sub(r"[\\/?*\[\]:]", "-", str(title))[:31] or "Sheet"
+
+
+# Rupiah in a workbook: a number the auditor can add up, shown as `Rp 1.250.000,00` in Indonesian
+# Excel (the grouping and decimal marks follow the reader's locale).
+RUPIAH_FORMAT = '"Rp" #,##0.00;-"Rp" #,##0.00'
+
+
+def xlsx_money_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    """A Decimal as a number cell with the Rupiah format (never text: totals must add up)."""
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = RUPIAH_FORMAT
+    return cell
+
+
+def xlsx_workbook_response(*, basename: str, sheets: Sequence[tuple[str, Iterable[Sequence[Any]]]]) -> HttpResponse:
+    """An XLSX download of several sheets of free layout (a header block, rows, totals). Every value
+    goes through `xlsx_cell`, so typed-in text never becomes a formula; a `Decimal` is money and is
+    written as a number with the Rupiah format; dates get a day-month-year format."""
+    workbook = Workbook(write_only=True)
+    for title, rows in sheets:
+        sheet = workbook.create_sheet(title=_sheet_title(title))
+        for row in rows:
+            sheet.append([_workbook_cell(sheet, v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return as_download(HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE), filename(basename, "xlsx"))
+
+
+def _workbook_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    if isinstance(value, Promise):  # a translated label
+        value = str(value)
+    if isinstance(value, Decimal):
+        return xlsx_money_cell(sheet, value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "DD-MM-YYYY"
+        return cell
+    return xlsx_cell(sheet, value)

@@ -209,6 +209,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kpmi_si.idempotency.tasks.prune_idempotency_keys",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Pioneers' businesses: last month settled into the KPMI ledgers, early on the 1st (safe to rerun).
+    "settle-businesses-monthly": {
+        "task": "entrepreneurship.services.businesses.settle_businesses_task",
+        "schedule": crontab(day_of_month=1, hour=2, minute=30),
+    },
 }
 # While the broker is down a request that queues a job must answer quickly (the job waits in the
 # outbox): refuse after a short connect timeout and one quick retry instead of Celery's longer defaults.

@@ -16,7 +16,7 @@ from kpmi_si.money import to_rupiah
 from members.models import Kpmi
 
 from .. import permissions
-from ..models import INCOME_CATEGORIES, OPERATING_CATEGORIES, BusinessSettlement, Order, Posting
+from ..models import INCOME_CATEGORIES, MANUAL_CATEGORIES, OPERATING_CATEGORIES, BusinessSettlement, Order, Posting
 
 
 def _signed(category: str, amount: Decimal) -> Decimal:
@@ -61,7 +61,8 @@ def posting_record(
         settlement=settlement,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    posting.full_clean()
+    # No user when a job posts (the monthly settlement of businesses): `created_by` stays empty.
+    posting.full_clean(exclude=["created_by"])
     try:
         with transaction.atomic():
             posting.save(force_insert=True)
@@ -102,7 +103,7 @@ def posting_reverse(*, actor: Any, posting: Posting, reason: str, date: dt.date 
         reverses=original,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    reversal.full_clean()
+    reversal.full_clean(exclude=["created_by"])
     reversal.save(force_insert=True)
     audit_log(
         actor=actor,
@@ -112,3 +113,19 @@ def posting_reverse(*, actor: Any, posting: Posting, reason: str, date: dt.date 
         note=reason,
     )
     return reversal
+
+
+@transaction.atomic
+def posting_record_manual(
+    *, actor: Any, kpmi: Kpmi, date: dt.date, category: str, amount: Decimal, description: str
+) -> Posting:
+    """What a keeper types on the ledger page: an operating cost or a donation. Service income and
+    business contributions are refused here: they come from paid orders and settled business months,
+    each with its source, and a hand-typed one would count the same money twice."""
+    if category not in MANUAL_CATEGORIES:
+        raise ValidationError(
+            {"category": _("Service income and business contributions come from orders and settlements.")}
+        )
+    if not description.strip():
+        raise ValidationError({"description": _("Say what this money was for.")})
+    return posting_record(actor=actor, kpmi=kpmi, date=date, category=category, amount=amount, description=description)

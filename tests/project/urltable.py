@@ -170,6 +170,14 @@ def _association_award(w: SimpleNamespace, role: str) -> dict[str, Any]:
     }
 
 
+def _business(owner: Any) -> dict[str, Any]:
+    return {"owner": owner.pk, "name": "Warnet Perintis", "kind": "internet", "started_on": "", "pledged_share": "25"}
+
+
+def _business_of(side: str) -> dict[str, Callable[[SimpleNamespace], Any]]:
+    return {"kpmi_pk": pk(f"kpmi_{side}"), "pk": pk(f"business_{side}")}
+
+
 PAYLOADS: dict[str, Data] = {
     "login": lambda w, role: {"username": "member_a", "password": "bukan-sandinya"},
     "password_change": lambda w, role: {
@@ -265,6 +273,23 @@ PAYLOADS: dict[str, Data] = {
     "awards:category_decide": lambda w, role: {"winners": [w.finalist_review.pk], "reason": ""},
     "awards:award_edit": lambda w, role: {"citation": "Teladan bagi relawan Garut."},
     "awards:jury_finalist": lambda w, role: {"score": 4, "comment": "Konsisten sepanjang tahun."},
+    # --- entrepreneurship (ledger part) ---
+    "entrepreneurship:posting_create": lambda w, role: {
+        "date": iso(w.today),
+        "category": "rent",
+        "amount": "250.000",
+        "description": "Sewa sekretariat",
+    },
+    "entrepreneurship:posting_reverse": lambda w, role: {"reason": "Salah ketik jumlah"},
+    "entrepreneurship:business_create": lambda w, role: {**_business(w.pioneer_a), "started_on": iso(w.today)},
+    "entrepreneurship:business_entry_create": lambda w, role: {
+        "kind": "income",
+        "date": iso(w.today),
+        "amount": "150.000",
+        "description": "Servis laptop",
+    },
+    "entrepreneurship:business_close": lambda w, role: {"closed_on": iso(w.today)},
+    "entrepreneurship:business_settle": lambda w, role: {"month": w.last_month.strftime("%Y-%m")},
 }
 
 # --- the table ------------------------------------------------------------------------------------------
@@ -700,6 +725,52 @@ URLS: dict[str, list[Variant]] = {
             data=lambda w, role: {"score": 4, "comment": ""},
         ),
     ],
+    # --- entrepreneurship (ledger part): money pages, ledger, exports, pioneers' businesses ------------
+    **{
+        name: [
+            V("KPMI A", page("admin", "keepers_a", "officers"), kwargs={"kpmi_pk": pk("kpmi_a")}),
+            V("KPMI B", page("admin", "manager_b", "officers"), kwargs={"kpmi_pk": pk("kpmi_b")}),
+        ]
+        for name in (
+            "entrepreneurship:money",
+            "entrepreneurship:ledger",
+            "entrepreneurship:ledger_export",
+            "entrepreneurship:orders_export",
+            "entrepreneurship:business_list",
+        )
+    },
+    "entrepreneurship:posting_create": [
+        V("KPMI A", form("admin", "keepers_a"), kwargs={"kpmi_pk": pk("kpmi_a")}),
+        V("KPMI B", form("admin", "manager_b"), kwargs={"kpmi_pk": pk("kpmi_b")}),
+    ],
+    "entrepreneurship:posting_reverse": [
+        V("posting of A", form("admin", "keepers_a"), kwargs={"kpmi_pk": pk("kpmi_a"), "pk": pk("posting_a")}),
+        V("posting of B", form("admin", "manager_b"), kwargs={"kpmi_pk": pk("kpmi_b"), "pk": pk("posting_b")}),
+    ],
+    "entrepreneurship:business_create": [
+        V("KPMI A", form("admin", "keepers_a"), kwargs={"kpmi_pk": pk("kpmi_a")}),
+        V(
+            "KPMI B",
+            form("admin", "manager_b"),
+            kwargs={"kpmi_pk": pk("kpmi_b")},
+            data=lambda w, role: {**_business(w.pioneer_b), "started_on": iso(w.today)},
+        ),
+    ],
+    "entrepreneurship:business_detail": [
+        V("business of A", page("admin", "keepers_a", "officers"), kwargs=_business_of("a")),
+        V("business of B", page("admin", "manager_b", "officers"), kwargs=_business_of("b")),
+    ],
+    **{
+        name: [
+            V("business of A", form("admin", "keepers_a"), kwargs=_business_of("a")),
+            V("business of B", form("admin", "manager_b"), kwargs=_business_of("b")),
+        ]
+        for name in (
+            "entrepreneurship:business_entry_create",
+            "entrepreneurship:business_close",
+            "entrepreneurship:business_settle",
+        )
+    },
 }
 
 # --- entrepreneurship: catalogue, orders, receipts (orders) -------------------------------------------

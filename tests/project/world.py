@@ -344,6 +344,37 @@ def build_world() -> SimpleNamespace:
                 actor=keeper, kpmi=group, service=service, quantity=2, date=recent, client=client
             ),
         )
+
+    # --- entrepreneurship (ledger part): a pioneer's business and a posting on each side ----------------
+    from entrepreneurship.models import Category
+    from entrepreneurship.services import businesses as business_services
+    from entrepreneurship.services.ledger import posting_record
+
+    last_month = business_services.previous_month(today)
+    # Not through _member(): its counter gives the birth years that the matrix looks for in anonymous
+    # pages (a certificate PDF's byte offsets among them); two more draws would shift every later world's.
+    w.pioneer_a = factories.MemberFactory(kpmi=w.kpmi_a, level=Level.PIONEER, full_name="Asep Perintis")
+    w.pioneer_b = factories.MemberFactory(kpmi=w.kpmi_b, level=Level.PIONEER, full_name="Ujang Perintis")
+    for side, keeper in (("a", w.manager_a), ("b", w.manager_b)):
+        kpmi = getattr(w, f"kpmi_{side}")
+        business = business_services.business_register(
+            actor=keeper,
+            kpmi=kpmi,
+            owner=getattr(w, f"pioneer_{side}"),
+            name=f"Servis Komputer {side.upper()}",
+            kind="repair",
+            started_on=last_month,
+            pledged_share=20,
+        )
+        business_services.business_entry_record(
+            actor=keeper, business=business, date=last_month, kind="income", amount=150000, description="Servis"
+        )
+        setattr(w, f"business_{side}", business)
+        posting = posting_record(
+            actor=keeper, kpmi=kpmi, date=today, category=Category.RENT, amount=250000, description="Sewa"
+        )
+        setattr(w, f"posting_{side}", posting)
+    w.last_month = last_month
     return w
 
 
