@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kpmi_si.exports import xlsx_workbook_response
 from members.models import Kpmi
@@ -59,7 +60,7 @@ def ledger_rows(kpmi: Kpmi, start: dt.date | None, end: dt.date | None) -> Itera
         _("No."),
         _("Date"),
         _("Category"),
-        _("Description"),
+        pgettext("ledger", "Description"),
         _("Source"),
         _("Money in"),
         _("Money out"),

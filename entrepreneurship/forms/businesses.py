@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kpmi_si.idempotency.forms import IdempotentFormMixin
 from kpmi_si.money import RupiahFormField
@@ -84,7 +85,7 @@ class BusinessEntryForm(IdempotentFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Income or cost"), choices=EntryKind.choices)
     date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[not_in_future])
     amount = RupiahFormField(label=_("Amount"), min_value=Decimal("0.01"))
-    description = forms.CharField(label=_("Description"), max_length=200)
+    description = forms.CharField(label=pgettext_lazy("ledger", "Description"), max_length=200)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

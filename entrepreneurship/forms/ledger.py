@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kpmi_si.idempotency.forms import IdempotentFormMixin
 from kpmi_si.money import RupiahFormField
@@ -82,7 +83,7 @@ class PostingForm(IdempotentFormMixin, forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[not_in_future])
     category = forms.ChoiceField(label=_("Category"))
     amount = RupiahFormField(label=_("Amount"), min_value=Decimal("0.01"))
-    description = forms.CharField(label=_("Description"), max_length=200)
+    description = forms.CharField(label=pgettext_lazy("ledger", "Description"), max_length=200)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
