@@ -2,6 +2,7 @@
 
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
+from django.views.decorators.http import require_GET
 
 from .sitemaps import ArticleSitemap
 from .views import newsroom, public
@@ -17,9 +18,10 @@ urlpatterns = [
     path("penulis/<int:pk>/", public.author, name="author"),
     path("cari/", public.search, name="search"),
     path("foto/<int:pk>/<str:size>/", public.photo, name="photo"),
-    path("rss/", public.LatestArticlesFeed(), name="feed_rss"),
-    path("atom/", public.LatestArticlesAtom(), name="feed_atom"),
-    path("sitemap.xml", sitemap, {"sitemaps": {"berita": ArticleSitemap}}, name="sitemap"),
+    # Feeds and the sitemap are read-only: GET (and HEAD) only, like every public page.
+    path("rss/", require_GET(public.LatestArticlesFeed()), name="feed_rss"),
+    path("atom/", require_GET(public.LatestArticlesAtom()), name="feed_atom"),
+    path("sitemap.xml", require_GET(sitemap), {"sitemaps": {"berita": ArticleSitemap}}, name="sitemap"),
     # --- the newsroom ---
     path("redaksi/tulis/", newsroom.article_create, name="article_create"),
     path("redaksi/tulisan-saya/", newsroom.my_articles, name="my_articles"),
