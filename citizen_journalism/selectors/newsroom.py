@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from .. import permissions
 from ..models import Article, ArticleNote, ArticlePhoto, ArticleRevision, State
@@ -53,10 +53,3 @@ def newsroom_article(*, pk: int) -> Article:
         )
         .get(pk=pk)
     )
-
-
-def search_filter(articles: QuerySet[Article], text: str) -> QuerySet[Article]:
-    text = (text or "").strip()[:100]
-    if not text:
-        return articles
-    return articles.filter(Q(latest_revision__title__icontains=text) | Q(author__full_name__icontains=text))
