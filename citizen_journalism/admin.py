@@ -8,13 +8,21 @@ from typing import Any
 from django.contrib import admin
 
 from . import services
-from .models import Article, Category, EditorRole
+from .models import Article, ArticleNote, ArticlePhoto, ArticleRevision, Category, EditorRole, Tag
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "position", "active")
     prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name", "slug")
+    list_filter = ("active",)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name",)
+    search_fields = ("name",)
 
 
 @admin.register(EditorRole)
@@ -44,11 +52,8 @@ class EditorRoleAdmin(admin.ModelAdmin):
             services.editor_role_remove(actor=request.user, role=role)
 
 
-@admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "author", "state", "published_at")
-    list_filter = ("state", "category")
-    list_select_related = ("author", "latest_revision")
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The newsroom's records change only through its services (audited); the admin shows them."""
 
     def has_add_permission(self, request: Any) -> bool:
         return False
@@ -58,3 +63,34 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(Article)
+class ArticleAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "author", "state", "published_at")
+    list_filter = ("state", "category")
+    list_select_related = ("author", "latest_revision")
+    search_fields = ("title", "latest_revision__title", "author__full_name")
+
+
+@admin.register(ArticleRevision)
+class ArticleRevisionAdmin(ReadOnlyAdmin):
+    list_display = ("title", "article", "number", "created_at")
+    list_select_related = ("article",)
+    search_fields = ("title", "lead")
+    list_filter = ("submitted",)
+
+
+@admin.register(ArticleNote)
+class ArticleNoteAdmin(ReadOnlyAdmin):
+    list_display = ("kind", "article", "created_at")
+    list_select_related = ("article",)
+    search_fields = ("text",)
+    list_filter = ("kind",)
+
+
+@admin.register(ArticlePhoto)
+class ArticlePhotoAdmin(ReadOnlyAdmin):
+    list_display = ("caption", "credit", "article", "uploaded_at")
+    list_select_related = ("article",)
+    search_fields = ("caption", "credit")

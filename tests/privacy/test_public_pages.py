@@ -87,6 +87,9 @@ def _samples(garut):
         "signup_pk": [1],
         "uidb64": ["MQ"],
         "token": ["set-password"],
+        # Garut Citizen Journalism (#13): an article's slug, a category's, a photo size.
+        "slug": ["teknologi"],
+        "size": ["s"],
     }
 
 
