@@ -62,8 +62,10 @@ def test_pioneer_writes_editor_asks_for_a_change_then_publishes(page, login, liv
     page.get_by_role("link", name="Sinyal internet sampai ke saung tani").click()
     assert page.get_by_text("Perintis", exact=True).first.is_visible()
     page.fill("textarea[name=comment]", "Sebutkan berapa petani yang sudah memakai.")
-    page.get_by_role("button", name="Minta perbaikan").click()
-    page.wait_for_load_state()
+    # Wait for the answer's page before leaving: a navigation still in flight would set the editor's
+    # cookies again after they are cleared.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Minta perbaikan").click()
     article.refresh_from_db()
     assert article.state == State.CHANGES_REQUESTED
 
@@ -73,7 +75,8 @@ def test_pioneer_writes_editor_asks_for_a_change_then_publishes(page, login, liv
     assert page.get_by_text("Sebutkan berapa petani yang sudah memakai.").is_visible()
     page.get_by_role("link", name="Ubah", exact=True).click()
     page.fill("textarea[name=body]", "Tiga puluh petani kini **memantau harga** dari ladang.")
-    page.get_by_role("button", name="Kirim ke redaksi").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Kirim ke redaksi").click()
     page.wait_for_url(re.compile(r"/berita/redaksi/tulisan/\d+/$"))
     article.refresh_from_db()
     assert (article.state, article.latest_revision.number) == (State.SUBMITTED, 2)
@@ -81,8 +84,8 @@ def test_pioneer_writes_editor_asks_for_a_change_then_publishes(page, login, liv
     page.context.clear_cookies()
     login("redaksi", PASSWORD)
     page.goto(f"{live_server.url}{article.get_manage_url()}")
-    page.get_by_role("button", name="Setujui", exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Setujui", exact=True).click()
     article.refresh_from_db()
     assert article.state == State.PUBLISHED
     assert article.activity.kind == Kind.PUBLICATION
