@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # the news site's sitemap template
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -205,6 +206,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     # Create forms' keys (kpmi_si.idempotency) are kept 30 days; older ones go once a day.
+    # Articles an editor approved for later (citizen_journalism) go out within a minute of their time.
+    "publish-due-articles": {
+        "task": "citizen_journalism.tasks.publish_due_articles",
+        "schedule": 60.0,
+    },
     "prune-idempotency-keys-daily": {
         "task": "kpmi_si.idempotency.tasks.prune_idempotency_keys",
         "schedule": crontab(hour=3, minute=15),

@@ -29,5 +29,6 @@ urlpatterns = [
     path("", include("kpmi_si.privacy.urls")),
     path("penghargaan/", include("awards.urls")),
     path("usaha/", include("entrepreneurship.urls")),
+    path("berita/", include("citizen_journalism.urls")),
     path("admin/", admin.site.urls),
 ]

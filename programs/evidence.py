@@ -156,18 +156,28 @@ def prepared(upload: UploadedFile, file_kind: str) -> File:
     upload.seek(0)
     if file_kind != Evidence.FileKind.PHOTO:
         return upload
+    return downscaled(upload, max_side=MAX_SIDE)
+
+
+def downscaled(upload: UploadedFile, *, max_side: int) -> ContentFile:
+    """A checked photo (check_upload) at most `max_side` pixels on its long side, turned upright and
+    re-encoded in its own format: re-encoding drops the EXIF block and its GPS position. Used for
+    evidence and for the renditions of citizen-journalism photos."""
+    upload.seek(0)
     name = PurePath(upload.name or "").name
     with _open_image(upload, name) as original:
         fmt = original.format
         image = ImageOps.exif_transpose(original)
-        image.thumbnail((MAX_SIDE, MAX_SIDE))
+        image.thumbnail((max_side, max_side))
         if fmt == "JPEG" and image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
         buffer = io.BytesIO()
         options = {"quality": 85, "optimize": True} if fmt in ("JPEG", "WEBP") else {"optimize": True}
         image.save(buffer, format=fmt, **options)
     upload.seek(0)
-    return ContentFile(buffer.getvalue(), name=PurePath(upload.name).name)
+    content = ContentFile(buffer.getvalue(), name=name)
+    content.image_size = image.size  # type: ignore[attr-defined] - the caller records width and height
+    return content
 
 
 def file_response(item: Evidence) -> FileResponse:

@@ -37,6 +37,20 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
     "awards.AwardCategory": ("decision_note",),
     "awards.Vote": ("comment",),
     "awards.Award": ("citation",),
+    # Garut Citizen Journalism (#13): what writers and editors wrote.
+    "citizen_journalism.Article": (
+        "title",
+        "slug",
+        "lead",
+        "body",
+        "body_html",
+        "correction_note",
+        "rejection_reason",
+    ),
+    "citizen_journalism.ArticleRevision": ("title", "lead", "body", "body_html", "tags", "note"),
+    "citizen_journalism.ArticleNote": ("text",),
+    "citizen_journalism.ArticlePhoto": ("caption", "credit", "original_name"),
+    "citizen_journalism.Tag": ("name",),
 }
 
 # Text that names nobody, with the reason.
@@ -55,6 +69,7 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "awards.ShortlistBuild": ("error",),
     "awards.Award": ("code",),  # the certificate's random code
     "privacy.ReviewFlag": ("object_id", "field"),
+    "citizen_journalism.Category": ("name", "slug"),  # rubrics kept by KOMTIK
 }
 
 

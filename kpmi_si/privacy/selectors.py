@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from associations.metrics import METRICS
 from associations.models import Officer, TargetResult
 from awards.models import AwardRound, Finalist, JuryMember, Vote
+from citizen_journalism.models import Article, EditorRole
 from kpmi_si.audit.models import AuditEntry
 from kpmi_si.notifications.models import Notification
 from members.models import Kpmi, KpmiRole, LevelChange, Member, User
@@ -150,6 +151,9 @@ def _roles(member: Member) -> Section:
             rows.append({"role": officer.title or str(_("association officer")), "of": officer.association.name})
         for seat in JuryMember.objects.filter(user_id=member.user_id).select_related("round").order_by("round__year"):
             rows.append({"role": str(_("jury member")), "of": str(seat.round), "since": seat.added_at})
+        for editor in EditorRole.objects.filter(user_id=member.user_id).prefetch_related("kecamatan"):
+            places = ", ".join(k.name for k in editor.kecamatan.all()) or str(_("Garut regency"))
+            rows.append({"role": str(_("news editor")), "of": places, "since": editor.granted_at})
     for kpmi in Kpmi.objects.filter(founded_by=member).order_by("founded_on"):
         rows.append({"role": str(_("founding pioneer")), "of": kpmi.name, "since": kpmi.founded_on})
     return _section("roles", _("Roles"), columns, rows)
@@ -431,6 +435,35 @@ def _audit(member: Member) -> Section:
 
 # Every kind of data the system keeps about a member, in the order the file lists them. A new kind
 # appends a function here: Member -> Section.
+def _articles(member: Member) -> Section:
+    """Garut Citizen Journalism: the member's articles, each with its latest version and its state."""
+    columns = (
+        ("article_id", _("ID")),
+        ("state", _("status")),
+        ("title", _("title")),
+        ("lead", _("lead")),
+        ("body", _("body (Markdown)")),
+        ("versions", _("version")),
+        ("first_published_at", _("first published at")),
+        ("created_at", _("created at")),
+    )
+    articles = Article.objects.filter(author=member).select_related("latest_revision").order_by("pk")
+    rows = [
+        {
+            "article_id": article.pk,
+            "state": article.get_state_display(),
+            "title": article.latest_revision.title if article.latest_revision else "",
+            "lead": article.latest_revision.lead if article.latest_revision else "",
+            "body": article.latest_revision.body if article.latest_revision else "",
+            "versions": article.latest_revision.number if article.latest_revision else 0,
+            "first_published_at": article.first_published_at,
+            "created_at": article.created_at,
+        }
+        for article in articles
+    ]
+    return _section("articles", _("articles"), columns, rows)
+
+
 MEMBER_DATA_SOURCES: list[Callable[[Member], Section]] = [
     _profile,
     _level_history,
@@ -446,6 +479,7 @@ MEMBER_DATA_SOURCES: list[Callable[[Member], Section]] = [
     _jury_votes,
     _notifications,
     _audit,
+    _articles,
 ]
 
 
@@ -473,6 +507,8 @@ READ_BY_SECTION: dict[str, str] = {
     "associations.TargetResult.member": "targets",
     "notifications.Notification.recipient": "notifications",
     "audit.AuditEntry.actor": "audit",
+    "citizen_journalism.Article.author": "articles",
+    "citizen_journalism.EditorRole.user": "roles",
 }
 # Relations that say who *did* something to others' records (logged, decided, granted, recorded): each
 # such act is in the audit trail, which the member gets as the "audit" section (as actor).
@@ -495,6 +531,10 @@ ACTIONS_OF: frozenset[str] = frozenset(
         "awards.ShortlistBuild.requested_by",
         "awards.JuryMember.added_by",
         "privacy.ReviewFlag.reviewed_by",
+        "citizen_journalism.Article.approved_by",
+        "citizen_journalism.ArticleRevision.created_by",
+        "citizen_journalism.ArticleNote.created_by",
+        "citizen_journalism.ArticlePhoto.uploaded_by",
         # Written only once the member's identity is gone: nothing of theirs is left in it.
         "privacy.ReviewFlag.member",
     }

@@ -53,6 +53,7 @@ from .work import (
     activity_log,
     activity_reject,
     activity_update,
+    publication_record,
     sync_counting_rows,
 )
 
@@ -69,6 +70,7 @@ __all__ = [
     "activity_reject",
     "activity_update",
     "association_award_grant",
+    "publication_record",
     "collaboration_cancel",
     "collaboration_create",
     "collaboration_invitations_propose",

@@ -66,7 +66,12 @@ def _check_period(actor: Any, day: dt.date | None, *, stored: bool = False) -> N
 
 
 def _validate_credits(
-    *, actor: Any, activity: Activity, credited: Sequence[Member], trainees: Sequence[Member]
+    *,
+    actor: Any,
+    activity: Activity,
+    credited: Sequence[Member],
+    trainees: Sequence[Member],
+    logged_by_hand: bool = True,
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not credited:
@@ -76,7 +81,7 @@ def _validate_credits(
         if member.pk in seen:
             errors.setdefault("credited", []).append(_("%(name)s is credited twice.") % {"name": member.full_name})
         seen.add(member.pk)
-    if permissions.is_self_logger(actor, activity.kpmi):
+    if logged_by_hand and permissions.is_self_logger(actor, activity.kpmi):
         own = permissions.member_of(actor)
         if own is not None and own.pk not in seen:
             errors.setdefault("credited", []).append(_("Credit yourself: you are logging your own work."))
@@ -112,6 +117,7 @@ def _validate(
     detail: Any,
     credited: Sequence[Member],
     trainees: Sequence[Member],
+    logged_by_hand: bool = True,
 ) -> None:
     """Every rule about the record at once, so the form can show every problem in one go."""
     errors: dict[str, list[str]] = {}
@@ -137,7 +143,7 @@ def _validate(
     if isinstance(detail, Publication) and detail.channel in Publication.ONLINE_CHANNELS and not detail.link:
         errors.setdefault("link", []).append(_("Give the link to content published online."))
     for field, messages in _validate_credits(
-        actor=actor, activity=activity, credited=credited, trainees=trainees
+        actor=actor, activity=activity, credited=credited, trainees=trainees, logged_by_hand=logged_by_hand
     ).items():
         errors.setdefault(field, []).extend(messages)
     if errors:
@@ -313,15 +319,25 @@ def _activity_record(
     trainees: Sequence[Member] = (),
     files: Sequence[UploadedFile] = (),
     approved: bool,
+    logged_by_hand: bool = True,
 ) -> Activity:
     """Validate and save a piece of work; the caller has checked who may log it. Shared by the
-    logging form and by interventions that produce work (a completed volunteer project)."""
+    logging form and by interventions that produce work (a completed volunteer project).
+    `logged_by_hand`: False for work another part of the site produced, which the actor does not
+    log as their own (an editor publishing a KPMI-mate's article need not credit themselves)."""
     keeper = approved
     activity = Activity(kind=kind, kpmi=kpmi, created_by=actor, status=Status.APPROVED if keeper else Status.PENDING)
     _apply(activity, COMMON_FIELDS, {name: data.get(name) for name in COMMON_FIELDS})
     detail = _detail_for(activity, data)
     credited, trainees = list(credited), list(trainees)
-    _validate(actor=actor, activity=activity, detail=detail, credited=credited, trainees=trainees)
+    _validate(
+        actor=actor,
+        activity=activity,
+        detail=detail,
+        credited=credited,
+        trainees=trainees,
+        logged_by_hand=logged_by_hand,
+    )
     checked = _check_files(files, keep=())
     with _files_removed_on_error() as written:
         if keeper:
@@ -341,6 +357,42 @@ def _activity_record(
         )
         _record_trainers(actor=actor, activity=activity)
     return activity
+
+
+@transaction.atomic
+def publication_record(
+    *,
+    actor: Any,
+    member: Member,
+    title: str,
+    date: dt.date,
+    kecamatan: Any,
+    desa: Any,
+    link: str,
+    summary: str = "",
+) -> Activity:
+    """A publication that another part of the site put out (a citizen-journalism article an editor
+    published): approved at once, for the author's KPMI, credited to the author only. The caller
+    has checked who may publish; this is the one way such work enters the counts."""
+    data = {
+        "title": title[:200],
+        "date": date,
+        "kecamatan": kecamatan,
+        "desa": desa,
+        "summary": summary[:2000],
+        "evidence_url": link,
+        "channel": Publication.Channel.NEWS_PORTAL,
+        "link": link,
+    }
+    return _activity_record(
+        actor=actor,
+        kind=Kind.PUBLICATION,
+        kpmi=member.kpmi,
+        data=data,
+        credited=[member],
+        approved=True,
+        logged_by_hand=False,
+    )
 
 
 def _load_for_change(activity: Activity) -> tuple[Activity, Any, list[Member], list[Member]]:

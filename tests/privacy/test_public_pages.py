@@ -90,6 +90,9 @@ def _samples(garut):
         # entrepreneurship (orders): a KPMI's services, rules and templates are behind a login
         "rule_pk": [1],
         "template_pk": [1],
+        # Garut Citizen Journalism (#13): an article's slug, a category's, a photo size.
+        "slug": ["teknologi"],
+        "size": ["s"],
     }
 
 

@@ -87,6 +87,7 @@ VERSIONED = {
     "programs:activity_edit": "programs.Activity",
     "interventions:tot_edit": "programs.TotEvent",
     "interventions:tot_add_candidate": "programs.TotEvent",
+    "citizen_journalism:article_edit": "citizen_journalism.Article",
 }
 
 

@@ -290,6 +290,15 @@ PAYLOADS: dict[str, Data] = {
     },
     "entrepreneurship:business_close": lambda w, role: {"closed_on": iso(w.today)},
     "entrepreneurship:business_settle": lambda w, role: {"month": w.last_month.strftime("%Y-%m")},
+    # --- Garut Citizen Journalism (#13) ---
+    "citizen_journalism:article_create": lambda w, role: _article_form(w, "submit"),
+    "citizen_journalism:article_edit": lambda w, role: _article_form(w, "save"),
+    "citizen_journalism:request_changes": lambda w, role: {"comment": "Tambahkan jumlah petani."},
+    "citizen_journalism:approve": lambda w, role: {"publish_at": ""},
+    "citizen_journalism:reject": lambda w, role: {"reason": "Bukan berita."},
+    "citizen_journalism:correction_approve": lambda w, role: {"correction_note": "Angka diperbaiki."},
+    "citizen_journalism:correction_decline": lambda w, role: {"reason": "Angka lama yang benar."},
+    "citizen_journalism:link_activity": lambda w, role: {"activity": w.activity_a.pk},
 }
 
 # --- the table ------------------------------------------------------------------------------------------
@@ -297,6 +306,133 @@ PAYLOADS: dict[str, Data] = {
 ALL_SIGNED_IN = ROLES[1:]
 A_VIEWERS = ("member", "manager_a", "supervisor_a", *OFFICERS, "admin")  # who sees member_a / A's record
 B_VIEWERS = ("manager_b", *OFFICERS, "admin")
+
+# --- Garut Citizen Journalism (#13) ----------------------------------------------------------------------
+# Writers are the roles with a member record; editors are the Entrepreneurs' officer (granted in world.py)
+# and the KOMTIK admin. A newsroom page of an article is the writer's and its editors': anyone else is
+# told it is not there (404), like another writer's draft.
+WRITERS = ("member", "manager_a", "manager_b")
+EDITORS = ("officer_entrepreneurs", "admin")
+
+
+def _article_form(w: SimpleNamespace, action: str) -> dict[str, Any]:
+    return {
+        "title": "Panen raya di Tarogong",
+        "lead": "Petani memanen padi bersama.",
+        "body": "Panen berlangsung **meriah**.",
+        "category": w.news_category.pk,
+        "kecamatan": w.kpmi_a.kecamatan_id,
+        "desa": "",
+        "tags": "panen, padi",
+        "note": "",
+        "action": action,
+    }
+
+
+def _newsroom(*allowed: str, form_page: bool = False) -> tuple[Outcomes, Outcomes]:
+    """A newsroom page or decision of one article: the allowed roles do it, other signed-in roles get 404."""
+    if form_page:
+        return _allow(allowed, OK, NOT_FOUND), _allow(allowed, REDIRECT, NOT_FOUND)
+    return who(NOT_ALLOWED), _allow(allowed, REDIRECT, NOT_FOUND)
+
+
+NOT_PUBLIC = (everyone(NOT_FOUND), everyone(NOT_ALLOWED))
+
+NEWSROOM_URLS: dict[str, list[Variant]] = {
+    "citizen_journalism:front": [V("", public_page())],
+    "citizen_journalism:article": [
+        V("published", public_page(), kwargs={"pk": pk("article_published"), "slug": "berita-alfa-terbit"}),
+        V("waiting for review", NOT_PUBLIC, kwargs={"pk": pk("article_submitted"), "slug": "berita"}),
+    ],
+    "citizen_journalism:category": [
+        V("a category", public_page(), kwargs={"slug": lambda w: w.news_category.slug}),
+        V("no such category", NOT_PUBLIC, kwargs={"slug": "tidak-ada"}),
+    ],
+    "citizen_journalism:kecamatan": [
+        V("A's district", public_page(), kwargs={"code": lambda w: w.kpmi_a.kecamatan_id}),
+        V("no such district", NOT_PUBLIC, kwargs={"code": "0000000"}),
+    ],
+    "citizen_journalism:author": [
+        V("a published writer", public_page(), kwargs={"pk": pk("member_a")}),
+        V("a writer with nothing public", NOT_PUBLIC, kwargs={"pk": pk("manager_member_b")}),
+    ],
+    "citizen_journalism:search": [V("", public_page(), query=lambda w: "q=berita")],
+    "citizen_journalism:photo": [
+        V("a published photo", public_page(), kwargs={"pk": pk("news_photo_public"), "size": "s"}),
+        V(
+            "a photo of an article under review",
+            (who(NOT_FOUND, anonymous=NOT_FOUND, **dict.fromkeys(("member", *EDITORS), OK)), everyone(NOT_ALLOWED)),
+            kwargs={"pk": pk("news_photo_private"), "size": "m"},
+        ),
+    ],
+    "citizen_journalism:feed_rss": [V("", public_page())],
+    "citizen_journalism:feed_atom": [V("", public_page())],
+    "citizen_journalism:sitemap": [V("", public_page())],
+    "citizen_journalism:article_create": [V("", form(*WRITERS))],
+    "citizen_journalism:my_articles": [V("", page(*WRITERS))],
+    "citizen_journalism:queue": [V("", page(*EDITORS))],
+    "citizen_journalism:article_manage": [
+        V(
+            "A's, under review",
+            (who(NOT_FOUND, **dict.fromkeys(("member", *EDITORS), OK)), who(NOT_ALLOWED)),
+            kwargs={"pk": pk("article_submitted")},
+        ),
+        V(
+            "B's, under review",
+            (who(NOT_FOUND, **dict.fromkeys(("manager_b", *EDITORS), OK)), who(NOT_ALLOWED)),
+            kwargs={"pk": pk("article_b")},
+        ),
+    ],
+    # Only the writer edits; a non-member is refused writing at all (403), another writer is told the
+    # article is not there (404).
+    "citizen_journalism:article_edit": [
+        V(
+            "A's draft",
+            (
+                who(DENIED, member=OK, manager_a=NOT_FOUND, manager_b=NOT_FOUND),
+                who(DENIED, member=REDIRECT, manager_a=NOT_FOUND, manager_b=NOT_FOUND),
+            ),
+            kwargs={"pk": pk("article_draft")},
+        ),
+        V(
+            "B's, under review: with the editors, so the writer is sent back to its page",
+            (
+                who(DENIED, manager_b=REDIRECT, member=NOT_FOUND, manager_a=NOT_FOUND),
+                who(DENIED, manager_b=REDIRECT, member=NOT_FOUND, manager_a=NOT_FOUND),
+            ),
+            kwargs={"pk": pk("article_b")},
+        ),
+    ],
+    # The writer may press an editor's button: it answers with a message (nobody decides on their own
+    # article) and changes nothing.
+    "citizen_journalism:request_changes": [
+        V("A's", _newsroom("member", *EDITORS), kwargs={"pk": pk("article_submitted")}),
+        V("B's", _newsroom("manager_b", *EDITORS), kwargs={"pk": pk("article_b")}),
+    ],
+    "citizen_journalism:approve": [
+        V("A's", _newsroom("member", *EDITORS), kwargs={"pk": pk("article_submitted")}),
+        V("B's", _newsroom("manager_b", *EDITORS), kwargs={"pk": pk("article_b")}),
+    ],
+    "citizen_journalism:reject": [
+        V("A's", _newsroom("member", *EDITORS), kwargs={"pk": pk("article_submitted")}),
+        V("B's", _newsroom("manager_b", *EDITORS), kwargs={"pk": pk("article_b")}),
+    ],
+    "citizen_journalism:correction_approve": [
+        V("A's correction", _newsroom("member", *EDITORS), kwargs={"pk": pk("article_correction")}),
+    ],
+    "citizen_journalism:correction_decline": [
+        V("A's correction", _newsroom("member", *EDITORS), kwargs={"pk": pk("article_correction")}),
+    ],
+    "citizen_journalism:link_activity": [
+        V("A's", _newsroom("member", *EDITORS), kwargs={"pk": pk("article_submitted")}),
+        V(
+            "B's",
+            _newsroom("manager_b", *EDITORS),
+            kwargs={"pk": pk("article_b")},
+            data=lambda w, role: {"activity": w.activity_b.pk},
+        ),
+    ],
+}
 
 URLS: dict[str, list[Variant]] = {
     # --- project pages and accounts ------------------------------------------------------------------
@@ -771,6 +907,7 @@ URLS: dict[str, list[Variant]] = {
             "entrepreneurship:business_settle",
         )
     },
+    **NEWSROOM_URLS,
 }
 
 # --- entrepreneurship: catalogue, orders, receipts (orders) -------------------------------------------
@@ -1028,6 +1165,8 @@ NO_OTHER_SIDE: dict[str, str] = {
     "entrepreneurship:template_detail": "KOMTIK's templates are one set for every KPMI",
     "entrepreneurship:template_edit": "KOMTIK's templates are one set for every KPMI",
     "entrepreneurship:template_rule_add": "KOMTIK's templates are one set for every KPMI",
+    "citizen_journalism:correction_approve": "one correction is enough: its writer's and its editors' sides are tried",
+    "citizen_journalism:correction_decline": "one correction is enough: its writer's and its editors' sides are tried",
 }
 
 # POSTs that carry no input but the URL (buttons). Every other URL that takes a POST has a valid

@@ -375,7 +375,58 @@ def build_world() -> SimpleNamespace:
         )
         setattr(w, f"posting_{side}", posting)
     w.last_month = last_month
+    _build_newsroom(w)
     return w
+
+
+def _build_newsroom(w: SimpleNamespace) -> None:
+    """Garut Citizen Journalism (#13): the Entrepreneurs' officer is a whole-site editor (the admin is
+    one by office); member_a's articles in each state, and one by B's manager waiting for review."""
+    from citizen_journalism import services as news_services
+    from citizen_journalism.models import Category, EditorRole
+
+    EditorRole.objects.create(user=w.officer_entrepreneurs)
+    w.news_category = Category.objects.get_or_create(slug="teknologi", defaults={"name": "Teknologi & TIK"})[0]
+
+    def news(title: str, user, kpmi, *, submit: bool = True, with_photo: bool = False):
+        photos = [news_services.PhotoUpload(upload=photo(size=(40, 30)), caption="Foto", credit="Euis")]
+        data = {
+            "title": title,
+            "lead": "Teras berita.",
+            "body": "Isi berita.",
+            "category": w.news_category,
+            "kecamatan": kpmi.kecamatan,
+            "desa": None,
+            "tags": "desa",
+            "note": "",
+        }
+        return news_services.article_write(actor=user, data=data, submit=submit, photos=photos if with_photo else [])
+
+    w.article_draft = news("Draf berita Alfa", w.member, w.kpmi_a, submit=False)
+    w.article_submitted = news("Berita Alfa menunggu", w.member, w.kpmi_a, with_photo=True)
+    w.article_published = news_services.article_approve(
+        actor=w.officer_entrepreneurs, article=news("Berita Alfa terbit", w.member, w.kpmi_a, with_photo=True)
+    )
+    w.article_correction = news_services.article_approve(
+        actor=w.officer_entrepreneurs, article=news("Berita Alfa dikoreksi", w.member, w.kpmi_a)
+    )
+    w.article_correction = news_services.article_write(
+        actor=w.member,
+        article=w.article_correction,
+        data={
+            "title": "Berita Alfa dikoreksi",
+            "lead": "Teras berita.",
+            "body": "Isi yang dikoreksi.",
+            "category": w.news_category,
+            "kecamatan": w.kpmi_a.kecamatan,
+            "tags": "",
+            "note": "Angka diperbaiki.",
+        },
+        submit=True,
+    )
+    w.article_b = news("Berita Beta menunggu", w.manager_b, w.kpmi_b)
+    w.news_photo_public = w.article_published.photos.get()
+    w.news_photo_private = w.article_submitted.photos.get()
 
 
 def logged_in_clients(w: SimpleNamespace) -> dict[str, tuple[Client, SimpleCookie]]:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from citizen_journalism.demo import EDITOR_USERNAME, seed_citizen_journalism
 from kpmi_si.demo import awards as awards_demo
 from kpmi_si.demo import entrepreneurship as entrepreneurship_demo
 from kpmi_si.demo import periods as periods_demo
@@ -17,6 +18,7 @@ ACCOUNTS = [
     ("pembina", "supervisor (pembina) of two KPMI"),
     ("anggota", "member"),
     ("juri", "jury member of last year's awards"),
+    (EDITOR_USERNAME, "editor of Garut Citizen Journalism"),
 ]
 
 
@@ -58,6 +60,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {', '.join(added)}."))
         else:
             self.stdout.write("Demo data already present; nothing changed.")
+        # After the members (its writers are members with a login); safe twice on its own.
+        seed_citizen_journalism(self.stdout, password=DEMO_PASSWORD)
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, role in ACCOUNTS:
             self.stdout.write(f"  {username:<22} {role}")

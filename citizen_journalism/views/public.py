@@ -1,0 +1,158 @@
+"""The public news site: no login, light pages (no request leaves the site), share metadata."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from members.models import Kecamatan, Member
+
+from .. import permissions, selectors
+from ..models import RENDITIONS, Article, ArticlePhoto, Category, State
+
+FRONT_PAGE_SIZE = 12
+FEED_SIZE = 30
+
+
+def _page(request: HttpRequest, articles, size: int = FRONT_PAGE_SIZE):
+    return Paginator(articles, size).get_page(request.GET.get("page"))
+
+
+def _listing(request: HttpRequest, articles, *, heading: str, **extra) -> HttpResponse:
+    context = {"page_obj": _page(request, articles), "heading": heading, "categories": _categories(), **extra}
+    return render(request, "citizen_journalism/public_list.html", context)
+
+
+def _categories():
+    return Category.objects.filter(active=True).only("name", "slug")
+
+
+@require_GET
+def front(request: HttpRequest) -> HttpResponse:
+    return _listing(request, selectors.public_articles(), heading=_("Garut Citizen Journalism"), front=True)
+
+
+@require_GET
+def article(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    try:
+        item = selectors.public_article(pk=pk)
+    except Article.DoesNotExist:
+        raise Http404 from None
+    photos = item.public_photos
+    share_photo = request.build_absolute_uri(photos[0].url("m")) if photos else ""
+    context = {
+        "article": item,
+        "photos": photos,
+        "share_photo": share_photo,
+        "canonical": request.build_absolute_uri(item.get_absolute_url()),
+    }
+    return render(request, "citizen_journalism/public_article.html", context)
+
+
+@require_GET
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    found = get_object_or_404(Category, slug=slug, active=True)
+    return _listing(request, selectors.public_articles().filter(category=found), heading=found.name)
+
+
+@require_GET
+def kecamatan(request: HttpRequest, code: str) -> HttpResponse:
+    found = get_object_or_404(Kecamatan, code=code)
+    return _listing(
+        request,
+        selectors.public_articles().filter(kecamatan=found),
+        heading=_("News from %(name)s") % {"name": found.name},
+    )
+
+
+@require_GET
+def author(request: HttpRequest, pk: int) -> HttpResponse:
+    # Only writers with a public article have a public page: a member's name is not published otherwise.
+    found = (
+        Member.objects.select_related("kpmi")
+        .filter(pk=pk, anonymised_at__isnull=True, articles__state__in=State.PUBLIC)
+        .distinct()
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return _listing(request, selectors.public_articles().filter(author=found), heading=found.full_name, author=found)
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    return _listing(
+        request,
+        selectors.search(query),
+        heading=_("Search") if not query else _("Search: %(q)s") % {"q": query},
+        query=query,
+        searching=True,
+    )
+
+
+@require_GET
+def photo(request: HttpRequest, pk: int, size: str) -> HttpResponse:
+    """A photo rendition. Public once its article shows it; before that only the writer and the
+    editors who may see the article."""
+    if size not in RENDITIONS:
+        raise Http404
+    item = get_object_or_404(ArticlePhoto.objects.select_related("article__latest_revision", "added_in"), pk=pk)
+    art = item.article
+    published = art.state in State.PUBLIC and art.published_revision_id is not None
+    shown = published and selectors.visible_photos().filter(pk=item.pk).exists()
+    if not shown and not permissions.can_view_newsroom_article(request.user, art):
+        raise Http404
+    field = item.file_for(size)
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=86400" if shown else "private, no-store"
+    return response
+
+
+class LatestArticlesFeed(Feed):
+    title = gettext_lazy("Garut Citizen Journalism")
+    description = gettext_lazy("The latest news written by the volunteers of Garut's KPMI.")
+
+    def link(self) -> str:
+        return reverse("citizen_journalism:front")
+
+    def items(self):
+        return selectors.public_articles()[:FEED_SIZE]
+
+    def item_title(self, item) -> str:
+        return item.title
+
+    def item_description(self, item) -> str:
+        return item.lead
+
+    def item_author_name(self, item) -> str:
+        return item.author.full_name
+
+    def item_pubdate(self, item):
+        return item.first_published_at
+
+    def item_updateddate(self, item):
+        return item.published_at
+
+    def item_categories(self, item):
+        return [item.category.name] if item.category else []
+
+
+class LatestArticlesAtom(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestArticlesFeed.description

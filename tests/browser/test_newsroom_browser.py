@@ -1,0 +1,102 @@
+"""Garut Citizen Journalism on a phone: a pioneer sends an article with a photo, an editor asks for a
+change, the pioneer revises, the editor publishes, and readers find it on the front page and in the feed."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from PIL import Image
+
+from citizen_journalism.models import Article, Category, EditorRole, State
+from members.models import Level
+from programs.models import Kind
+from tests import factories
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (1600, 1200), (30, 140, 60)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def _no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+
+
+def test_pioneer_writes_editor_asks_for_a_change_then_publishes(page, login, live_server, kpmi_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    Category.objects.get_or_create(slug="teknologi", defaults={"name": "Teknologi & TIK"})
+    writer = factories.UserFactory(username="perintis_a")
+    factories.MemberFactory(kpmi=kpmi_a, user=writer, level=Level.PIONEER, full_name="Asep Perintis")
+    editor = factories.UserFactory(username="redaksi")
+    EditorRole.objects.create(user=editor)
+
+    login("perintis_a", PASSWORD)
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("link", name="Tulis berita").click()
+    page.wait_for_url(re.compile(r"/berita/redaksi/tulis/$"))
+    assert _no_horizontal_scroll(page)
+    page.fill("input[name=title]", "Sinyal internet sampai ke saung tani")
+    page.fill("textarea[name=lead]", "Relawan KPMI memasang titik akses di saung tani Tarogong.")
+    page.fill("textarea[name=body]", "Petani kini **memantau harga** dari ladang.")
+    page.select_option("select[name=category]", label="Teknologi & TIK")
+    page.select_option("select[name=kecamatan]", kpmi_a.kecamatan_id)
+    page.set_input_files(
+        "input[name=photo_1]", files=[{"name": "saung.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}]
+    )
+    page.fill("input[name=photo_1_caption]", "Titik akses di saung tani")
+    page.fill("input[name=photo_1_credit]", "Asep Perintis")
+    page.get_by_role("button", name="Kirim ke redaksi").click()
+    page.wait_for_url(re.compile(r"/berita/redaksi/tulisan/\d+/$"))
+    article = Article.objects.get()
+    assert article.state == State.SUBMITTED and article.photos.count() == 1
+
+    page.context.clear_cookies()
+    login("redaksi", PASSWORD)
+    page.goto(f"{live_server.url}/berita/redaksi/antrean/")
+    page.get_by_role("link", name="Sinyal internet sampai ke saung tani").click()
+    assert page.get_by_text("Perintis", exact=True).first.is_visible()
+    page.fill("textarea[name=comment]", "Sebutkan berapa petani yang sudah memakai.")
+    # Wait for the answer's page before leaving: a navigation still in flight would set the editor's
+    # cookies again after they are cleared.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Minta perbaikan").click()
+    article.refresh_from_db()
+    assert article.state == State.CHANGES_REQUESTED
+
+    page.context.clear_cookies()
+    login("perintis_a", PASSWORD)
+    page.goto(f"{live_server.url}{article.get_manage_url()}")
+    assert page.get_by_text("Sebutkan berapa petani yang sudah memakai.").is_visible()
+    page.get_by_role("link", name="Ubah", exact=True).click()
+    page.fill("textarea[name=body]", "Tiga puluh petani kini **memantau harga** dari ladang.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Kirim ke redaksi").click()
+    page.wait_for_url(re.compile(r"/berita/redaksi/tulisan/\d+/$"))
+    article.refresh_from_db()
+    assert (article.state, article.latest_revision.number) == (State.SUBMITTED, 2)
+
+    page.context.clear_cookies()
+    login("redaksi", PASSWORD)
+    page.goto(f"{live_server.url}{article.get_manage_url()}")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Setujui", exact=True).click()
+    article.refresh_from_db()
+    assert article.state == State.PUBLISHED
+    assert article.activity.kind == Kind.PUBLICATION
+
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/berita/")
+    assert _no_horizontal_scroll(page)
+    page.get_by_role("link", name="Sinyal internet sampai ke saung tani").click()
+    page.wait_for_url(re.compile(r"/berita/\d+/[\w-]+/$"))
+    assert page.get_by_text("Tiga puluh petani").is_visible()
+    photo = page.locator("article figure img").first
+    assert photo.evaluate("img => img.complete && img.naturalWidth > 0")
+    feed = page.request.get(f"{live_server.url}/berita/rss/")
+    assert "Sinyal internet sampai ke saung tani" in feed.text()

@@ -1,0 +1,155 @@
+"""The public news site: what readers see, the feeds, the sitemap, search, share metadata, weight."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+
+from citizen_journalism import services
+
+from .conftest import article_data, with_photo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_published_article_is_on_every_public_page(client, published, pioneer):
+    title = published.title
+    pages = [
+        reverse("citizen_journalism:front"),
+        published.category.get_absolute_url(),
+        reverse("citizen_journalism:kecamatan", args=[published.kecamatan_id]),
+        reverse("citizen_journalism:author", args=[published.author_id]),
+        published.get_absolute_url(),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert title in response.content.decode(), url
+    article_page = client.get(published.get_absolute_url()).content.decode()
+    assert "Perintis" in article_page  # a pioneer's byline says so
+    assert "Asep Perintis" in article_page
+
+
+def test_articles_not_yet_published_are_nowhere_public(client, submitted, pioneer, kpmi_a, category):
+    draft = services.article_write(
+        actor=pioneer, data=article_data(kpmi_a, category, title="Draf rahasia"), submit=False
+    )
+    assert client.get(reverse("citizen_journalism:article", args=[submitted.pk, "x"])).status_code == 404
+    assert client.get(reverse("citizen_journalism:article", args=[draft.pk, "x"])).status_code == 404
+    assert client.get(reverse("citizen_journalism:author", args=[submitted.author_id])).status_code == 404
+    for url in (reverse("citizen_journalism:front"), reverse("citizen_journalism:feed_rss")):
+        body = client.get(url).content.decode()
+        assert "Internet masuk" not in body and "Draf rahasia" not in body
+    photo = submitted.photos.get()
+    assert client.get(photo.url("s")).status_code == 404
+
+
+def test_share_metadata_names_title_lead_and_an_absolute_photo(client, published):
+    html = client.get(published.get_absolute_url()).content.decode()
+    photo = published.photos.get()
+    assert f'<meta property="og:title" content="{published.title}">' in html
+    assert f'<meta property="og:description" content="{published.lead}">' in html
+    assert f'<meta property="og:image" content="http://testserver{photo.url("m")}">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    assert f'srcset="{photo.srcset}"' in html
+    assert client.get(photo.url("m")).status_code == 200
+    assert client.get(photo.url("m"))["Content-Type"] == "image/jpeg"
+
+
+def test_feeds_and_sitemap_list_the_published_article(client, published):
+    rss = client.get(reverse("citizen_journalism:feed_rss"))
+    assert rss["Content-Type"].startswith("application/rss+xml")
+    assert published.title in rss.content.decode() and published.get_absolute_url() in rss.content.decode()
+    atom = client.get(reverse("citizen_journalism:feed_atom"))
+    assert atom["Content-Type"].startswith("application/atom+xml")
+    assert published.title in atom.content.decode()
+    sitemap = client.get(reverse("citizen_journalism:sitemap")).content.decode()
+    assert published.get_absolute_url() in sitemap
+
+
+def test_search_finds_published_articles_only(client, published, pioneer, kpmi_a, category):
+    services.article_write(
+        actor=pioneer, data=article_data(kpmi_a, category, title="Petani kopi di Cikajang"), submit=True
+    )
+    found = client.get(reverse("citizen_journalism:search"), {"q": "saung"}).content.decode()
+    assert published.title in found
+    nothing = client.get(reverse("citizen_journalism:search"), {"q": "kopi"}).content.decode()
+    assert "Petani kopi" not in nothing
+    # Odd input is just a search that finds nothing.
+    for q in ("", "'; DROP TABLE", "a" * 5000, "!!! & | :*"):
+        assert client.get(reverse("citizen_journalism:search"), {"q": q}).status_code == 200
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search and its index are PostgreSQL's")
+def test_postgresql_search_stems_indonesian_and_uses_the_gin_index(client, published):
+    # "memantau" (monitor) is in the body; the Indonesian stemmer finds it from "pantau".
+    found = client.get(reverse("citizen_journalism:search"), {"q": "pantau"}).content.decode()
+    assert published.title in found
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'article_search_gin'")
+        assert "gin (search_document)" in cursor.fetchone()[0]
+
+
+def test_a_correction_shows_the_old_version_until_approved_then_the_note(
+    client, published, pioneer, editor, kpmi_a, category
+):
+    services.article_write(
+        actor=pioneer,
+        article=published,
+        data=article_data(kpmi_a, category, title="Judul baru", note="Judul diperbaiki."),
+        submit=True,
+        photos=with_photo(),
+    )
+    page = client.get(published.get_absolute_url()).content.decode()
+    assert "Judul baru" not in page and published.title in page
+    new_photo = published.photos.order_by("-pk").first()
+    assert client.get(new_photo.url("s")).status_code == 404  # it came with the correction
+    services.correction_approve(actor=editor, article=published, note="Judul diperbaiki.")
+    page = client.get(published.get_absolute_url()).content.decode()
+    assert "Judul baru" in page and "Judul diperbaiki." in page
+    assert client.get(new_photo.url("s")).status_code == 200
+
+
+def test_public_pages_have_no_inline_script_or_style_and_no_outside_requests(client, published):
+    for url in (reverse("citizen_journalism:front"), published.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
+        assert "<style" not in html and " style=" not in html and not re.search(r"\son[a-z]+=", html)
+        for src in re.findall(r'(?:src|href)="([^"]+)"', html):
+            assert not src.startswith(("http://", "https://", "//")) or src.startswith("http://testserver"), src
+
+
+def test_article_page_weighs_at_most_100_kb_compressed_without_its_photos(client, published):
+    """The first load of an article page, gzip-compressed as the server sends it: the HTML and every
+    stylesheet and script it references (photos aside: they come in the size the phone needs)."""
+    html = client.get(published.get_absolute_url()).content
+    assets = re.findall(rb'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="([^"]+)"', html)
+    assert assets, "the page references its stylesheets and scripts"
+    total = len(gzip.compress(html, 9))
+    static_dirs = [Path(d) for d in settings.STATICFILES_DIRS]
+    for asset in assets:
+        relative = asset.decode().removeprefix(
+            settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+        )
+        path = next(d / relative for d in static_dirs if (d / relative).exists())
+        total += len(gzip.compress(path.read_bytes(), 9))
+    assert total <= 100 * 1024, f"{total / 1024:.1f} KB"
+
+
+def test_public_list_pages_query_a_fixed_number_of_times(
+    client, pioneer, editor, kpmi_a, category, django_assert_max_num_queries
+):
+    for i in range(6):
+        article = services.article_write(
+            actor=pioneer, data=article_data(kpmi_a, category, title=f"Berita {i}"), submit=True, photos=with_photo()
+        )
+        services.article_approve(actor=editor, article=article)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("citizen_journalism:front"))
+    assert response.content.decode().count('class="card mb-3"') == 6
