@@ -53,7 +53,7 @@ ACTUALS |= {
         "WHERE category = 'business_contribution' AND date BETWEEN %s AND %s GROUP BY 1"
     ),
     "operations_coverage": (
-        "SELECT kpmi_id, GREATEST(LEAST(floor(earned * 100 / costs), 999), 0)::int FROM ("
+        "SELECT kpmi_id, GREATEST(LEAST(floor(earned * 100 / costs), 999), 0)::int FROM ("  # nosec B608 - constants
         f"  SELECT kpmi_id, coalesce(sum(amount) FILTER (WHERE category IN {EARNED}), 0) AS earned,"
         f"         -coalesce(sum(amount) FILTER (WHERE category IN {COSTS}), 0) AS costs"
         "   FROM entrepreneurship_posting WHERE date BETWEEN %s AND %s GROUP BY 1) x WHERE costs > 0"
@@ -78,7 +78,7 @@ MONTHLY |= {
         "FROM entrepreneurship_posting WHERE category = 'business_contribution' AND date BETWEEN %s AND %s GROUP BY 1"
     ),
     "operations_coverage": (
-        "SELECT m, GREATEST(LEAST(floor(earned * 100 / costs), 999), 0)::int FROM ("
+        "SELECT m, GREATEST(LEAST(floor(earned * 100 / costs), 999), 0)::int FROM ("  # nosec B608 - constants
         f"  SELECT date_trunc('month', date)::date AS m,"
         f"         coalesce(sum(amount) FILTER (WHERE category IN {EARNED}), 0) AS earned,"
         f"         -coalesce(sum(amount) FILTER (WHERE category IN {COSTS}), 0) AS costs"
