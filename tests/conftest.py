@@ -27,6 +27,13 @@ def reference_data(request):
     load_garut_locations(Kecamatan, Desa)
     for code in Association.Code.values:
         Association.objects.get_or_create(code=code)
+    # Rows other migrations seed: KOMTIK's two catalogue templates, the first news categories.
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("entrepreneurship.migrations.0003_source_text_templates").seed(apps, None)
+    import_module("citizen_journalism.migrations.0002_categories_and_search_index").seed_categories(apps, None)
 
 
 @pytest.fixture(autouse=True)
