@@ -287,7 +287,8 @@ def payout_record(
     if amount <= 0:
         raise ValidationError({"amount": _("Enter an amount above zero.")})
     _not_in_future(date)
-    balance = _locked_balance(author)
+    # An author who never earned has no balance row: refused without creating one.
+    balance = AuthorBalance.objects.select_for_update().filter(author=author).first() or AuthorBalance(author=author)
     if amount > balance.balance:
         raise ValidationError(
             {

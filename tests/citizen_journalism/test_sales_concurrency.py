@@ -114,9 +114,9 @@ def test_two_payouts_at_once_cannot_overdraw(sellers, buyers, published, pioneer
     assert Payout.objects.count() == 1
 
 
-def test_payouts_on_a_balance_created_at_the_same_moment(sellers, kpmi_a):
-    """An author with no balance row yet: both payouts race to create it (ON CONFLICT DO NOTHING, then
-    the lock), and both are refused with a message, not a database error."""
+def test_payouts_to_an_author_who_never_earned(sellers, kpmi_a):
+    """An author who never earned (no balance row): both payouts are refused with a message, not a
+    database error. (The first sales of an author racing to create the row: the test above.)"""
     user = factories.UserFactory(username="penulis_baru")
     author = factories.MemberFactory(kpmi=kpmi_a, user=user, full_name="Penulis Baru")
     answers = _at_once(
