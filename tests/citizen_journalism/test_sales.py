@@ -326,3 +326,31 @@ def test_another_kpmis_article_posts_to_its_authors_kpmi(officer_entrepreneurs, 
     sale = sell(officer_entrepreneurs, article, buyer)
     assert Posting.objects.get(sale=sale).kpmi == kpmi_b
     assert not Buyer.objects.filter(active=False).exists()
+
+
+def test_the_officer_cancels_a_sale_from_the_page(client, officer_entrepreneurs, published, buyer, kpmi_a):
+    sale = sell(officer_entrepreneurs, published, buyer, kind="exclusive")
+    client.force_login(officer_entrepreneurs)
+    url = reverse("citizen_journalism:sale_cancel", args=[sale.pk])
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 200 and response.context["form"].errors["reason"]
+    assert client.post(url, {"reason": "Pembeli membatalkan."}).status_code == 302
+    sale.refresh_from_db()
+    assert sale.is_cancelled and sale.cancel_reason == "Pembeli membatalkan."
+    assert Posting.objects.filter(sale=sale).aggregate(s=Sum("amount"))["s"] == Decimal("0.00")
+    assert "Dibeli oleh" not in client.get(published.get_absolute_url()).content.decode()
+
+
+def test_an_override_is_removed_and_the_next_level_applies(client, officer_entrepreneurs, pioneer, kpmi_a):
+    services.revenue_share_set(actor=officer_entrepreneurs, percent=Decimal("40"))
+    client.force_login(officer_entrepreneurs)
+    url = reverse("citizen_journalism:shares")
+    data = {"scope": "author", "author": "", "kpmi": "", "author_percent": "90"}
+    response = client.post(url, data)
+    assert "penulis" in " ".join(response.context["form"].errors["author"]).lower()
+    assert client.post(url, {**data, "scope": "kpmi", "kpmi": kpmi_a.pk}).status_code == 302
+    override = RevenueShare.objects.get(kpmi=kpmi_a)
+    assert services.share_for(pioneer.member) == (Decimal("90.00"), "kpmi")
+    assert client.post(reverse("citizen_journalism:share_remove", args=[override.pk])).status_code == 302
+    assert services.share_for(pioneer.member) == (Decimal("40.00"), "default")
+    assert AuditEntry.objects.filter(action="revenue_share.remove").exists()
