@@ -8,7 +8,21 @@ from typing import Any
 from django.contrib import admin
 
 from . import services
-from .models import Article, ArticleNote, ArticlePhoto, ArticleRevision, Category, EditorRole, Tag
+from .models import (
+    Article,
+    ArticleNote,
+    ArticlePhoto,
+    ArticleRevision,
+    AuthorBalance,
+    Buyer,
+    Category,
+    Earning,
+    EditorRole,
+    Payout,
+    RevenueShare,
+    Sale,
+    Tag,
+)
 
 
 @admin.register(Category)
@@ -94,3 +108,52 @@ class ArticlePhotoAdmin(ReadOnlyAdmin):
     list_display = ("caption", "credit", "article", "uploaded_at")
     list_select_related = ("article",)
     search_fields = ("caption", "credit")
+
+
+# --- the content market (#13): changed only through its pages and services (audited) -------------------
+
+
+@admin.register(Buyer)
+class BuyerAdmin(ReadOnlyAdmin):
+    list_display = ("name", "kind", "contact", "active")
+    search_fields = ("name", "contact")
+    list_filter = ("kind", "active")
+
+
+@admin.register(RevenueShare)
+class RevenueShareAdmin(ReadOnlyAdmin):
+    list_display = ("scope", "kpmi", "author", "author_percent")
+    list_select_related = ("kpmi", "author")
+    search_fields = ("kpmi__name", "author__full_name")
+    list_filter = ("scope",)
+
+
+@admin.register(Sale)
+class SaleAdmin(ReadOnlyAdmin):
+    list_display = ("date", "article", "buyer", "kind", "amount", "author_amount", "kpmi_amount", "cancelled_at")
+    list_select_related = ("article", "buyer")
+    search_fields = ("article__title", "buyer__name", "author__full_name")
+    list_filter = ("kind", "share_source")
+
+
+@admin.register(Payout)
+class PayoutAdmin(ReadOnlyAdmin):
+    list_display = ("date", "author", "amount", "method", "reference")
+    list_select_related = ("author",)
+    search_fields = ("author__full_name", "reference")
+    list_filter = ("method",)
+
+
+@admin.register(Earning)
+class EarningAdmin(ReadOnlyAdmin):
+    list_display = ("date", "author", "kind", "amount")
+    list_select_related = ("author",)
+    search_fields = ("author__full_name",)
+    list_filter = ("kind",)
+
+
+@admin.register(AuthorBalance)
+class AuthorBalanceAdmin(ReadOnlyAdmin):
+    list_display = ("author", "balance")
+    list_select_related = ("author",)
+    search_fields = ("author__full_name",)

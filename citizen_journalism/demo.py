@@ -174,3 +174,51 @@ def seed_citizen_journalism(stdout: TextIO, *, password: str) -> None:
         f"Garut Citizen Journalism: {made} demo articles made. Editor account: {EDITOR_USERNAME} / {password} "
         f"(queue at /berita/redaksi/antrean/); writers: {', '.join(m.user.username for m in writers)}.\n"
     )
+    _seed_sales(stdout)
+
+
+# --- the content market (#13): two buyers, a licence, an exclusive sale and a payout ----------------------
+
+BUYERS = [("Garut Pos Daring", "media", "redaksi@garutpos.example"), ("Yayasan Literasi Garut", "organisation", "")]
+
+
+def _seed_sales(stdout: TextIO) -> None:
+    """Made once: the buyers are found by name, and nothing is sold again once a demo buyer has bought."""
+    from decimal import Decimal
+
+    from .models import Buyer, Payout, Sale
+
+    # Sales are recorded by the KOMTIK admin (the demo's superuser), as an officer would.
+    actor = get_user_model().objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    if actor is None:
+        stdout.write("Garut Citizen Journalism: no admin account yet, no sales made.\n")
+        return
+    with transaction.atomic():
+        buyers = []
+        for name, kind, contact in BUYERS:
+            buyer = Buyer.objects.filter(name=name).first() or services.buyer_create(
+                actor=actor, data={"name": name, "kind": kind, "contact": contact}
+            )
+            buyers.append(buyer)
+        if Sale.objects.filter(buyer__in=buyers).exists():
+            return
+        public = list(Article.objects.filter(state__in=State.PUBLIC).order_by("pk")[:2])
+        if not public:
+            return
+        today = timezone.localdate()
+        licence = services.sale_record(
+            actor=actor, article=public[0], buyer=buyers[0], kind="licence", amount=Decimal("150000"), date=today
+        )
+        services.sale_record(
+            actor=actor, article=public[-1], buyer=buyers[1], kind="exclusive", amount=Decimal("750000"), date=today
+        )
+        if not Payout.objects.filter(author=licence.author).exists():
+            services.payout_record(
+                actor=actor,
+                author=licence.author,
+                amount=licence.author_amount / 2,
+                date=today,
+                method="transfer",
+                reference="DEMO-1",
+            )
+    stdout.write(f"Garut Citizen Journalism: buyers {', '.join(b.name for b in buyers)}; two sales and a payout.\n")

@@ -77,3 +77,22 @@ def can_view_newsroom_article(user: Any, article: Article) -> bool:
         return True
     latest = article.latest_revision
     return latest is not None and covers(user, latest.kecamatan_id)
+
+
+# --- the content market (#13: sales, shares, statements, payouts) ---------------------------------------
+
+ENTREPRENEURS = "entrepreneurs"  # associations.Association.Code.ENTREPRENEURS, without importing upward
+
+
+def can_manage_sales(user: Any) -> bool:
+    """Register buyers, record and cancel sales, set the shares, record payouts: the Entrepreneurs
+    association's officers, who run the content market, and the KOMTIK admin."""
+    from members.permissions import is_officer
+
+    return is_komtik_admin(user) or is_officer(user, ENTREPRENEURS)
+
+
+def can_view_statement(user: Any, author: Member) -> bool:
+    """An author's earnings statement: the author and those who run the market."""
+    member = writer_member(user)
+    return (member is not None and member.pk == author.pk) or can_manage_sales(user)

@@ -5,7 +5,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from .sitemaps import ArticleSitemap
-from .views import newsroom, public
+from .views import newsroom, public, sales
 
 app_name = "citizen_journalism"
 
@@ -34,4 +34,17 @@ urlpatterns = [
     path("redaksi/tulisan/<int:pk>/koreksi/setujui/", newsroom.correction_approve, name="correction_approve"),
     path("redaksi/tulisan/<int:pk>/koreksi/tolak/", newsroom.correction_decline, name="correction_decline"),
     path("redaksi/tulisan/<int:pk>/tautkan-kegiatan/", newsroom.article_link_activity, name="link_activity"),
+    # --- the content market (#13: sales, shares, statements, payouts) ---
+    path("penjualan/", sales.sale_list, name="sale_list"),
+    path("penjualan/baru/", sales.sale_create, name="sale_create"),
+    path("penjualan/<int:pk>/batal/", sales.sale_cancel, name="sale_cancel"),
+    path("penjualan/pembeli/", sales.buyer_list, name="buyer_list"),
+    path("penjualan/pembeli/baru/", sales.buyer_create, name="buyer_create"),
+    path("penjualan/pembeli/<int:pk>/ubah/", sales.buyer_edit, name="buyer_edit"),
+    path("penjualan/bagi-hasil/", sales.shares, name="shares"),
+    path("penjualan/bagi-hasil/<int:pk>/hapus/", sales.share_remove, name="share_remove"),
+    path("pendapatan/<int:pk>/", sales.statement, name="statement"),
+    path("pendapatan/<int:pk>/laporan.pdf", sales.statement_pdf, name="statement_pdf"),
+    path("pendapatan/<int:pk>/laporan.xlsx", sales.statement_xlsx, name="statement_xlsx"),
+    path("pendapatan/<int:pk>/bayar/", sales.payout_create, name="payout_create"),
 ]

@@ -7,8 +7,14 @@ from .newsroom import (
     LinkActivityForm,
     ReasonForm,
 )
+from .sales import BuyerForm, PayoutForm, SaleCancelForm, SaleForm, ShareForm
 
 __all__ = [
+    "BuyerForm",
+    "PayoutForm",
+    "SaleCancelForm",
+    "SaleForm",
+    "ShareForm",
     "PHOTO_SLOTS",
     "ApproveForm",
     "ArticleForm",

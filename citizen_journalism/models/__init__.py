@@ -16,8 +16,30 @@ from .newsroom import (
     article_slug,
 )
 from .photos import CAPTION_MAX, CREDIT_MAX, MAX_PHOTOS, RENDITIONS, ArticlePhoto
+from .sales import (
+    DEFAULT_AUTHOR_PERCENT,
+    AuthorBalance,
+    Buyer,
+    Earning,
+    EarningKind,
+    Payout,
+    PayoutMethod,
+    RevenueShare,
+    Sale,
+    split_amount,
+)
 
 __all__ = [
+    "DEFAULT_AUTHOR_PERCENT",
+    "AuthorBalance",
+    "Buyer",
+    "Earning",
+    "EarningKind",
+    "Payout",
+    "PayoutMethod",
+    "RevenueShare",
+    "Sale",
+    "split_amount",
     "BODY_MAX",
     "CAPTION_MAX",
     "CREDIT_MAX",

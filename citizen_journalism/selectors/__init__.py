@@ -2,8 +2,14 @@
 
 from .newsroom import editor_queue, newsroom_article, writer_articles
 from .public import public_article, public_articles, search, visible_photos
+from .sales import buyers, earnings_statement, revenue_shares, sales, statement_years
 
 __all__ = [
+    "buyers",
+    "earnings_statement",
+    "revenue_shares",
+    "sales",
+    "statement_years",
     "editor_queue",
     "newsroom_article",
     "public_article",

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from ..models import Article, ArticlePhoto, State
+from ..models import Article, ArticlePhoto, Sale, State
 
 SEARCH_MAX = 100
 
@@ -34,6 +34,14 @@ def public_article(*, pk: int) -> Article:
         Article.objects.filter(state__in=State.PUBLIC)
         .select_related("author__kpmi", "category", "kecamatan", "desa", "published_revision")
         .prefetch_related(Prefetch("photos", queryset=visible_photos(), to_attr="public_photos"), "tags")
+        # The buyer's credit on an article bought outright, in the same query.
+        .annotate(
+            exclusive_buyer=Subquery(
+                Sale.objects.filter(article=OuterRef("pk"), kind=Sale.Kind.EXCLUSIVE, cancelled_at__isnull=True).values(
+                    "buyer__name"
+                )[:1]
+            )
+        )
         .get(pk=pk)
     )
 

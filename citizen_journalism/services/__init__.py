@@ -16,8 +16,26 @@ from .newsroom import (
     public_url,
 )
 from .photos import PhotoUpload
+from .sales import (
+    buyer_create,
+    buyer_update,
+    payout_record,
+    revenue_share_remove,
+    revenue_share_set,
+    sale_cancel,
+    sale_record,
+    share_for,
+)
 
 __all__ = [
+    "buyer_create",
+    "buyer_update",
+    "payout_record",
+    "revenue_share_remove",
+    "revenue_share_set",
+    "sale_cancel",
+    "sale_record",
+    "share_for",
     "PhotoUpload",
     "article_approve",
     "article_link_activity",

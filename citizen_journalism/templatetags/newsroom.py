@@ -28,4 +28,11 @@ def newsroom_nav(context: dict[str, Any]) -> dict[str, Any]:
     match = getattr(request, "resolver_match", None)
     on_news_pages = match is not None and match.app_name == "citizen_journalism"
     editor = is_komtik_admin(user) or (on_news_pages and permissions.is_editor(user))
-    return {"can_write": permissions.can_write(user), "is_editor": editor}
+    writer = permissions.writer_member(user)
+    return {
+        "can_write": writer is not None,
+        "writer_pk": writer.pk if writer is not None else None,
+        "is_editor": editor,
+        # The content market's officers: asked on the news pages only, like the editors.
+        "can_sell": is_komtik_admin(user) or (on_news_pages and permissions.can_manage_sales(user)),
+    }

@@ -28,6 +28,8 @@ class Category(models.TextChoices):
     SERVICE_INCOME = "service_income", _("Service income")
     BUSINESS_CONTRIBUTION = "business_contribution", _("Business contribution")
     DONATION = "donation", _("Donation or grant")
+    # The KPMI's share of its members' articles sold (Garut Citizen Journalism, #13).
+    CONTENT_SALES = "content_sales", _("Content sales")
     # Operating costs (negative amounts).
     RENT = "rent", _("Rent")
     INTERNET = "internet", _("Internet")
@@ -37,9 +39,11 @@ class Category(models.TextChoices):
     OTHER_COST = "other_cost", _("Other operating cost")
 
 
-INCOME_CATEGORIES = frozenset({Category.SERVICE_INCOME, Category.BUSINESS_CONTRIBUTION, Category.DONATION})
+INCOME_CATEGORIES = frozenset(
+    {Category.SERVICE_INCOME, Category.BUSINESS_CONTRIBUTION, Category.DONATION, Category.CONTENT_SALES}
+)
 # What the group earns by its own work: the numerator of the operations coverage (donations are not).
-EARNED_CATEGORIES = frozenset({Category.SERVICE_INCOME, Category.BUSINESS_CONTRIBUTION})
+EARNED_CATEGORIES = frozenset({Category.SERVICE_INCOME, Category.BUSINESS_CONTRIBUTION, Category.CONTENT_SALES})
 OPERATING_CATEGORIES = frozenset(
     {
         Category.RENT,
@@ -72,6 +76,16 @@ class Posting(models.Model):
     settlement = models.ForeignKey(
         BusinessSettlement,
         verbose_name=_("business month"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="postings",
+    )
+    # The KPMI's share of a sold article (citizen_journalism); referenced by name: that app builds on
+    # this one, not the other way round.
+    sale = models.ForeignKey(
+        "citizen_journalism.Sale",
+        verbose_name=_("article sale"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -112,6 +126,9 @@ class Posting(models.Model):
                 fields=["settlement"],
                 condition=Q(reverses__isnull=True, settlement__isnull=False),
                 name="posting_settlement_once",
+            ),
+            models.UniqueConstraint(
+                fields=["sale"], condition=Q(reverses__isnull=True, sale__isnull=False), name="posting_sale_once"
             ),
         ]
 

@@ -42,6 +42,7 @@ def posting_record(
     description: str,
     order: Order | None = None,
     settlement: BusinessSettlement | None = None,
+    sale: Any = None,
     check_permission: bool = True,
 ) -> Posting:
     """One money movement. `amount` is positive; income categories post it as money in, operating
@@ -59,6 +60,7 @@ def posting_record(
         description=description.strip(),
         order=order,
         settlement=settlement,
+        sale=sale,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     # No user when a job posts (the monthly settlement of businesses): `created_by` stays empty.
@@ -78,10 +80,13 @@ def posting_record(
 
 
 @transaction.atomic
-def posting_reverse(*, actor: Any, posting: Posting, reason: str, date: dt.date | None = None) -> Posting:
+def posting_reverse(
+    *, actor: Any, posting: Posting, reason: str, date: dt.date | None = None, check_permission: bool = True
+) -> Posting:
     """Correct a mistake: a posting of the opposite amount in the same category, pointing at the one
-    it reverses. A posting is reversed once; a reversal is not reversed (record the right posting)."""
-    if not permissions.can_keep_money(actor, posting.kpmi):
+    it reverses. A posting is reversed once; a reversal is not reversed (record the right posting).
+    `check_permission=False`: the caller (a cancelled article sale) has checked who may do it."""
+    if check_permission and not permissions.can_keep_money(actor, posting.kpmi):
         raise PermissionDenied
     reason = reason.strip()
     if not reason:
@@ -100,6 +105,7 @@ def posting_reverse(*, actor: Any, posting: Posting, reason: str, date: dt.date 
         description=(_("Reversal: %(reason)s") % {"reason": reason})[:200],
         order=original.order,
         settlement=original.settlement,
+        sale_id=original.sale_id,
         reverses=original,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from citizen_journalism.demo import EDITOR_USERNAME, seed_citizen_journalism
-from citizen_journalism.models import Article, EditorRole, State
+from citizen_journalism.models import Article, Buyer, EditorRole, Payout, Sale, State
 from kpmi_si.audit.models import AuditEntry
 from programs.models import Activity, Kind
 
@@ -24,9 +24,27 @@ def test_seed_makes_an_editor_and_every_state_once(pioneer, admin_user):
     published = Article.objects.filter(state__in=State.PUBLIC)
     assert all(article.activity.kind == Kind.PUBLICATION for article in published)
 
-    before = (Article.objects.count(), Activity.objects.count(), AuditEntry.objects.count())
+    # The content market: two buyers, a licence, an exclusive sale and a payout.
+    assert Buyer.objects.count() == 2
+    assert sorted(Sale.objects.values_list("kind", flat=True)) == ["exclusive", "licence"]
+    assert Payout.objects.count() == 1
+
+    before = (
+        Article.objects.count(),
+        Activity.objects.count(),
+        AuditEntry.objects.count(),
+        Sale.objects.count(),
+        Payout.objects.count(),
+    )
     seed_citizen_journalism(io.StringIO(), password="demo-sandi-1")
-    assert (Article.objects.count(), Activity.objects.count(), AuditEntry.objects.count()) == before
+    after = (
+        Article.objects.count(),
+        Activity.objects.count(),
+        AuditEntry.objects.count(),
+        Sale.objects.count(),
+        Payout.objects.count(),
+    )
+    assert after == before
 
 
 def test_seed_without_members_says_so_and_makes_nothing(db):

@@ -1209,3 +1209,99 @@ SKIPPED: dict[str, str] = {
 def takes_input(name: str) -> bool:
     """Whether some role's POST to this URL is carried out or answered with a form (not refused)."""
     return any(outcome in (OK, REDIRECT, BAD) for v in URLS[name] for outcome in v.post.values())
+
+
+# --- Garut Citizen Journalism: sales (#13) ---
+# The content market is run by the Entrepreneurs association's officers and the KOMTIK admin (one
+# market for every KPMI); an author's statement is theirs and the author's, and anyone else is told it
+# is not there (404).
+SELLERS = ("officer_entrepreneurs", "admin")
+
+
+def _buyer_data(w: SimpleNamespace, role: str) -> dict[str, Any]:
+    from kpmi_si.concurrency import record_version
+
+    return {
+        "name": "Garut Pos Daring",
+        "kind": "media",
+        "contact": "",
+        "active": "on",
+        "version": record_version(w.buyer),
+    }
+
+
+def _statement(*authors: str) -> tuple[Outcomes, Outcomes]:
+    return _allow((*authors, *SELLERS), OK, NOT_FOUND), who(NOT_ALLOWED)
+
+
+PAYLOADS.update(
+    {
+        "citizen_journalism:sale_create": lambda w, role: {
+            "article": w.article_published.pk,
+            "buyer": w.buyer.pk,
+            "kind": "licence",
+            "amount": "150.000",
+            "date": iso(w.today),
+        },
+        "citizen_journalism:sale_cancel": lambda w, role: {"reason": "Salah catat."},
+        "citizen_journalism:buyer_create": lambda w, role: {
+            "name": "Yayasan Literasi Garut",
+            "kind": "organisation",
+            "contact": "0262 000",
+            "active": "on",
+        },
+        "citizen_journalism:buyer_edit": _buyer_data,
+        "citizen_journalism:shares": lambda w, role: {
+            "scope": "default",
+            "kpmi": "",
+            "author": "",
+            "author_percent": "55",
+        },
+        "citizen_journalism:payout_create": lambda w, role: {
+            "amount": "10.000",
+            "date": iso(w.today),
+            "method": "transfer",
+            "reference": "TRF-1",
+        },
+    }
+)
+BUTTONS["citizen_journalism:share_remove"] = "a button: the URL names the override it removes"
+
+URLS.update(
+    {
+        "citizen_journalism:sale_list": [V("", page(*SELLERS))],
+        "citizen_journalism:sale_create": [V("", form(*SELLERS))],
+        "citizen_journalism:sale_cancel": [V("", form(*SELLERS), kwargs={"pk": pk("sale")})],
+        "citizen_journalism:buyer_list": [V("", page(*SELLERS))],
+        "citizen_journalism:buyer_create": [V("", form(*SELLERS))],
+        "citizen_journalism:buyer_edit": [V("", form(*SELLERS), kwargs={"pk": pk("buyer")})],
+        "citizen_journalism:shares": [V("", form(*SELLERS))],
+        "citizen_journalism:share_remove": [V("", action(*SELLERS), kwargs={"pk": pk("share_kpmi")})],
+        **{
+            name: [
+                V("member_a's", _statement("member"), kwargs={"pk": pk("member_a")}),
+                V("B's manager's", _statement("manager_b"), kwargs={"pk": pk("manager_member_b")}),
+            ]
+            for name in (
+                "citizen_journalism:statement",
+                "citizen_journalism:statement_pdf",
+                "citizen_journalism:statement_xlsx",
+            )
+        },
+        "citizen_journalism:payout_create": [
+            V("member_a, with a balance", form(*SELLERS), kwargs={"pk": pk("member_a")}),
+            # Nothing earned: the form again with the message, nothing saved.
+            V("B's manager, nothing earned", form(*SELLERS, posted=OK), kwargs={"pk": pk("manager_member_b")}),
+        ],
+    }
+)
+NO_OTHER_SIDE.update(
+    dict.fromkeys(
+        (
+            "citizen_journalism:sale_cancel",
+            "citizen_journalism:buyer_edit",
+            "citizen_journalism:share_remove",
+        ),
+        "the content market is one for every KPMI, run by the Entrepreneurs association",
+    )
+)

@@ -376,6 +376,7 @@ def build_world() -> SimpleNamespace:
         setattr(w, f"posting_{side}", posting)
     w.last_month = last_month
     _build_newsroom(w)
+    _build_sales(w)
     return w
 
 
@@ -427,6 +428,30 @@ def _build_newsroom(w: SimpleNamespace) -> None:
     w.article_b = news("Berita Beta menunggu", w.manager_b, w.kpmi_b)
     w.news_photo_public = w.article_published.photos.get()
     w.news_photo_private = w.article_submitted.photos.get()
+
+
+# --- Garut Citizen Journalism: sales (#13) ---
+
+
+def _build_sales(w: SimpleNamespace) -> None:
+    """The content market: a buyer, KPMI A's share override (authors get 60 %), and a licence of
+    member_a's published article (so member_a has Rp 60.000 to be paid)."""
+    from decimal import Decimal
+
+    from citizen_journalism import services as news_services
+
+    w.buyer = news_services.buyer_create(
+        actor=w.officer_entrepreneurs, data={"name": "Garut Pos", "kind": "media", "contact": "redaksi"}
+    )
+    w.share_kpmi = news_services.revenue_share_set(actor=w.officer_entrepreneurs, percent=Decimal("60"), kpmi=w.kpmi_a)
+    w.sale = news_services.sale_record(
+        actor=w.officer_entrepreneurs,
+        article=w.article_published,
+        buyer=w.buyer,
+        kind="licence",
+        amount=Decimal("100000"),
+        date=w.today,
+    )
 
 
 def logged_in_clients(w: SimpleNamespace) -> dict[str, tuple[Client, SimpleCookie]]:
