@@ -51,6 +51,16 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
     "citizen_journalism.ArticleNote": ("text",),
     "citizen_journalism.ArticlePhoto": ("caption", "credit", "original_name"),
     "citizen_journalism.Tag": ("name",),
+    # Garut Citizen Journalism sales: a buyer's contact may be a person; references and reasons are typed.
+    "citizen_journalism.Buyer": ("name", "contact"),
+    "citizen_journalism.Payout": ("reference",),
+    "citizen_journalism.Sale": ("cancel_reason",),
+    # Entrepreneurship (#12): outside clients may be people; descriptions, notes and reasons are typed.
+    "entrepreneurship.Client": ("name", "contact"),
+    "entrepreneurship.Business": ("name",),
+    "entrepreneurship.BusinessEntry": ("description",),
+    "entrepreneurship.Order": ("note", "override_reason"),
+    "entrepreneurship.Posting": ("description",),
 }
 
 # Text that names nobody, with the reason.
@@ -70,6 +80,9 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "awards.Award": ("code",),  # the certificate's random code
     "privacy.ReviewFlag": ("object_id", "field"),
     "citizen_journalism.Category": ("name", "slug"),  # rubrics kept by KOMTIK
+    "entrepreneurship.Order": ("price_reason",),  # computed from the price rules ("Gratis — calon pelatih")
+    "entrepreneurship.Service": ("name", "description"),  # a group's catalogue
+    "entrepreneurship.ServiceTemplate": ("name", "description"),  # KOMTIK's catalogue
 }
 
 

@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from associations.metrics import METRICS
 from associations.models import Officer, TargetResult
 from awards.models import AwardRound, Finalist, JuryMember, Vote
-from citizen_journalism.models import Article, EditorRole
+from citizen_journalism.models import Article, AuthorBalance, Earning, EditorRole, RevenueShare
+from entrepreneurship.models import Business, Order
 from kpmi_si.audit.models import AuditEntry
 from kpmi_si.notifications.models import Notification
 from members.models import Kpmi, KpmiRole, LevelChange, Member, User
@@ -464,6 +465,77 @@ def _articles(member: Member) -> Section:
     return _section("articles", _("articles"), columns, rows)
 
 
+def _services_received(member: Member) -> Section:
+    """Entrepreneurship: the services of any KPMI the member was the client of."""
+    columns = (
+        ("receipt", _("receipt number")),
+        ("kpmi", _("KPMI")),
+        ("service", _("service")),
+        ("date", _("date")),
+        ("quantity", _("quantity")),
+        ("total", _("total")),
+        ("price_reason", _("why this price")),
+        ("payment", _("payment")),
+    )
+    orders = Order.objects.filter(member=member).select_related("kpmi", "service").order_by("date", "pk")
+    rows = [
+        {
+            "receipt": order.receipt_label,
+            "kpmi": order.kpmi.name,
+            "service": order.service.name,
+            "date": order.date,
+            "quantity": order.quantity,
+            "total": order.total,
+            "price_reason": order.price_reason,
+            "payment": order.get_payment_status_display(),
+        }
+        for order in orders
+    ]
+    return _section("services_received", _("service orders"), columns, rows)
+
+
+def _businesses(member: Member) -> Section:
+    """Entrepreneurship: the businesses the member (a pioneer) runs or ran for their KPMI."""
+    columns = (
+        ("name", _("name")),
+        ("kpmi", _("KPMI")),
+        ("kind", _("kind")),
+        ("started_on", _("started on")),
+        ("closed_on", _("closed on")),
+        ("pledged_share", _("share of profit pledged to the KPMI (%)")),
+    )
+    businesses = Business.objects.filter(owner=member).select_related("kpmi").order_by("started_on", "pk")
+    rows = [
+        {
+            "name": business.name,
+            "kpmi": business.kpmi.name,
+            "kind": business.get_kind_display(),
+            "started_on": business.started_on,
+            "closed_on": business.closed_on,
+            "pledged_share": business.pledged_share,
+        }
+        for business in businesses
+    ]
+    return _section("businesses", _("businesses"), columns, rows)
+
+
+def _earnings(member: Member) -> Section:
+    """Garut Citizen Journalism: what the member earned from sales of their articles and was paid out,
+    with their balance and any share set for them alone."""
+    columns = (("date", _("date")), ("kind", _("kind")), ("amount", _("amount")), ("sale", _("sale")))
+    rows: list[dict[str, Any]] = [
+        {"date": e.date, "kind": e.get_kind_display(), "amount": e.amount, "sale": e.sale_id or ""}
+        for e in Earning.objects.filter(author=member).order_by("date", "pk")
+    ]
+    # Sales and payouts appear as the earnings above; the balance and a personal share as two more rows.
+    balance = AuthorBalance.objects.filter(author=member).values_list("balance", flat=True).first()
+    if balance is not None:
+        rows.append({"date": "", "kind": str(_("balance")), "amount": balance, "sale": ""})
+    for share in RevenueShare.objects.filter(author=member):
+        rows.append({"date": "", "kind": str(_("author's share (%)")), "amount": share.author_percent, "sale": ""})
+    return _section("earnings", _("earnings"), columns, rows)
+
+
 MEMBER_DATA_SOURCES: list[Callable[[Member], Section]] = [
     _profile,
     _level_history,
@@ -480,6 +552,9 @@ MEMBER_DATA_SOURCES: list[Callable[[Member], Section]] = [
     _notifications,
     _audit,
     _articles,
+    _earnings,
+    _services_received,
+    _businesses,
 ]
 
 
@@ -509,6 +584,13 @@ READ_BY_SECTION: dict[str, str] = {
     "audit.AuditEntry.actor": "audit",
     "citizen_journalism.Article.author": "articles",
     "citizen_journalism.EditorRole.user": "roles",
+    "citizen_journalism.Sale.author": "earnings",
+    "citizen_journalism.Earning.author": "earnings",
+    "citizen_journalism.Payout.author": "earnings",
+    "citizen_journalism.AuthorBalance.author": "earnings",
+    "citizen_journalism.RevenueShare.author": "earnings",
+    "entrepreneurship.Order.member": "services_received",
+    "entrepreneurship.Business.owner": "businesses",
 }
 # Relations that say who *did* something to others' records (logged, decided, granted, recorded): each
 # such act is in the audit trail, which the member gets as the "audit" section (as actor).
@@ -535,6 +617,15 @@ ACTIONS_OF: frozenset[str] = frozenset(
         "citizen_journalism.ArticleRevision.created_by",
         "citizen_journalism.ArticleNote.created_by",
         "citizen_journalism.ArticlePhoto.uploaded_by",
+        "citizen_journalism.Sale.created_by",
+        "citizen_journalism.Sale.cancelled_by",
+        "citizen_journalism.Payout.created_by",
+        "entrepreneurship.Service.created_by",
+        "entrepreneurship.Order.created_by",
+        "entrepreneurship.Business.created_by",
+        "entrepreneurship.BusinessEntry.created_by",
+        "entrepreneurship.BusinessSettlement.settled_by",
+        "entrepreneurship.Posting.created_by",
         # Written only once the member's identity is gone: nothing of theirs is left in it.
         "privacy.ReviewFlag.member",
     }

@@ -25,7 +25,9 @@ from tests import factories
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Not pages: downloads (exports, certificates, evidence files), the admin's own site, language switch.
-SKIP = re.compile(r"format=|/piagam/|/bukti/|/unduh/|^/admin/.+|^/i18n/|^/static/|^/media/")
+SKIP = re.compile(
+    r"format=|/piagam/|/bukti/|/unduh/|/laporan\.(pdf|xlsx)|/kwitansi/|^/admin/.+|^/i18n/|^/static/|^/media/"
+)
 PAGES_PER_ROLE = 30
 NOT_FOUND = "/tidak-ada/"  # the 404 page is a page too
 

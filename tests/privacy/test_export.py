@@ -139,3 +139,37 @@ def test_download_reads_a_bounded_number_of_queries(client_for, euis, member_use
     client = client_for(member_user_a)
     with django_assert_max_num_queries(40):
         client.get(url(euis.member, "xlsx"))
+
+
+def test_her_service_orders_and_business_are_in_the_file(client_for, euis, member_user_a, manager_a, kpmi_a):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from entrepreneurship.services import catalogue
+    from entrepreneurship.services.businesses import business_register
+    from entrepreneurship.services.orders import order_create
+    from members.models import Level
+
+    member = euis.member
+    service = catalogue.service_create(
+        actor=manager_a, kpmi=kpmi_a, data={"name": "Servis laptop", "unit": "item", "price": Decimal("75000")}
+    )
+    order_create(actor=manager_a, kpmi=kpmi_a, service=service, quantity=1, date=timezone.localdate(), member=member)
+    member.level = Level.PIONEER
+    member.save(update_fields=["level"])
+    business_register(
+        actor=manager_a,
+        kpmi=kpmi_a,
+        owner=member,
+        name="Servis Euis",
+        kind="repair",
+        started_on=timezone.localdate(),
+        pledged_share=10,
+    )
+
+    data = json.loads(client_for(member_user_a).get(url(member)).content)
+
+    assert [(row["service"], row["total"]) for row in data["services_received"]] == [("Servis laptop", "75000.00")]
+    assert [row["name"] for row in data["businesses"]] == ["Servis Euis"]
+    assert data["earnings"] == []

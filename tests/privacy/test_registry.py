@@ -10,7 +10,17 @@ from kpmi_si.privacy import registry
 from kpmi_si.privacy.selectors import ACTIONS_OF, MEMBER_DATA_SOURCES, READ_BY_SECTION
 from members.models import Member, User
 
-OWN_APPS = {"audit", "notifications", "privacy", "members", "associations", "programs", "awards", "citizen_journalism"}
+OWN_APPS = {
+    "audit",
+    "notifications",
+    "privacy",
+    "members",
+    "associations",
+    "programs",
+    "awards",
+    "entrepreneurship",
+    "citizen_journalism",
+}
 
 
 def _own_models():
