@@ -9,7 +9,8 @@ managers is counted by programs.metrics, the project's one definition of "how mu
 A new association's metrics are new entries here; nothing else changes. The Entrepreneurs
 association's (services delivered, pioneers' businesses, money) read the entrepreneurship app's
 tables, its money through entrepreneurship.metrics, the one definition of earned income, operating
-costs and coverage.
+costs and coverage; its content figures (articles published, content sales, revenue to pioneer
+writers) read Garut Citizen Journalism's articles, sales and authors' earnings.
 
 Every stored number is a whole number (TargetResult and MonthlyActual hold integers); a metric's
 `unit` says how a page shows it: a count, whole thousands of Rupiah (a KPMI's yearly income in
@@ -32,6 +33,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from citizen_journalism.models import Article, Earning, EarningKind, Sale
 from entrepreneurship import metrics as money_metrics
 from entrepreneurship.models import (
     EARNED_CATEGORIES,
@@ -352,6 +354,54 @@ def _coverage_per_month(start: dt.date, end: dt.date) -> dict[dt.date, int]:
     return out
 
 
+# --- Entrepreneurs association: content sold through Garut Citizen Journalism (#13), per KPMI --------------
+
+
+def _articles_published(start: dt.date, end: dt.date) -> QuerySet[Article]:
+    # First publication, by Garut's calendar: a correction published again is not a new article.
+    return Article.objects.filter(first_published_at__date__gte=start, first_published_at__date__lte=end)
+
+
+def _content_sales(start: dt.date, end: dt.date) -> QuerySet[Sale]:
+    # A sale is credited to the group it was split with (the author's KPMI when it was made), whose
+    # ledger received the group's share.
+    return Sale.objects.filter(date__gte=start, date__lte=end, cancelled_at__isnull=True)
+
+
+def _pioneer_earnings(start: dt.date, end: dt.date) -> QuerySet[Earning]:
+    """Pioneer authors' shares of sales in the period, net of cancellations: a cancelled sale's
+    negative earning is dated when it was cancelled, as a ledger reversal is. Payouts are not revenue."""
+    return Earning.objects.filter(
+        date__gte=start,
+        date__lte=end,
+        kind__in=[EarningKind.SALE, EarningKind.SALE_CANCELLED],
+        author__level=Level.PIONEER,
+    )
+
+
+def _revenue_to_pioneers_per_kpmi(start: dt.date, end: dt.date) -> CountsQuery:
+    return (
+        _pioneer_earnings(start, end)
+        .order_by()
+        .values_list("sale__kpmi_id")
+        .annotate(n=_thousands(Sum("amount")))
+        .values_list("sale__kpmi_id", "n")
+    )
+
+
+def _revenue_to_pioneers_per_month(start: dt.date, end: dt.date) -> dict[dt.date, int]:
+    rows = (
+        _pioneer_earnings(start, end)
+        .order_by()
+        .annotate(m=TruncMonth("date"))
+        .values_list("m")
+        .annotate(total=Sum("amount"))
+        .values_list("m", "total")
+    )
+    # As `_thousands` does in SQL: whole thousands rounded down, between 0 and the column's bound.
+    return {_month(m): min(max(int(total // 1000), 0), INT_MAX) for m, total in rows if total is not None}
+
+
 EARNED_AND_COSTS = sorted(str(c) for c in (*EARNED_CATEGORIES, *OPERATING_CATEGORIES))
 
 
@@ -492,6 +542,55 @@ METRICS: dict[str, Metric] = {
             records=_posting_records(EARNED_AND_COSTS),
             records_template="associations/records/postings.html",
             unit=PERCENT,
+        ),
+        Metric(
+            code="articles_published",
+            association=Association.Code.ENTREPRENEURS,
+            subject=KPMI,
+            label=pgettext_lazy("association metric", "Articles published"),
+            default_target=6,
+            per_subject=lambda s, e: _grouped(_articles_published(s, e), "author__kpmi_id"),
+            per_month=lambda s, e: _monthly(_articles_published(s, e), "first_published_at"),
+            records=lambda kpmi, s, e: (
+                _articles_published(s, e)
+                .filter(author__kpmi=kpmi)
+                .select_related("author", "category")
+                .order_by("first_published_at", "pk")
+            ),
+            records_template="associations/records/articles.html",
+        ),
+        Metric(
+            code="content_sales",
+            association=Association.Code.ENTREPRENEURS,
+            subject=KPMI,
+            label=pgettext_lazy("association metric", "Content sales"),
+            default_target=2,
+            per_subject=lambda s, e: _grouped(_content_sales(s, e), "kpmi_id"),
+            per_month=lambda s, e: _monthly(_content_sales(s, e), "date"),
+            records=lambda kpmi, s, e: (
+                _content_sales(s, e)
+                .filter(kpmi=kpmi)
+                .select_related("article", "buyer", "author")
+                .order_by("date", "pk")
+            ),
+            records_template="associations/records/sales.html",
+        ),
+        Metric(
+            code="content_revenue_to_pioneers",
+            association=Association.Code.ENTREPRENEURS,
+            subject=KPMI,
+            label=pgettext_lazy("association metric", "Content revenue to pioneers"),
+            default_target=300,  # Rp 300.000 a year to the group's pioneer writers
+            per_subject=_revenue_to_pioneers_per_kpmi,
+            per_month=_revenue_to_pioneers_per_month,
+            records=lambda kpmi, s, e: (
+                _pioneer_earnings(s, e)
+                .filter(sale__kpmi=kpmi)
+                .select_related("author", "sale__article", "sale__buyer")
+                .order_by("date", "pk")
+            ),
+            records_template="associations/records/earnings.html",
+            unit=THOUSAND_RUPIAH,
         ),
     ]
 }

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from kpmi_si.concurrency import VersionedFormMixin
 from kpmi_si.idempotency.forms import IdempotentFormMixin
 from kpmi_si.money import RupiahFormField
+from members.forms import DateInput
 from members.models import Kpmi, Member
 
 from ..models import Article, Buyer, PayoutMethod, RevenueShare, Sale, State
@@ -40,7 +41,7 @@ class SaleForm(IdempotentFormMixin, forms.Form):
     buyer = forms.ModelChoiceField(label=_("Buyer"), queryset=Buyer.objects.filter(active=True))
     kind = forms.ChoiceField(label=_("Kind of sale"), choices=Sale.Kind.choices)
     amount = RupiahFormField(label=_("Fee"), min_value=Decimal("0.01"), max_value=MAX_FEE)
-    date = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput())
 
     def clean_article(self) -> Article:
         article = self.cleaned_data["article"]
@@ -107,7 +108,7 @@ class ShareForm(forms.Form):
 
 class PayoutForm(IdempotentFormMixin, forms.Form):
     amount = RupiahFormField(label=_("Amount"), min_value=Decimal("0.01"))
-    date = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput())
     method = forms.ChoiceField(label=_("Method"), choices=PayoutMethod.choices)
     reference = forms.CharField(
         label=_("Reference"), max_length=100, required=False, help_text=_("Transfer number or receipt, if any.")

@@ -85,6 +85,40 @@ MONTHLY |= {
         "   FROM entrepreneurship_posting WHERE date BETWEEN %s AND %s GROUP BY 1) x WHERE costs > 0"
     ),
 }
+# Its content figures (#13), from Garut Citizen Journalism's tables: an article counts on the day of
+# Garut (Asia/Jakarta) it was first published; revenue is pioneer authors' earnings from sales, net of
+# cancellations, in whole thousands of Rupiah.
+PUBLISHED_ON = "(first_published_at AT TIME ZONE 'Asia/Jakarta')::date"
+PIONEER_EARNINGS = (
+    "FROM citizen_journalism_earning e JOIN citizen_journalism_sale s ON s.id = e.sale_id "
+    "JOIN members_member m ON m.id = e.author_id "
+    "WHERE e.kind IN ('sale', 'cancelled') AND m.level = 4 AND e.date BETWEEN %s AND %s GROUP BY 1"
+)
+THOUSANDS = "LEAST(GREATEST(floor(sum(e.amount) / 1000), 0), 2147483647)::int"
+ACTUALS |= {
+    "articles_published": (
+        "SELECT m.kpmi_id, count(*) FROM citizen_journalism_article a JOIN members_member m ON m.id = a.author_id "
+        f"WHERE {PUBLISHED_ON} BETWEEN %s AND %s GROUP BY 1"  # nosec B608 - constants
+    ),
+    "content_sales": (
+        "SELECT kpmi_id, count(*) FROM citizen_journalism_sale "
+        "WHERE date BETWEEN %s AND %s AND cancelled_at IS NULL GROUP BY 1"
+    ),
+    "content_revenue_to_pioneers": f"SELECT s.kpmi_id, {THOUSANDS} {PIONEER_EARNINGS}",  # nosec B608 - constants
+}
+MONTHLY |= {
+    "articles_published": (
+        f"SELECT date_trunc('month', {PUBLISHED_ON})::date, count(*) FROM citizen_journalism_article "  # nosec B608
+        f"WHERE {PUBLISHED_ON} BETWEEN %s AND %s GROUP BY 1"
+    ),
+    "content_sales": (
+        "SELECT date_trunc('month', date)::date, count(*) FROM citizen_journalism_sale "
+        "WHERE date BETWEEN %s AND %s AND cancelled_at IS NULL GROUP BY 1"
+    ),
+    "content_revenue_to_pioneers": (
+        f"SELECT date_trunc('month', e.date)::date, {THOUSANDS} {PIONEER_EARNINGS}"  # nosec B608 - constants
+    ),
+}
 WORK_KIND = {"publications": "publication", "education": "education", "deployments": "deployment"}
 WORK_ACTUALS = (
     "SELECT member_id, count(*) FROM programs_activitycredit "

@@ -354,12 +354,14 @@ class EntrepreneurshipDemoBuilder:
 
 def build(today: dt.date | None = None) -> None:
     EntrepreneurshipDemoBuilder(today=today).build()
-    _catch_up_open_periods()
+    catch_up_open_periods()
 
 
-def _catch_up_open_periods() -> None:
+def catch_up_open_periods() -> None:
     """A database seeded before this layer existed has its periods already: give the open ones the
-    Entrepreneurs association's default targets and evaluate them, so its dashboard fills too."""
+    Entrepreneurs association's default targets and evaluate them, so its dashboard fills too. Also
+    run by `seed_demo` after Garut Citizen Journalism's demo, whose articles and sales come after the
+    periods' first evaluation and feed the association's content figures."""
     from associations import services
     from associations.models import Association, Period
 

@@ -1,15 +1,18 @@
 """Garut Citizen Journalism on a phone: a pioneer sends an article with a photo, an editor asks for a
-change, the pioneer revises, the editor publishes, and readers find it on the front page and in the feed."""
+change, the pioneer revises, the editor publishes, readers find it on the front page and in the feed,
+an Entrepreneurs officer records a buyer's licence of it, and the pioneer's statement shows the earning."""
 
 from __future__ import annotations
 
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from PIL import Image
 
-from citizen_journalism.models import Article, Category, EditorRole, State
+from citizen_journalism import services as news
+from citizen_journalism.models import Article, Category, EditorRole, Sale, State
 from members.models import Level
 from programs.models import Kind
 from tests import factories
@@ -35,6 +38,8 @@ def test_pioneer_writes_editor_asks_for_a_change_then_publishes(page, login, liv
     factories.MemberFactory(kpmi=kpmi_a, user=writer, level=Level.PIONEER, full_name="Asep Perintis")
     editor = factories.UserFactory(username="redaksi")
     EditorRole.objects.create(user=editor)
+    officer = factories.make_officer("entrepreneurs", username="petugas_usaha")
+    news.buyer_create(actor=officer, data={"name": "Garut Pos Daring", "kind": "media"})
 
     login("perintis_a", PASSWORD)
     page.get_by_role("button", name="Menu").click()
@@ -100,3 +105,39 @@ def test_pioneer_writes_editor_asks_for_a_change_then_publishes(page, login, liv
     assert photo.evaluate("img => img.complete && img.naturalWidth > 0")
     feed = page.request.get(f"{live_server.url}/berita/rss/")
     assert "Sinyal internet sampai ke saung tani" in feed.text()
+
+    # A buyer licenses it: the Entrepreneurs officer records the sale through the sales pages.
+    login("petugas_usaha", PASSWORD)
+    # The menu offers the sales to the market's officers on the news pages (see newsroom_nav).
+    page.goto(f"{live_server.url}/berita/")
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("link", name="Penjualan konten").click()
+    page.wait_for_url(re.compile(r"/penjualan/$"))
+    page.fill("input[name=artikel]", str(article.pk))
+    page.get_by_role("button", name="Catat penjualan", exact=True).click()
+    page.wait_for_url(re.compile(r"/penjualan/baru/\?artikel=\d+$"))
+    assert _no_horizontal_scroll(page)
+    page.select_option("select[name=buyer]", label="Garut Pos Daring")
+    page.select_option("select[name=kind]", "licence")
+    page.fill("input[name=amount]", "250.000")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Catat penjualan ini").click()
+    assert Sale.objects.exists(), page.locator("main").inner_text()
+    sale = Sale.objects.get()
+    assert (sale.article_id, sale.kind, sale.amount, sale.author_amount) == (
+        article.pk,
+        "licence",
+        Decimal("250000.00"),
+        Decimal("125000.00"),
+    )
+
+    # The pioneer opens their earnings statement and sees their half of the fee.
+    page.context.clear_cookies()
+    login("perintis_a", PASSWORD)
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("link", name="Pendapatan saya").click()
+    page.wait_for_url(re.compile(r"/pendapatan/\d+/$"))
+    assert _no_horizontal_scroll(page)
+    line = page.locator("li.list-group-item", has_text="Sinyal internet sampai ke saung tani")
+    assert line.is_visible() and "Rp 125.000" in line.inner_text()
+    assert "Garut Pos Daring" in line.inner_text()

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from associations.metrics import metrics_of
 from associations.models import TargetResult
 from awards.models import Award, AwardRound, Finalist, JuryMember, Vote
 from entrepreneurship.models import BusinessSettlement, Order, Posting
@@ -79,7 +80,11 @@ def test_seed_builds_garut_with_every_role_and_explained_levels(settings):
 
     # The Entrepreneurs dashboard is alive: this year's results, some of them met.
     entrepreneurs = TargetResult.objects.filter(association__code="entrepreneurs", period__name=str(round.year + 1))
-    assert entrepreneurs.filter(actual__gt=0).values("metric").distinct().count() == 5
+    # Its content figures too (#13): the news demo's articles and sales are counted by a second
+    # evaluation. The demo's writers (the accounts with a login) are a manager and a member, not
+    # pioneers: no revenue goes to a pioneer.
+    alive = set(entrepreneurs.filter(actual__gt=0).values_list("metric", flat=True))
+    assert alive == {m.code for m in metrics_of("entrepreneurs")} - {"content_revenue_to_pioneers"}
     assert entrepreneurs.filter(status="achieved").exists() and entrepreneurs.filter(status="behind").exists()
 
     # The invariant: every member's last history row is their current level.
