@@ -70,6 +70,8 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "awards.Award": ("code",),  # the certificate's random code
     "privacy.ReviewFlag": ("object_id", "field"),
     "citizen_journalism.Category": ("name", "slug"),  # rubrics kept by KOMTIK
+    # --- Garut Citizen Journalism: buyers' API (#13) ---
+    "citizen_journalism.BuyerToken": ("key_hash", "prefix"),  # a random key's hash and first characters
 }
 
 
