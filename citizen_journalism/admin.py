@@ -15,6 +15,7 @@ from .models import (
     ArticleRevision,
     AuthorBalance,
     Buyer,
+    BuyerToken,
     Category,
     Earning,
     EditorRole,
@@ -157,3 +158,13 @@ class AuthorBalanceAdmin(ReadOnlyAdmin):
     list_display = ("author", "balance")
     list_select_related = ("author",)
     search_fields = ("author__full_name",)
+
+
+@admin.register(BuyerToken)
+class BuyerTokenAdmin(ReadOnlyAdmin):
+    """Issued and revoked on the buyer's page (audited, the key shown once); here only looked at."""
+
+    list_display = ("prefix", "buyer", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("prefix", "buyer__name")
+    exclude = ("key_hash",)

@@ -43,6 +43,9 @@ urlpatterns = [
     path("penjualan/pembeli/<int:pk>/ubah/", sales.buyer_edit, name="buyer_edit"),
     path("penjualan/bagi-hasil/", sales.shares, name="shares"),
     path("penjualan/bagi-hasil/<int:pk>/hapus/", sales.share_remove, name="share_remove"),
+    # --- the buyers' API tokens (#13) ---
+    path("penjualan/pembeli/<int:pk>/token/", sales.buyer_tokens, name="buyer_tokens"),
+    path("penjualan/pembeli/<int:pk>/token/<int:token_pk>/cabut/", sales.buyer_token_revoke, name="buyer_token_revoke"),
     path("pendapatan/<int:pk>/", sales.statement, name="statement"),
     path("pendapatan/<int:pk>/laporan.pdf", sales.statement_pdf, name="statement_pdf"),
     path("pendapatan/<int:pk>/laporan.xlsx", sales.statement_xlsx, name="statement_xlsx"),

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "rest_framework",  # the buyers' API (citizen_journalism.api)
+    "drf_spectacular",
     "kpmi_si.audit",
     "kpmi_si.notifications",
     "kpmi_si.outbox",
@@ -300,4 +302,26 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
+}
+
+# The buyers' API (citizen_journalism.api): read-only JSON for buyers with a token. No session or
+# basic authentication (a browser's login cookie never reaches the API, so it needs no CSRF), JSON
+# only, and throttled per token in the project cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["citizen_journalism.api.authentication.BuyerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["citizen_journalism.api.throttling.BuyerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"buyers_api": env.str("BUYERS_API_RATE", "120/min")},
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Garut Citizen Journalism — buyers' API",
+    "DESCRIPTION": "The articles a buyer licensed or bought outright, read-only. "
+    "Authenticate with `Authorization: Token <key>`; the key is issued by the Entrepreneurs association.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
 }

@@ -30,5 +30,6 @@ urlpatterns = [
     path("penghargaan/", include("awards.urls")),
     path("usaha/", include("entrepreneurship.urls")),
     path("berita/", include("citizen_journalism.urls")),
+    path("api/v1/", include("citizen_journalism.api.urls")),
     path("admin/", admin.site.urls),
 ]

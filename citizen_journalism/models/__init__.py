@@ -1,6 +1,7 @@
 """Garut Citizen Journalism: one module per concern (the newsroom, photos); sales come later."""
 
 from ..states import Action, State
+from .api import TOKEN_PREFIX_LENGTH, BuyerToken, token_hash
 from .newsroom import (
     BODY_MAX,
     LEAD_MAX,
@@ -30,6 +31,9 @@ from .sales import (
 )
 
 __all__ = [
+    "TOKEN_PREFIX_LENGTH",
+    "BuyerToken",
+    "token_hash",
     "DEFAULT_AUTHOR_PERCENT",
     "AuthorBalance",
     "Buyer",

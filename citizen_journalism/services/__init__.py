@@ -1,5 +1,6 @@
 """Writes of the citizen-journalism app, one module per concern; re-exported here."""
 
+from .api import buyer_token_issue, buyer_token_revoke
 from .editors import editor_role_remove, editor_role_set
 from .newsroom import (
     article_approve,
@@ -28,6 +29,8 @@ from .sales import (
 )
 
 __all__ = [
+    "buyer_token_issue",
+    "buyer_token_revoke",
     "buyer_create",
     "buyer_update",
     "payout_record",

@@ -27,7 +27,7 @@ from members.models import Member
 
 from .. import permissions, selectors, services
 from ..forms import BuyerForm, PayoutForm, SaleCancelForm, SaleForm, ShareForm
-from ..models import Buyer, RevenueShare, Sale
+from ..models import Buyer, BuyerToken, RevenueShare, Sale
 from ..statements import render_statement, statement_rows
 
 
@@ -101,6 +101,43 @@ def buyer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         submit=_("Save"),
         back=reverse("citizen_journalism:buyer_list"),
     )
+
+
+# --- a buyer's API tokens --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def buyer_tokens(request: HttpRequest, pk: int) -> HttpResponse:
+    """The buyer's tokens, and a button that issues one. The new key is in this one answer only (not
+    a redirect: it is never stored, so no later page could show it)."""
+    _manager(request)
+    buyer = get_object_or_404(Buyer, pk=pk)
+    new_key = None
+    if request.method == "POST":
+        try:
+            _token, new_key = services.buyer_token_issue(actor=request.user, buyer=buyer)
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+    context = {"buyer": buyer, "tokens": selectors.buyer_tokens(buyer=buyer), "new_key": new_key}
+    response = render(request, "citizen_journalism/buyer_tokens.html", context)
+    if new_key:
+        # Neither a browser's cache nor a proxy keeps the page that shows a key.
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def buyer_token_revoke(request: HttpRequest, pk: int, token_pk: int) -> HttpResponse:
+    _manager(request)
+    token = get_object_or_404(BuyerToken, pk=token_pk, buyer_id=pk)
+    services.buyer_token_revoke(actor=request.user, token=token)
+    messages.success(
+        request, _("The token %(prefix)s… was revoked: it no longer opens the API.") % {"prefix": token.prefix}
+    )
+    return redirect("citizen_journalism:buyer_tokens", pk=pk)
 
 
 # --- sales ---------------------------------------------------------------------------------------------------

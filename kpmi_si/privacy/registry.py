@@ -83,6 +83,8 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "entrepreneurship.Order": ("price_reason",),  # computed from the price rules ("Gratis — calon pelatih")
     "entrepreneurship.Service": ("name", "description"),  # a group's catalogue
     "entrepreneurship.ServiceTemplate": ("name", "description"),  # KOMTIK's catalogue
+    # --- Garut Citizen Journalism: buyers' API (#13) ---
+    "citizen_journalism.BuyerToken": ("key_hash", "prefix"),  # a random key's hash and first characters
 }
 
 

@@ -511,6 +511,9 @@ ACTIONS_OF: frozenset[str] = frozenset(
         "entrepreneurship.BusinessEntry.created_by",
         "entrepreneurship.BusinessSettlement.settled_by",
         "entrepreneurship.Posting.created_by",
+        # --- Garut Citizen Journalism: buyers' API (#13): an officer issuing or revoking a token ---
+        "citizen_journalism.BuyerToken.created_by",
+        "citizen_journalism.BuyerToken.revoked_by",
         # Written only once the member's identity is gone: nothing of theirs is left in it.
         "privacy.ReviewFlag.member",
     }

@@ -93,6 +93,8 @@ def _samples(garut):
         # Garut Citizen Journalism (#13): an article's slug, a category's, a photo size.
         "slug": ["teknologi"],
         "size": ["s"],
+        # Garut Citizen Journalism: buyers' API (#13): a buyer's token (its pages are behind a login).
+        "token_pk": [1],
     }
 
 

@@ -25,7 +25,7 @@ from .world import LOGIN_RECORDS, ROLES, personal_data_of, resolve_kwargs, rolle
 
 METHODS = ("GET", "POST")
 # What a refusal looks like: nothing may be written behind any of these.
-REFUSED = {LOGIN, 400, 403, 404, 405}
+REFUSED = {LOGIN, 400, 401, 403, 404, 405}  # 401: the buyers' API without a token
 
 
 def _walk(patterns, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:

@@ -1305,3 +1305,44 @@ NO_OTHER_SIDE.update(
         "the content market is one for every KPMI, run by the Entrepreneurs association",
     )
 )
+
+
+# --- Garut Citizen Journalism: buyers' API (#13) ---
+# The API answers only a buyer's token: a browser session (every role here, signed in or not) gets a
+# JSON 401, for GET and POST alike (DRF authenticates before it looks at the method). Its schema is
+# public: it describes the API and holds no data. Tokens are issued and revoked by those who run the
+# market; issuing answers 200 with the new key on the page (never a redirect: the key is not stored,
+# so no later page could show it), which is the page's record of the request on purpose.
+UNAUTHORIZED = 401
+
+
+def _api() -> tuple[Outcomes, Outcomes]:
+    return everyone(UNAUTHORIZED), everyone(UNAUTHORIZED)
+
+
+URLS.update(
+    {
+        "buyers_api:article_list": [V("", _api())],
+        "buyers_api:article": [V("a licensed article", _api(), kwargs={"pk": pk("article_published")})],
+        "buyers_api:schema": [V("", public_page())],
+        "citizen_journalism:buyer_tokens": [
+            V("", form(*SELLERS, posted=OK), kwargs={"pk": pk("buyer")}, records_itself=True)
+        ],
+        "citizen_journalism:buyer_token_revoke": [
+            V("", action(*SELLERS), kwargs={"pk": pk("buyer"), "token_pk": pk("buyer_token")})
+        ],
+    }
+)
+BUTTONS.update(
+    {
+        "citizen_journalism:buyer_tokens": "a button: the URL names the buyer; a token takes no input",
+        "citizen_journalism:buyer_token_revoke": "a button: the URL names the token it revokes",
+    }
+)
+NO_OTHER_SIDE.update(
+    dict.fromkeys(
+        ("buyers_api:article", "citizen_journalism:buyer_tokens", "citizen_journalism:buyer_token_revoke"),
+        "the content market is one for every KPMI; the API's sides are a buyer's tokens, tested in "
+        "tests/citizen_journalism/test_api.py",
+    )
+)

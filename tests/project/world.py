@@ -377,6 +377,7 @@ def build_world() -> SimpleNamespace:
     w.last_month = last_month
     _build_newsroom(w)
     _build_sales(w)
+    _build_buyers_api(w)
     return w
 
 
@@ -452,6 +453,16 @@ def _build_sales(w: SimpleNamespace) -> None:
         amount=Decimal("100000"),
         date=w.today,
     )
+
+
+# --- Garut Citizen Journalism: buyers' API (#13) ---
+
+
+def _build_buyers_api(w: SimpleNamespace) -> None:
+    """A token of the buyer (the one that licensed member_a's article), for the revoke button."""
+    from citizen_journalism import services as news_services
+
+    w.buyer_token, _key = news_services.buyer_token_issue(actor=w.officer_entrepreneurs, buyer=w.buyer)
 
 
 def logged_in_clients(w: SimpleNamespace) -> dict[str, tuple[Client, SimpleCookie]]:
