@@ -6,16 +6,14 @@ typed from paper. It is stored without dashes and printed in groups of four.
 
 The PDF is drawn with reportlab (pure Python, no system libraries) in Indonesian, the language of
 KOMTIK Garut's official documents, whatever language the person downloading it reads the site in.
-Its text is set in DejaVu Sans, vendored under awards/fonts/ (see the README there): reportlab's
+Its text is set in DejaVu Sans, vendored under kpmi_si/fonts/ (see the README there): reportlab's
 built-in Helvetica has no glyphs beyond Latin-1, and names like "Şukma" or "Nur’aini" must print.
 """
 
 from __future__ import annotations
 
-import functools
 import io
 import secrets
-from pathlib import Path
 
 from django.conf import settings
 from django.utils import formats, timezone, translation
@@ -27,28 +25,17 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
+
+from kpmi_si.pdf import FONT, FONT_BOLD, FONT_ITALIC, GREEN, register_fonts
 
 from .models import Award
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 16
-GREEN = colors.HexColor("#198754")
-
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-FONT, FONT_BOLD, FONT_ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
 # The code is drawn from CODE_ALPHABET (ASCII) only, so the built-in Courier, whose equal widths keep
 # the groups of four aligned, needs no embedded font.
 CODE_FONT = "Courier-Bold"
-
-
-@functools.cache
-def register_fonts() -> None:
-    """Register the vendored TTFs with reportlab once per process (reportlab's registry is global;
-    parsing the files on every certificate would be wasted work)."""
-    for name in (FONT, FONT_BOLD, FONT_ITALIC):
-        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / f"{name}.ttf")))
 
 
 def _fitting_size(text: str, font: str, size: float, max_width: float, smallest: float = 12) -> float:

@@ -15,8 +15,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 
-from entrepreneurship.receipts import FONT, FONT_BOLD, GREEN, register_fonts
 from kpmi_si.money import format_rupiah
+from kpmi_si.pdf import FONT, FONT_BOLD, GREEN, register_fonts
 
 from .models import Earning, EarningKind
 from .selectors.sales import Statement

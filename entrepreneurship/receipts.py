@@ -4,9 +4,7 @@ vendored DejaVu Sans so that any client's name prints."""
 
 from __future__ import annotations
 
-import functools
 import io
-from pathlib import Path
 
 from django.conf import settings
 from django.utils import formats, translation
@@ -14,25 +12,12 @@ from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A5, landscape
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from kpmi_si.money import format_rupiah
+from kpmi_si.pdf import FONT, FONT_BOLD, GREEN, register_fonts
 
 from .models import Order, PaymentStatus
-
-GREEN = colors.HexColor("#198754")
-# The fonts vendored for the certificates (awards/fonts, see its README), read from their folder
-# rather than through the awards app: this app does not build on that one.
-FONT_DIR = Path(settings.BASE_DIR) / "awards" / "fonts"
-FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
-
-
-@functools.cache
-def register_fonts() -> None:
-    for name in (FONT, FONT_BOLD):
-        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / f"{name}.ttf")))
 
 
 def _payment_line(order: Order) -> str:

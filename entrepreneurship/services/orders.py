@@ -231,6 +231,12 @@ def order_pay(*, actor: Any, order: Order, method: str, paid_on: dt.date) -> Ord
         errors["method"] = _("Choose how it was paid.")
     if paid_on > timezone.localdate():
         errors["paid_on"] = _("The date cannot be in the future.")
+    elif paid_on < stored.date:
+        # A payment before the order existed is a typing slip; it would also put the income into a
+        # month (and a closed settlement) the order never belonged to.
+        errors["paid_on"] = _("The payment cannot be dated before the order (%(date)s).") % {
+            "date": f"{stored.date:%d-%m-%Y}"
+        }
     if errors:
         raise ValidationError(errors)
     stored.payment_status = PaymentStatus.PAID

@@ -367,6 +367,17 @@ class DemoBuilder:
         plain.user = member_user
         plain.save(update_fields=["user"])
         accounts.append(DemoAccount("anggota", f"member ({first_kpmi.name})"))
+
+        # A pioneer with a login: the demo's citizen-journalism articles are written by pioneers when one
+        # can log in, so their sales show up as "revenue to pioneers" on the Entrepreneurs dashboard.
+        pioneer = next(
+            (m for _kpmi, members in groups for m in members if m.level == Level.PIONEER and m.user_id is None), None
+        )
+        if pioneer is not None:
+            pioneer_user = self._user("perintis", *pioneer.full_name.split(" ", 1))
+            pioneer.user = pioneer_user
+            pioneer.save(update_fields=["user"])
+            accounts.append(DemoAccount("perintis", f"pioneer ({pioneer.kpmi.name})"))
         return accounts
 
 

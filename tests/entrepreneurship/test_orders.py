@@ -187,6 +187,16 @@ class TestPayment:
         assert set(exc.value.message_dict) == {"method", "paid_on"}
         assert Order.objects.get(pk=order.pk).payment_status == PaymentStatus.UNPAID
 
+    def test_a_payment_dated_before_the_order_is_refused_on_its_field(self, manager_a, kpmi_a):
+        order = record_order(manager_a, training_service(kpmi_a), client=client_of(kpmi_a))
+        with pytest.raises(ValidationError) as exc:
+            order_pay(actor=manager_a, order=order, method="cash", paid_on=order.date - dt.timedelta(days=1))
+        assert list(exc.value.message_dict) == ["paid_on"]
+        assert "sebelum pesanan" in exc.value.message_dict["paid_on"][0]
+        assert Order.objects.get(pk=order.pk).payment_status == PaymentStatus.UNPAID
+        assert not Posting.objects.exists()
+        assert order_pay(actor=manager_a, order=order, method="cash", paid_on=order.date).paid_on == order.date
+
 
 class TestCancel:
     def test_a_paid_order_cancelled_gets_its_payment_reversed(self, manager_a, kpmi_a):
