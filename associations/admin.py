@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from kpmi_si.audit.admin_audit import AuditedAdmin
+
 from .models import Association, Evaluation, MonthlyActual, Officer, Period, Target, TargetResult
 
 
@@ -10,14 +12,14 @@ class OfficerInline(admin.TabularInline):
 
 
 @admin.register(Association)
-class AssociationAdmin(admin.ModelAdmin):
+class AssociationAdmin(AuditedAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "description")
     inlines = [OfficerInline]
 
 
 @admin.register(Officer)
-class OfficerAdmin(admin.ModelAdmin):
+class OfficerAdmin(AuditedAdmin):
     list_display = ("user", "association", "title")
     list_filter = ("association",)
     search_fields = ("user__username", "user__first_name", "user__last_name", "title")
@@ -26,7 +28,7 @@ class OfficerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
+class PeriodAdmin(AuditedAdmin):
     list_display = ("name", "start", "end", "status", "parent")
     list_filter = ("status",)
     search_fields = ("name",)

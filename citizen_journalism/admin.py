@@ -7,6 +7,8 @@ from typing import Any
 
 from django.contrib import admin
 
+from kpmi_si.audit.admin_audit import AuditedAdmin
+
 from . import services
 from .models import (
     Article,
@@ -27,7 +29,7 @@ from .models import (
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdmin):
     list_display = ("name", "slug", "position", "active")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name", "slug")
@@ -35,7 +37,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(AuditedAdmin):
     list_display = ("name",)
     search_fields = ("name",)
 

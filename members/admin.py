@@ -7,6 +7,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kpmi_si.audit.admin_audit import AuditedAdmin
+
 from . import services
 from .models import Desa, Kecamatan, Kpmi, KpmiRole, LevelChange, Member, User
 
@@ -39,7 +41,7 @@ class KpmiAdminForm(RuleCheckedForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + ((_("Preferences"), {"fields": ("language",)}),)
     list_display = ("username", "first_name", "last_name", "email", "is_superuser", "is_active")
 
@@ -65,7 +67,7 @@ class KpmiRoleInline(admin.TabularInline):
 
 
 @admin.register(Kpmi)
-class KpmiAdmin(admin.ModelAdmin):
+class KpmiAdmin(AuditedAdmin):
     form = KpmiAdminForm
     list_display = ("name", "kecamatan", "status", "founded_on", "founded_from")
     list_filter = ("status", "kecamatan")
@@ -77,7 +79,7 @@ class KpmiAdmin(admin.ModelAdmin):
 
 
 @admin.register(KpmiRole)
-class KpmiRoleAdmin(admin.ModelAdmin):
+class KpmiRoleAdmin(AuditedAdmin):
     list_display = ("user", "role", "kpmi", "since")
     list_filter = ("role",)
     search_fields = ("user__username", "user__first_name", "kpmi__name")
