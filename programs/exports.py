@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kpmi_si import exports
 
@@ -25,7 +26,7 @@ def headers() -> list[str]:
         _("Kind"),
         _("Status"),
         _("Date"),
-        _("Title"),
+        pgettext("heading", "Title"),
         _("Logged for KPMI"),
         _("District"),
         _("Village"),

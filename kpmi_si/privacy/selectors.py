@@ -18,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import JSONField, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from associations.metrics import METRICS
 from associations.models import Officer, TargetResult
@@ -283,7 +284,7 @@ def _annual_awards(member: Member) -> Section:
         ("score", _("score")),
         ("previous_year", _("previous year")),
         ("winner", _("winner")),
-        ("place", _("place")),
+        ("place", pgettext_lazy("rank", "place")),
         ("certificate_code", _("verification code")),
         ("citation", _("citation")),
     )
@@ -401,7 +402,7 @@ def _audit(member: Member) -> Section:
         ("at", _("time")),
         ("by", _("by")),
         ("action", _("action")),
-        ("record", _("record")),
+        ("record", pgettext_lazy("noun", "record")),
         ("changes", _("changes")),
         ("note", _("note")),
     )
