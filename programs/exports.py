@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from kpmi_si import exports
+from kpmi_si.links import site_absolute
 
 from . import selectors
 from .models import Activity, Kind
@@ -81,7 +82,7 @@ def _row(a: Activity) -> list[Any]:
         dep.get_operational_status_display() if dep else "",
         tra.get_trainee_group_display() if tra else "",
         "; ".join(m.full_name for m in tra.trainees.all()) if tra else "",
-        a.evidence_url,
+        site_absolute(a.evidence_url),
         a.n_evidence,
         str(a.created_by) if a.created_by else "",
         a.created_at,

@@ -15,6 +15,7 @@ from the code (as `test_i18n` does):
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 ROOT = Path(settings.BASE_DIR)
 PO = ROOT / "locale" / "id" / "LC_MESSAGES" / "django.po"
@@ -108,3 +110,12 @@ def test_the_catalogue_holds_every_meaning_listed():
     contexts = {(e.msgctxt, e.msgid.casefold()) for e in polib.pofile(str(PO)) if e.msgctxt and e.msgstr}
     missing = [(ctx, word) for word, meanings in AMBIGUOUS.items() for ctx in meanings if (ctx, word) not in contexts]
     assert missing == []
+
+
+@pytest.mark.django_db
+def test_a_competitions_title_and_a_programmes_venue_read_right(client_for, officer_users):
+    client = client_for(officer_users)
+    competition = client.get(reverse("interventions:competition_create")).content.decode()
+    assert re.search(r'for="id_title"[^>]*>\s*Judul', competition) and "Jabatan" not in competition
+    programme = client.get(reverse("interventions:collaboration_create")).content.decode()
+    assert re.search(r'for="id_venue"[^>]*>\s*Tempat', programme) and "Peringkat" not in programme
