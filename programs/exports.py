@@ -71,7 +71,7 @@ def _row(a: Activity) -> list[Any]:
         credited,
         a.summary,
         pub.get_channel_display() if pub else "",
-        pub.link if pub else "",
+        site_absolute(pub.link) if pub else "",
         (edu or tra).venue if (edu or tra) else "",
         edu.participants if edu else None,
         edu.get_audience_display() if edu else "",

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from kpmi_si.links import site_absolute, site_relative
+from programs import exports, selectors
 from programs.models import Activity
 
 from .factories import make_activity
@@ -41,3 +42,11 @@ def test_the_activity_page_links_the_path_of_evidence_recorded_on_another_host(
     body = client_for(officer_users).get(reverse("programs:activity_detail", args=[activity.pk])).content.decode()
     assert 'href="/berita/7/panen-kopi/"' in body
     assert "127.0.0.1" not in body
+
+
+def test_the_export_gives_todays_address(production, kpmi_a, manager_member_a):
+    activity = make_activity(kpmi=kpmi_a, credited=[manager_member_a], link=RECORDED_ON_DEV)
+    Activity.objects.filter(pk=activity.pk).update(evidence_url=RECORDED_ON_DEV)
+    (row,) = [exports._row(a) for a in selectors.export_batch([activity.pk])]
+    assert "https://si.komtikgarut.or.id/berita/7/panen-kopi/" in row
+    assert not any("127.0.0.1" in str(cell) for cell in row)
