@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kpmi_si.jobs import JobRun
 
@@ -44,7 +46,7 @@ class Officer(models.Model):
     association = models.ForeignKey(
         Association, verbose_name=_("association"), on_delete=models.PROTECT, related_name="officers"
     )
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(pgettext_lazy("job title", "title"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("association officer")
@@ -63,7 +65,7 @@ class Period(models.Model):
     """
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("period status", "Open")
         CLOSED = "closed", _("Closed")
 
     name = models.CharField(_("name"), max_length=50, unique=True)
@@ -89,6 +91,11 @@ class Period(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+
+# Periods as people pick them: the newest year first, each year followed by its quarters Q1-Q4
+# (Meta.ordering sorts by start alone, which puts Q4 above Q1 and a year below its first quarter).
+PERIOD_ORDER = (Coalesce("parent__start", "start").desc(), models.F("parent").asc(nulls_first=True), "start")
 
 
 class Target(models.Model):

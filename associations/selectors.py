@@ -12,7 +12,7 @@ from django.utils import timezone
 from members.models import Kpmi
 
 from .metrics import METRICS, Metric, metrics_of
-from .models import Association, Evaluation, MonthlyActual, Period, Target, TargetResult
+from .models import PERIOD_ORDER, Association, Evaluation, MonthlyActual, Period, Target, TargetResult
 
 # Ties break on the primary key, so a page of 25 reads 25 rows through an index, whatever the scale.
 SORTS = {
@@ -35,7 +35,7 @@ def association_by_code(*, code: str) -> Association:
 
 
 def periods() -> QuerySet[Period]:
-    return Period.objects.select_related("parent").order_by("-start", "parent_id", "start")
+    return Period.objects.select_related("parent").order_by(*PERIOD_ORDER)
 
 
 def current_period() -> Period | None:

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kpmi_si.jobs import JobRun
 from members.models import Level
@@ -65,7 +66,7 @@ class AwardRound(models.Model):
         SHORTLISTED = "shortlisted", _("Shortlisted")
         IN_REVIEW = "in_review", _("Jury review")
         FINALISED = "finalised", _("Finalised")
-        PUBLISHED = "published", _("Published")
+        PUBLISHED = "published", pgettext_lazy("award round", "Published")
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.DRAFT)
@@ -271,7 +272,7 @@ class Finalist(models.Model):
     score = models.PositiveIntegerField(_("score"))
     previous = models.PositiveIntegerField(_("previous year"))
     is_winner = models.BooleanField(_("winner"), default=False)
-    place = models.PositiveSmallIntegerField(_("place"), null=True, blank=True)
+    place = models.PositiveSmallIntegerField(pgettext_lazy("rank", "place"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("finalist")
@@ -351,7 +352,7 @@ class Vote(models.Model):
     created_at = models.DateTimeField(_("voted at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("vote")
+        verbose_name = pgettext_lazy("noun", "vote")
         verbose_name_plural = _("votes")
         ordering = ["finalist", "created_at"]
         constraints = [
@@ -374,7 +375,7 @@ class Award(models.Model):
     category = models.ForeignKey(
         AwardCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="awards"
     )
-    place = models.PositiveSmallIntegerField(_("place"))
+    place = models.PositiveSmallIntegerField(pgettext_lazy("rank", "place"))
     # Empty: the citation is written from the numbers, in the reader's language (citation_text).
     citation = models.CharField(_("citation"), max_length=300, blank=True)
     code = models.CharField(_("verification code"), max_length=32, unique=True)

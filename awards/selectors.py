@@ -29,8 +29,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
+from kpmi_si.audit.labels import action_label
 from kpmi_si.audit.models import AuditEntry
 from members.models import Kpmi, KpmiRole, LevelChange, Member
 from programs.models import AssociationAward
@@ -179,23 +179,6 @@ def categories_of(*, round: AwardRound) -> QuerySet[AwardCategory]:
     return round.categories.order_by("position", "pk")
 
 
-# What each audited action of a round means, for the round's history (the audit rows keep the code).
-TRAIL_LABELS: dict[str, Any] = {
-    "award_round.open": _("Round opened"),
-    "award_round.categories": _("Categories changed"),
-    "award_round.draft": _("Back to draft"),
-    "award_round.shortlisting": _("Shortlist build started"),
-    "award_round.shortlisted": _("Shortlist built"),
-    "award_round.in_review": _("Jury review started"),
-    "award_round.finalised": _("Winners finalised"),
-    "award_round.published": _("Published"),
-    "award_jury.set": _("Jury member set"),
-    "award_jury.remove": _("Jury member removed"),
-    "award.decide": _("Winners decided as the jury's tally suggests"),
-    "award.override": _("Winners decided against the jury's tally"),
-}
-
-
 @dataclass(frozen=True)
 class TrailLine:
     """One line of a round's history: who did what, when, to which category, old -> new."""
@@ -246,7 +229,7 @@ def round_trail(*, round: AwardRound, categories: Iterable[AwardCategory], limit
                 at=entry.at,
                 actor=entry.actor,
                 action=entry.action,
-                label=str(TRAIL_LABELS.get(entry.action, entry.action)),
+                label=action_label(entry.action),
                 category=labels.get(entry.target_id, entry.target_repr) if is_category else "",
                 old=old,
                 new=new,

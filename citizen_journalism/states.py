@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,7 +21,7 @@ class State(models.TextChoices):
     SUBMITTED = "submitted", _("Awaiting review")
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     SCHEDULED = "scheduled", _("Approved, scheduled")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("article", "Published")
     REJECTED = "rejected", _("Rejected")
     CORRECTION_SUBMITTED = "correction_submitted", _("Published, correction awaiting review")
 
@@ -44,7 +44,7 @@ class Action(models.TextChoices):
     SUBMIT = "submit", _("Send to the editors")
     REQUEST_CHANGES = "request_changes", _("Request changes")
     APPROVE = "approve", _("Approve")
-    PUBLISH = "publish", _("Publish")
+    PUBLISH = "publish", pgettext_lazy("article", "Publish")
     REJECT = "reject", _("Reject")
     SUBMIT_CORRECTION = "submit_correction", _("Send a correction")
     APPROVE_CORRECTION = "approve_correction", _("Approve the correction")

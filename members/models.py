@@ -63,6 +63,12 @@ class Desa(models.Model):
         return self.name
 
 
+def kpmi_display_name(name: str) -> str:
+    """ "Cikajang Digital" -> "KPMI Cikajang Digital"; "KPMI SMKN 1 Garut" and "kpmi …" stay as they are."""
+    first = name.split(maxsplit=1)[0] if name.strip() else ""
+    return name if first.casefold() == "kpmi" else f"KPMI {name}"
+
+
 class Kpmi(models.Model):
     """A KPMI: a volunteer group in a district of Garut."""
 
@@ -125,6 +131,12 @@ class Kpmi(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("directory:kpmi_detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        """The name with the word KPMI in front once, for running text ("Founded KPMI …"): most groups
+        are named "KPMI <something>" already, and "KPMI KPMI SMKN 1 Garut" reads as a typo."""
+        return kpmi_display_name(self.name)
 
 
 class KpmiRole(models.Model):

@@ -245,7 +245,7 @@ def _credit_founder(*, actor: Any, kpmi: Kpmi) -> None:
             from_level=Level.MANAGER,
             to_level=Level.PIONEER,
             effective_on=min(kpmi.founded_on, _today()),
-            reason=_("Founded KPMI %(kpmi)s.") % {"kpmi": kpmi.name},
+            reason=_("Founded %(kpmi)s.") % {"kpmi": kpmi.display_name},
             evidence=kpmi.get_absolute_url(),
             recorded_by=actor,
         )
@@ -256,7 +256,7 @@ def _credit_founder(*, actor: Any, kpmi: Kpmi) -> None:
             action="member.level_change",
             target=locked,
             changes={"level": [Level.MANAGER, Level.PIONEER]},
-            note=_("Founded KPMI %(kpmi)s.") % {"kpmi": kpmi.name},
+            note=_("Founded %(kpmi)s.") % {"kpmi": kpmi.display_name},
         )
 
 

@@ -93,7 +93,7 @@ def kpmi_create(request: HttpRequest) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             if created:
-                messages.success(request, _("KPMI %(name)s was registered.") % {"name": kpmi.name})
+                messages.success(request, _("%(name)s was registered.") % {"name": kpmi.display_name})
             return redirect(kpmi)
     return render(request, "members/kpmi_form.html", {"form": form})
 

@@ -10,8 +10,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kpmi_si import exports
+from kpmi_si.links import site_absolute
 
 from . import selectors
 from .models import Activity, Kind
@@ -25,7 +27,7 @@ def headers() -> list[str]:
         _("Kind"),
         _("Status"),
         _("Date"),
-        _("Title"),
+        pgettext("heading", "Title"),
         _("Logged for KPMI"),
         _("District"),
         _("Village"),
@@ -69,7 +71,7 @@ def _row(a: Activity) -> list[Any]:
         credited,
         a.summary,
         pub.get_channel_display() if pub else "",
-        pub.link if pub else "",
+        site_absolute(pub.link) if pub else "",
         (edu or tra).venue if (edu or tra) else "",
         edu.participants if edu else None,
         edu.get_audience_display() if edu else "",
@@ -80,7 +82,7 @@ def _row(a: Activity) -> list[Any]:
         dep.get_operational_status_display() if dep else "",
         tra.get_trainee_group_display() if tra else "",
         "; ".join(m.full_name for m in tra.trainees.all()) if tra else "",
-        a.evidence_url,
+        site_absolute(a.evidence_url),
         a.n_evidence,
         str(a.created_by) if a.created_by else "",
         a.created_at,

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kpmi_si.concurrency import VersionedFormMixin
 from kpmi_si.idempotency.forms import IdempotentFormMixin
@@ -32,7 +33,7 @@ def _desa_choices() -> list[Any]:
 
 
 class ArticleForm(IdempotentFormMixin, VersionedFormMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=TITLE_MAX)
     lead = forms.CharField(
         label=_("Lead"),
         max_length=LEAD_MAX,

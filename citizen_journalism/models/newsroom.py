@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import Desa, Kecamatan, Member
 
@@ -113,7 +114,7 @@ class Article(models.Model):
         blank=True,
         related_name="+",
     )
-    title = models.CharField(_("title"), max_length=TITLE_MAX, blank=True)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=TITLE_MAX, blank=True)
     slug = models.SlugField(_("slug"), max_length=80, blank=True, allow_unicode=False)
     lead = models.TextField(_("lead"), max_length=LEAD_MAX, blank=True)
     body = models.TextField(_("body (Markdown)"), blank=True)
@@ -207,7 +208,7 @@ class ArticleRevision(models.Model):
 
     article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField(_("version"))
-    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=TITLE_MAX)
     lead = models.TextField(_("lead"), max_length=LEAD_MAX)
     body = models.TextField(_("body (Markdown)"), max_length=BODY_MAX)
     body_html = models.TextField(_("body (sanitised HTML)"))

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kpmi_si.idempotency.views import create_once
@@ -139,7 +140,7 @@ def business_entry_create(request: HttpRequest, kpmi_pk: int, pk: int) -> HttpRe
         form,
         business=business,
         title=_("Record income or a cost of %(name)s") % {"name": business.name},
-        submit=_("Record"),
+        submit=pgettext("button", "Record"),
         back=business.get_absolute_url(),
     )
 

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kpmi_si.idempotency.views import create_once
@@ -137,7 +138,7 @@ def posting_create(request: HttpRequest, kpmi_pk: int) -> HttpResponse:
             "kpmi": kpmi,
             "form": form,
             "title": _("Record an operating cost or a donation"),
-            "submit": _("Record"),
+            "submit": pgettext("button", "Record"),
             "back": reverse("entrepreneurship:ledger", args=[kpmi.pk]),
         },
     )

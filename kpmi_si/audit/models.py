@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditEntry(models.Model):
@@ -23,7 +24,7 @@ class AuditEntry(models.Model):
     action = models.CharField(_("action"), max_length=64, db_index=True)
     target_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, related_name="+")
     target_id = models.CharField(max_length=64, blank=True)
-    target_repr = models.CharField(_("record"), max_length=255)
+    target_repr = models.CharField(pgettext_lazy("noun", "record"), max_length=255)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
 

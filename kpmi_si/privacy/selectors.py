@@ -18,12 +18,14 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import JSONField, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from associations.metrics import METRICS
 from associations.models import Officer, TargetResult
 from awards.models import AwardRound, Finalist, JuryMember, Vote
 from citizen_journalism.models import EditorRole
 from kpmi_si.audit.models import AuditEntry
+from kpmi_si.links import site_absolute
 from kpmi_si.notifications.models import Notification
 from members.models import Kpmi, KpmiRole, LevelChange, Member, User
 from programs.models import (
@@ -116,7 +118,7 @@ def _level_history(member: Member) -> Section:
             "from_level": change.get_from_level_display() or "",
             "to_level": change.get_to_level_display(),
             "reason": change.reason,
-            "evidence": change.evidence,
+            "evidence": site_absolute(change.evidence),
             "recorded_by": str(change.recorded_by) if change.recorded_by else "",
             "recorded_at": change.recorded_at,
         }
@@ -191,7 +193,7 @@ def _work(member: Member) -> Section:
                 "village": activity.desa.name if activity.desa else "",
                 "summary": activity.summary,
                 "details": {name: _display(detail, name) for name in DETAIL_FIELDS[activity.kind]} if detail else {},
-                "evidence_link": activity.evidence_url,
+                "evidence_link": site_absolute(activity.evidence_url),
                 "evidence_files": [evidence.original_name for evidence in activity.evidence.all()],
                 "logged_at": activity.created_at,
             }
@@ -283,7 +285,7 @@ def _annual_awards(member: Member) -> Section:
         ("score", _("score")),
         ("previous_year", _("previous year")),
         ("winner", _("winner")),
-        ("place", _("place")),
+        ("place", pgettext_lazy("rank", "place")),
         ("certificate_code", _("verification code")),
         ("citation", _("citation")),
     )
@@ -401,7 +403,7 @@ def _audit(member: Member) -> Section:
         ("at", _("time")),
         ("by", _("by")),
         ("action", _("action")),
-        ("record", _("record")),
+        ("record", pgettext_lazy("noun", "record")),
         ("changes", _("changes")),
         ("note", _("note")),
     )

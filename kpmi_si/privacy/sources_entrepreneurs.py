@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from citizen_journalism.models import Article, AuthorBalance, Earning, RevenueShare
 from entrepreneurship.models import Business, Order
@@ -21,7 +22,7 @@ def _articles(member: Member) -> Section:
     columns = (
         ("article_id", _("ID")),
         ("state", _("status")),
-        ("title", _("title")),
+        ("title", pgettext_lazy("heading", "title")),
         ("lead", _("lead")),
         ("body", _("body (Markdown)")),
         ("versions", _("version")),

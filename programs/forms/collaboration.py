@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kpmi_si.idempotency.forms import IdempotentFormMixin
 from members.forms import DateInput
@@ -28,10 +29,10 @@ class CollaborationForm(IdempotentFormMixin, forms.ModelForm):
         widgets = {"date": DateInput()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from associations.models import Period
+        from associations.models import PERIOD_ORDER, Period
 
         super().__init__(*args, **kwargs)
-        self.fields["period"].queryset = Period.objects.filter(status=Period.Status.OPEN)
+        self.fields["period"].queryset = Period.objects.filter(status=Period.Status.OPEN).order_by(*PERIOD_ORDER)
 
 
 class CollaborationWorkForm(IdempotentFormMixin, forms.Form):
@@ -41,7 +42,7 @@ class CollaborationWorkForm(IdempotentFormMixin, forms.Form):
     kind: ClassVar[str]
     detail_fields: ClassVar[tuple[str, ...]] = ()
 
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200)
     date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[_not_in_future])
     kecamatan = forms.ModelChoiceField(label=_("District"), queryset=Kecamatan.objects.all())
     summary = forms.CharField(

@@ -25,10 +25,10 @@ class CompetitionForm(IdempotentFormMixin, forms.ModelForm):
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from associations.models import Period
+        from associations.models import PERIOD_ORDER, Period
 
         super().__init__(*args, **kwargs)
-        self.fields["period"].queryset = Period.objects.filter(status=Period.Status.OPEN)
+        self.fields["period"].queryset = Period.objects.filter(status=Period.Status.OPEN).order_by(*PERIOD_ORDER)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

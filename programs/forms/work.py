@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kpmi_si.concurrency import VersionedFormMixin
 from kpmi_si.idempotency.forms import IdempotentFormMixin
@@ -79,7 +80,7 @@ class ActivityForm(IdempotentFormMixin, VersionedFormMixin, forms.Form):
     labels: ClassVar[dict[str, Any]] = {}
     help_texts: ClassVar[dict[str, Any]] = {}
 
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200)
     date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[_not_in_future])
     kecamatan = forms.ModelChoiceField(label=_("District"), queryset=Kecamatan.objects.all())
     desa = forms.ModelChoiceField(label=_("Village"), queryset=Desa.objects.all(), required=False)

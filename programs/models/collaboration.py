@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .work import Activity
 
@@ -26,7 +27,7 @@ class CollaborationProgram(models.Model):
     name = models.CharField(_("name"), max_length=150)
     theme = models.CharField(_("theme"), max_length=255)
     date = models.DateField(_("date"))
-    venue = models.CharField(_("place"), max_length=255)
+    venue = models.CharField(pgettext_lazy("venue", "place"), max_length=255)
     period = models.ForeignKey(
         "associations.Period",
         verbose_name=_("period evaluated"),

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import Kpmi, Member
 
@@ -36,7 +37,7 @@ class Competition(models.Model):
     # Training counts trainees, not a competition of its own (issue: publications, education, deployments).
     KINDS = (Kind.PUBLICATION, Kind.EDUCATION, Kind.DEPLOYMENT)
 
-    title = models.CharField(_("title"), max_length=150)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=150)
     period = models.ForeignKey(
         "associations.Period", verbose_name=_("period"), on_delete=models.PROTECT, related_name="+"
     )

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import Desa, Kecamatan, Kpmi, Member
 
@@ -45,7 +46,7 @@ class VolunteerProject(models.Model):
         Status.CANCELLED: (),
     }
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
     deployment_kind = models.CharField(_("what is deployed"), max_length=16, choices=Deployment.DeploymentKind)
     site_type = models.CharField(_("site"), max_length=16, choices=Deployment.SiteType)
     site_name = models.CharField(_("site name"), max_length=150)

@@ -20,7 +20,7 @@ from ..models import (
     Invitation,
     TotEvent,
 )
-from .common import _site_url, _today
+from .common import _today
 from .invitations import _locked, _move, _notify_member_side, _propose, _seats_taken, _withdraw_open_invitations
 
 # --- Central ToT: events and invitations ------------------------------------------------------------
@@ -265,7 +265,7 @@ def invitation_record_result(*, actor: Any, invitation: Invitation, passed: bool
             reason=_("Passed the central ToT %(event)s.") % {"event": event.name},
             # The invitation's page, which shows the ToT to the member, their keepers and the
             # officers alike (the ToT's own page is the officers'); the reason names the ToT.
-            evidence=f"{_site_url()}{invitation.get_absolute_url()}",
+            evidence=invitation.get_absolute_url(),  # a path: the site's address may change
             effective_on=min(event.date, _today()),
         )
     _notify_member_side(

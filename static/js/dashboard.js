@@ -46,7 +46,9 @@
   var kec = read("kecamatan-data");
   var kecCanvas = document.getElementById("kecamatan-chart");
   if (kec && kecCanvas) {
-    kecCanvas.parentElement.style.height = Math.max(240, kec.labels.length * 18) + "px";
+    // Horizontal bars, one row per kecamatan (all 42 at Garut's scale), each tall enough for its
+    // name: Chart.js would otherwise skip every other label to fit, leaving bars nobody can name.
+    kecCanvas.parentElement.style.height = Math.max(240, kec.labels.length * 26 + 60) + "px";
     new Chart(kecCanvas, {
       type: "bar",
       data: {
@@ -56,7 +58,15 @@
           { label: kec.targetLabel, data: kec.target, backgroundColor: "#adb5bd" }
         ]
       },
-      options: { indexAxis: "y", maintainAspectRatio: false, animation: false, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } }
+      options: {
+        indexAxis: "y",
+        maintainAspectRatio: false,
+        animation: false,
+        scales: {
+          x: { beginAtZero: true, ticks: { precision: 0 } },
+          y: { ticks: { autoSkip: false, font: { size: 11 } } }
+        }
+      }
     });
   }
 })();

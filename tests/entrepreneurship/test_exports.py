@@ -91,8 +91,8 @@ def test_the_ledger_export_has_the_auditors_layout(client_for, kpmi_a, manager_a
     assert Decimal(str(closing)) == Decimal("1000000") + Decimal("300000") - Decimal("99999.99") + Decimal("20000")
     assert _row(sheet, "Sewa")[7].value == 0  # the rent and its reversal net to nothing
     assert Decimal(str(_row(sheet, "Internet")[7].value)) == Decimal("-99999.99")
-    assert _row(sheet, "Jumlah")[5].value == 300000 + 250000 + 20000
-    assert _row(sheet, "Jumlah")[5].number_format == RUPIAH_FORMAT
+    assert _row(sheet, "Total")[5].value == 300000 + 250000 + 20000
+    assert _row(sheet, "Total")[5].number_format == RUPIAH_FORMAT
 
 
 def test_the_orders_export_lists_the_periods_orders(client_for, kpmi_a, officer_entrepreneurs, manager_a):

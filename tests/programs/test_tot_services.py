@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -265,7 +264,8 @@ class TestAttendanceAndResult:
         assert change.from_level == Level.TRAINER_CANDIDATE
         assert change.effective_on == today() - dt.timedelta(days=1)
         assert "ToT Pusat 1" in change.reason
-        assert change.evidence == settings.SITE_URL + accepted.get_absolute_url()
+        # A path, not an address: the evidence must not point at the host it was recorded on.
+        assert change.evidence == accepted.get_absolute_url()
         assert Invitation.objects.get(pk=accepted.pk).status == S.PASSED
 
     def test_the_member_side_is_told_the_result(self, accepted, sent, manager_a, officer_communities, tot_event):

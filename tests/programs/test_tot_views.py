@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -188,7 +187,7 @@ class TestAttendanceFromTheUrl:
         # In the level history itself (not only the invitations list): the row names the ToT and links
         # the invitation's page, which the manager may open.
         history = page[page.index('class="timeline"') :].split("</ol>", 1)[0]
-        evidence = settings.SITE_URL + sent[0].get_absolute_url()
+        evidence = sent[0].get_absolute_url()
         assert "ToT Pusat 1" in history and f'href="{evidence}"' in history
         assert client_for(manager_a).get(sent[0].get_absolute_url()).status_code == 200
 
