@@ -38,7 +38,7 @@ class AuditedAdmin(admin.ModelAdmin):
             if f.name not in exclude and not f.primary_key and not getattr(f, "auto_now", False)
         ]
 
-    def _audit(self, request: Any, action: str, obj: models.Model, before: dict, after: dict) -> None:
+    def _audit(self, request: Any, obj: models.Model, before: dict, after: dict, *, action: str) -> None:
         changes = diff_fields({n: v for n, v in before.items() if n != "pk"}, after)
         if changes or action != "admin.change":
             audit_log(actor=request.user, action=action, target=obj, changes=changes)
@@ -48,11 +48,11 @@ class AuditedAdmin(admin.ModelAdmin):
         before = _values(type(obj), [obj.pk], names).get(obj.pk, {}) if change else {}
         super().save_model(request, obj, form, change)
         after = {name: getattr(obj, name) for name in names}
-        self._audit(request, "admin.change" if change else "admin.add", obj, before, after)
+        self._audit(request, obj, before, after, action="admin.change" if change else "admin.add")
 
     def delete_model(self, request: Any, obj: models.Model) -> None:
         names = self._field_names(type(obj), self.audit_exclude)
-        self._audit(request, "admin.delete", obj, {n: getattr(obj, n) for n in names}, dict.fromkeys(names))
+        self._audit(request, obj, {n: getattr(obj, n) for n in names}, dict.fromkeys(names), action="admin.delete")
         super().delete_model(request, obj)
 
     def delete_queryset(self, request: Any, queryset: Any) -> None:
@@ -68,9 +68,11 @@ class AuditedAdmin(admin.ModelAdmin):
         for deleted in formset.deleted_forms:
             old = before.get(deleted.instance.pk)
             if old is not None:
-                self._audit(request, "admin.delete", deleted.instance, old, dict.fromkeys(names))
+                self._audit(request, deleted.instance, old, dict.fromkeys(names), action="admin.delete")
         super().save_formset(request, form, formset, change)
         for obj in formset.new_objects:
-            self._audit(request, "admin.add", obj, {}, {n: getattr(obj, n) for n in names})
+            self._audit(request, obj, {}, {n: getattr(obj, n) for n in names}, action="admin.add")
         for obj, _fields in formset.changed_objects:
-            self._audit(request, "admin.change", obj, before.get(obj.pk, {}), {n: getattr(obj, n) for n in names})
+            self._audit(
+                request, obj, before.get(obj.pk, {}), {n: getattr(obj, n) for n in names}, action="admin.change"
+            )

@@ -15,6 +15,10 @@ ACTION_LABELS: dict[str, Promise] = {
     # Accounts
     "login.lock": _("Login locked after failed attempts"),
     "login.unlock": _("Login lock lifted"),
+    # Django admin (kpmi_si/audit/admin_audit.py)
+    "admin.add": _("Added in Django admin"),
+    "admin.change": _("Changed in Django admin"),
+    "admin.delete": _("Deleted in Django admin"),
     # Groups and people
     "kpmi.create": _("KPMI registered"),
     "kpmi.update": _("KPMI edited"),
