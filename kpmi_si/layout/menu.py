@@ -147,6 +147,7 @@ def build_menu(user: Any, roles: Any) -> Menu:
             Link(_("My profile"), member.get_absolute_url()),
             _link(_("My work"), "programs:my_work"),
             _link(_("Log work"), "programs:log_menu"),
+            *news_more[1:2],  # writing news is a member's own work
         ]
         more = [_link(_("Invitations"), "interventions:invitation_list")]
         if _takes_part(member):
@@ -154,7 +155,7 @@ def build_menu(user: Any, roles: Any) -> Menu:
                 _link(_("Competitions"), "interventions:competition_list"),
                 _link(_("Projects"), "interventions:project_list"),
             ]
-        return Menu(role="member", primary=primary, more=[*more, *_public()[:2], *news_more])
+        return Menu(role="member", primary=primary, more=[*more, *_public()[:2], news_more[0], *news_more[2:]])
 
     # No group, no association: a juror, an editor, or someone waiting for a role.
     primary = [home]

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from typing import Any
 
@@ -48,7 +49,7 @@ def _span(attrs: str) -> int:
 def _labels(thead: str) -> list[str]:
     labels: list[str] = []
     for attrs, inner in _HEADER.findall(thead):
-        text = " ".join(strip_tags(inner).split())
+        text = " ".join(html_lib.unescape(strip_tags(inner)).split())
         labels += [text] * _span(attrs)
     return labels
 
@@ -118,5 +119,6 @@ def active_filters(context: dict[str, Any], filterset: Any) -> int:
     request = context.get("request")
     if request is None or filterset is None:
         return 0
-    names = set(filterset.form.fields)
+    form = getattr(filterset, "form", filterset)  # a FilterSet, or a plain form of filters
+    names = set(form.fields)
     return sum(1 for name in names if any(value.strip() for value in request.GET.getlist(name)))
