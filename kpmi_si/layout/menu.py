@@ -2,8 +2,9 @@
 the role does, the rest one level down ("More"), and nothing the role cannot use.
 
 Knowing whether someone is a juror or an editor costs a query each; they are asked only for users with
-no other role (a juror or editor with no group, no association), so that the pages of the roles that
-use the site every day keep their query budget."""
+no other role (a juror or editor with no group, no association), and whether a member or officer is
+also an editor only on the news pages, so that the pages of the roles that use the site every day keep
+their query budget."""
 
 from __future__ import annotations
 
@@ -47,8 +48,7 @@ def _takes_part(member: Any) -> bool:
     return member is not None and member.level >= Level.MANAGER
 
 
-def build_menu(user: Any, roles: Any) -> Menu:
-    from awards import selectors as award_selectors
+def build_menu(user: Any, roles: Any, *, on_news_pages: bool = False) -> Menu:
     from citizen_journalism import permissions as news_permissions
 
     if not user.is_authenticated:
@@ -63,6 +63,16 @@ def build_menu(user: Any, roles: Any) -> Menu:
             _link(_("Write news"), "citizen_journalism:article_create"),
             _link(_("My earnings"), "citizen_journalism:statement", writer.pk),
         ]
+
+    menu = _menu_of_role(user, roles, home, member, news_more)
+    if on_news_pages and menu.role in ("officer", "manager", "member") and news_permissions.is_editor(user):
+        menu.primary.append(_link(_("Newsroom"), "citizen_journalism:queue"))
+    return menu
+
+
+def _menu_of_role(user: Any, roles: Any, home: Link, member: Any, news_more: list[Link]) -> Menu:
+    from awards import selectors as award_selectors
+    from citizen_journalism import permissions as news_permissions
 
     if roles["is_admin"]:
         return Menu(

@@ -107,3 +107,19 @@ def test_the_filter_button_counts_the_filters_in_use():
     assert "<details" in html and "data-filter-box" in html
     summary = re.search(r"<summary.*?</summary>", html, re.S).group(0)
     assert re.search(r"badge[^>]*>1<", summary)
+
+
+def test_an_editor_has_the_newsroom_first(client_for, kpmi_a):
+    from citizen_journalism.models import EditorRole
+
+    editor = factories.UserFactory(username="redaksi")
+    EditorRole.objects.create(user=editor)
+    primary, _ = _menu(client_for(editor))
+    assert reverse("citizen_journalism:queue") in primary
+    # A member who also edits finds the newsroom on the news pages.
+    writer = factories.UserFactory(username="penulis")
+    factories.MemberFactory(kpmi=kpmi_a, user=writer, level=Level.PIONEER)
+    EditorRole.objects.create(user=writer)
+    body = client_for(writer).get(reverse("citizen_journalism:front")).content.decode()
+    menu = re.search(r'<ul class="navbar-nav me-auto" id="main-menu".*?\n</ul>', body, re.S).group(0)
+    assert reverse("citizen_journalism:queue") in menu

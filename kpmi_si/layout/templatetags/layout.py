@@ -28,7 +28,9 @@ register = template.Library()
 @register.inclusion_tag("layout/_menu.html", takes_context=True)
 def site_menu(context: dict[str, Any]) -> dict[str, Any]:
     request = context["request"]
-    menu = build_menu(request.user, context["roles"])
+    match = getattr(request, "resolver_match", None)
+    on_news_pages = match is not None and match.app_name == "citizen_journalism"
+    menu = build_menu(request.user, context["roles"], on_news_pages=on_news_pages)
     path = request.path
     return {"menu": menu, "current": path}
 
