@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "kpmi_si.accounts",
     "kpmi_si.privacy",
     "kpmi_si.money",
+    "kpmi_si.layout",
     "members",
     "associations",
     "programs",

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from associations.models import Association
 from awards import selectors as award_selectors
+from kpmi_si import homes
 from kpmi_si.privacy import selectors as privacy_selectors
 from members import permissions, selectors
 from members.models import Kecamatan, Kpmi, Level
@@ -32,25 +33,25 @@ def landing(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Where each role lands after login."""
+    """Each role's home: what needs it now. The admin has KOMTIK's overview, a member with no group
+    to keep their own page; officers, keepers of a group and jurors get their agenda here."""
     user = request.user
     if permissions.is_komtik_admin(user):
         return redirect("komtik_home")
     code = permissions.officer_association_code(user)
-    if code:
-        return redirect("associations:home", code=code)
-    managed = sorted(permissions.managed_kpmi_ids(user))
-    if len(managed) == 1:
-        return redirect("members:member_list", kpmi_pk=managed[0])
-    if managed:
-        return render(request, "choose_kpmi.html", {"groups": selectors.kpmi_for_user(user=user)})
-    member = getattr(user, "member", None)
-    if member is not None:
-        return redirect(member)
-    # The jury is a role of its own (per round): someone with no other role sits on it to review.
-    if award_selectors.jury_seats(user=user).exists():
-        return redirect("awards:jury_home")
-    return redirect("directory:kpmi_list")
+    managed = list(selectors.kpmi_for_user(user=user)) if not code else []
+    seats = award_selectors.jury_seats(user=user).exists()
+    if not (code or managed or seats):
+        member = getattr(user, "member", None)
+        if member is not None:
+            return redirect(member)
+        return redirect("directory:kpmi_list")
+    context: dict = {
+        "officer": homes.officer_agenda(association=Association.objects.get(code=code)) if code else None,
+        "groups": [homes.group_agenda(kpmi=kpmi) for kpmi in managed],
+        "to_score": homes.finalists_to_score(user=user) if seats else None,
+    }
+    return render(request, "role_home.html", context)
 
 
 @login_required

@@ -1,6 +1,4 @@
-"""The navigation's share of the interventions: the bell, and the links to the ToT and to
-invitations. No query of its own: the officer check is cached on the user by the navigation, and
-the unread count is fetched by static/js/notifications.js after the page loads."""
+"""The interventions' tags for other pages (the main menu is built in kpmi_si.layout.menu)."""
 
 from __future__ import annotations
 
@@ -11,19 +9,6 @@ from django import template
 from programs import permissions
 
 register = template.Library()
-
-
-@register.inclusion_tag("programs/_intervention_nav.html", takes_context=True)
-def intervention_nav(context: dict[str, Any]) -> dict[str, Any]:
-    user = context["request"].user
-    if not user.is_authenticated:
-        return {"show": False}
-    return {
-        "show": True,
-        "can_run_tot": permissions.can_run_tot(user),
-        "can_grant_awards": permissions.can_grant_awards(user),
-        "can_run_collaborations": permissions.can_run_collaborations(user),
-    }
 
 
 @register.inclusion_tag("programs/_member_invitations.html", takes_context=True)

@@ -1,5 +1,6 @@
 // The bell's unread count is fetched after the page loads, so that rendering a page costs no
-// query for it (list pages keep a fixed query budget).
+// query for it (list pages keep a fixed query budget). The count is read out too: "3 unread" sits
+// beside the visually hidden "Notifications" inside the link.
 (function () {
   "use strict";
   var bell = document.getElementById("notification-bell");
@@ -12,7 +13,12 @@
       badge.className = "badge text-bg-danger ms-1";
       badge.id = "notification-count";
       badge.textContent = String(data.unread);
+      var hidden = document.createElement("span");
+      hidden.className = "visually-hidden";
+      hidden.textContent = " " + (bell.dataset.unreadLabel || "unread");
       bell.appendChild(badge);
+      bell.appendChild(hidden);
+      bell.title = bell.title + ": " + data.unread;
     })
     .catch(function () {});
 })();

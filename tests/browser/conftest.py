@@ -110,3 +110,49 @@ def login(page, live_server):
         page.wait_for_load_state()
 
     return do
+
+
+@pytest.fixture
+def demo(live_server):
+    """The demo site, plus one of each intervention the demo does not make; returns the open period."""
+    import datetime as dt
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from associations.models import Period
+    from members.models import User
+    from programs import services
+    from programs.models import Kind
+    from tests import factories
+
+    call_command("seed_demo", force=True, stdout=StringIO())
+    soon = timezone.localdate() + dt.timedelta(days=14)
+    period = Period.objects.filter(parent__isnull=True, status=Period.Status.OPEN).order_by("-start").first()
+    communities = User.objects.get(username="petugas_komunitas")
+    users = User.objects.get(username="petugas_pengguna")
+    platform = User.objects.get(username="petugas_platform")
+    services.tot_event_create(actor=communities, name="ToT Pusat Garut", date=soon, capacity=10)
+    services.collaboration_create(
+        actor=users, name="Kolaborasi Konten", theme="Berita desa", date=soon, venue="Aula", period=period, threshold=2
+    )
+    services.competition_create(
+        actor=users, title="Terbitan terbanyak", period=period, kind=Kind.PUBLICATION, entrants="managers"
+    )
+    services.project_publish(
+        actor=platform,
+        data={
+            "title": "Jaringan SDN 1 Cibatu",
+            "deployment_kind": "network",
+            "site_type": "school",
+            "site_name": "SDN 1 Cibatu",
+            "kecamatan": factories.kecamatan("Cibatu"),
+            "desa": None,
+            "needs": "Kabel, router",
+            "start_date": soon,
+            "end_date": soon + dt.timedelta(days=7),
+            "team_size": 2,
+        },
+    )
+    return period

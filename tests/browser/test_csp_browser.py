@@ -5,22 +5,15 @@ fixture in conftest). The charts must still be drawn, and the progress bars stil
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from io import StringIO
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
-from django.utils import timezone
 
-from associations.models import Period
 from awards.models import Award, AwardRound, Finalist
 from kpmi_si.demo.members import DEMO_PASSWORD
 from members.models import Kpmi, Member, User
-from programs import services
-from programs.models import Activity, Kind
-from tests import factories
+from programs.models import Activity
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,40 +28,6 @@ NOT_FOUND = "/tidak-ada/"  # the 404 page is a page too
 def _kind(url: str) -> str:
     """A page kind: its path with the numbers taken out (/kpmi/12/ and /kpmi/31/ are one kind)."""
     return re.sub(r"\d+", "N", urlsplit(url).path)
-
-
-@pytest.fixture
-def demo(live_server):
-    """The demo site, plus one of each intervention the demo does not make."""
-    call_command("seed_demo", force=True, stdout=StringIO())
-    soon = timezone.localdate() + dt.timedelta(days=14)
-    period = Period.objects.filter(parent__isnull=True, status=Period.Status.OPEN).order_by("-start").first()
-    communities = User.objects.get(username="petugas_komunitas")
-    users = User.objects.get(username="petugas_pengguna")
-    platform = User.objects.get(username="petugas_platform")
-    services.tot_event_create(actor=communities, name="ToT Pusat Garut", date=soon, capacity=10)
-    services.collaboration_create(
-        actor=users, name="Kolaborasi Konten", theme="Berita desa", date=soon, venue="Aula", period=period, threshold=2
-    )
-    services.competition_create(
-        actor=users, title="Terbitan terbanyak", period=period, kind=Kind.PUBLICATION, entrants="managers"
-    )
-    services.project_publish(
-        actor=platform,
-        data={
-            "title": "Jaringan SDN 1 Cibatu",
-            "deployment_kind": "network",
-            "site_type": "school",
-            "site_name": "SDN 1 Cibatu",
-            "kecamatan": factories.kecamatan("Cibatu"),
-            "desa": None,
-            "needs": "Kabel, router",
-            "start_date": soon,
-            "end_date": soon + dt.timedelta(days=7),
-            "team_size": 2,
-        },
-    )
-    return period
 
 
 def _visit(page, base: str, start: list[str], seen_kinds: set[str]) -> list[str]:

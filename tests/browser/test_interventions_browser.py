@@ -70,6 +70,7 @@ def test_tot_journey(session, live_server, admin_user, officer_communities, kpmi
     officer.wait_for_url(f"**/perhimpunan/communities/?period={period.pk}")
     assert Evaluation.objects.get(period=period).status == Evaluation.Status.SUCCEEDED
     assert officer.locator("#evaluation-progress").count() == 0  # finished: no progress bar left
+    officer.locator("details[data-filter-box] > summary").click()  # on a phone the filters are folded
     officer.select_option("select[name=metric]", "new_trainers")
     officer.locator("main form[method=get] button[type=submit]").click()
     officer.wait_for_url("**metric=new_trainers**")

@@ -18,8 +18,10 @@ def _no_horizontal_scroll(page) -> bool:
 
 def test_manager_adds_a_member_through_the_form(page, login, live_server, manager_a, kpmi_a):
     login("manager_a", PASSWORD)
-    # Each role lands on its own home: a manager on their group's member list.
-    assert page.url.endswith(f"/kpmi/{kpmi_a.pk}/anggota/")
+    # Each role lands on its own home: a manager on what waits for their group, which links its members.
+    assert page.url.endswith("/beranda/")
+    page.locator(f"main a[href='/kpmi/{kpmi_a.pk}/anggota/']").first.click()
+    page.wait_for_url(f"**/kpmi/{kpmi_a.pk}/anggota/")
     assert page.locator("html").get_attribute("lang") == "id"
     assert _no_horizontal_scroll(page)
 

@@ -23,8 +23,8 @@ def _login(client, username: str):
     ("who", "expected"),
     [
         ("admin_user", lambda ctx: reverse("komtik_home")),
-        ("officer_platform", lambda ctx: reverse("associations:home", args=["platform"])),
-        ("manager_a", lambda ctx: reverse("members:member_list", args=[ctx["kpmi_a"].pk])),
+        ("officer_platform", lambda ctx: reverse("home")),
+        ("manager_a", lambda ctx: reverse("home")),
         ("member_user_a", lambda ctx: ctx["member_user_a"].member.get_absolute_url()),
         ("outsider", lambda ctx: reverse("directory:kpmi_list")),
     ],
@@ -37,12 +37,14 @@ def test_each_role_lands_on_its_own_home(request, client, who, expected, kpmi_a)
     assert response.status_code == 200
 
 
-def test_a_supervisor_of_two_groups_chooses_one(client, kpmi_a, kpmi_b):
+def test_a_supervisor_of_two_groups_sees_both_side_by_side(client, kpmi_a, kpmi_b):
     user = factories.make_keeper(kpmi_a, KpmiRole.Role.SUPERVISOR, username="guru")
     KpmiRole.objects.create(kpmi=kpmi_b, user=user, role=KpmiRole.Role.SUPERVISOR)
     response = _login(client, "guru")
     body = response.content.decode()
-    assert "Pilih KPMI" in body and "KPMI Alfa" in body and "KPMI Beta" in body
+    assert "Apa yang menunggu Anda" in body
+    assert body.count("Pekerjaan menunggu persetujuan") == 2
+    assert "KPMI Alfa" in body and "KPMI Beta" in body
 
 
 def test_wrong_password_gets_a_message_not_a_login(client, manager_a):

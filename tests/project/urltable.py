@@ -437,7 +437,8 @@ NEWSROOM_URLS: dict[str, list[Variant]] = {
 URLS: dict[str, list[Variant]] = {
     # --- project pages and accounts ------------------------------------------------------------------
     "landing": [V("", public_page())],
-    "home": [V("", (who(REDIRECT), who(NOT_ALLOWED)))],  # each role lands on its own page
+    # What needs each role now; the admin has KOMTIK's overview and a plain member their own page.
+    "home": [V("", (who(OK, admin=REDIRECT, member=REDIRECT), who(NOT_ALLOWED)))],
     "komtik_home": [V("", page("admin"))],
     # A member's copy of their data: the member and the admin; those who may see the member are told no
     # (403), the rest are not told the member exists (404).

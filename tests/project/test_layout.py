@@ -1,0 +1,125 @@
+"""The site's shared look: each role's menu is short and offers nothing the role cannot use; list
+tables carry their column names into each cell (cards on a phone) in a region a keyboard reaches;
+every list's filters fold behind one button that counts the filters in use."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.urls import reverse
+
+from members.models import Level
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PARTS = ("/lomba/", "/proyek/", "/undangan/")
+
+
+def _menu(client) -> tuple[list[str], list[str]]:
+    """(primary hrefs, hrefs one level down) of the main menu of the page at /kpmi/."""
+    body = client.get(reverse("directory:kpmi_list")).content.decode()
+    menu = re.search(r'<ul class="navbar-nav me-auto" id="main-menu".*?\n</ul>', body, re.S).group(0)
+    more = re.search(r'<ul class="dropdown-menu".*?</ul>', menu, re.S)
+    primary = menu.replace(more.group(0), "") if more else menu
+    hrefs = lambda html: re.findall(r'href="([^"#]+)"', html)  # noqa: E731
+    return hrefs(primary), hrefs(more.group(0)) if more else []
+
+
+def test_the_admins_bar_is_short_and_the_rest_one_level_down(client_for, admin_user):
+    primary, more = _menu(client_for(admin_user))
+    assert len(primary) <= 6
+    assert "/program/tot/" in more and "/lomba/" in more
+
+
+def test_a_juror_and_a_plain_member_see_no_competitions_projects_or_invitations_they_cannot_use(
+    client_for, admin_user, kpmi_a
+):
+    from awards.models import AwardRound, JuryMember
+
+    juror = factories.UserFactory(username="juri")
+    round = AwardRound.objects.create(year=2025, status=AwardRound.Status.IN_REVIEW, created_by=admin_user)
+    JuryMember.objects.create(round=round, user=juror, added_by=admin_user)
+    primary, more = _menu(client_for(juror))
+    assert reverse("awards:jury_home") in primary
+    assert not any(part in href for href in primary + more for part in PARTS)
+
+    candidate = factories.UserFactory(username="calon")
+    factories.MemberFactory(kpmi=kpmi_a, user=candidate, level=Level.TRAINER_CANDIDATE)
+    primary, more = _menu(client_for(candidate))
+    assert not any(part in href for href in primary + more for part in ("/lomba/", "/proyek/"))
+    assert "/kegiatan/saya/" in primary
+
+
+def test_a_manager_has_the_groups_work_first(client_for, manager_a, kpmi_a):
+    primary, more = _menu(client_for(manager_a))
+    assert reverse("members:member_list", args=[kpmi_a.pk]) in primary
+    assert "/undangan/" in primary and "/lomba/" in more
+
+
+def test_an_officer_has_the_associations_own_tools_first(client_for, officer_communities, officer_platform):
+    primary, _ = _menu(client_for(officer_communities))
+    assert "/program/tot/" in primary and "/proyek/" not in primary
+    primary, more = _menu(client_for(officer_platform))
+    assert "/proyek/" in primary and "/program/tot/" in more
+
+
+def test_the_bell_is_an_svg_icon_with_a_label_not_an_emoji(client_for, manager_a):
+    body = client_for(manager_a).get(reverse("directory:kpmi_list")).content.decode()
+    bell = re.search(r'<a [^>]*id="notification-bell".*?</a>', body, re.S).group(0)
+    assert "bell.svg" in bell and 'alt=""' in bell
+    assert "Notifikasi" in bell  # the name a screen reader reads
+    assert "&#128276;" not in body and "\U0001f514" not in body
+
+
+def test_anonymous_visitors_see_the_public_pages_only(client):
+    primary, more = _menu(client)
+    assert primary == [reverse("directory:kpmi_list"), reverse("awards:index"), reverse("citizen_journalism:front")]
+    assert more == []
+
+
+TABLE = """{% load layout %}{% cardtable "Anggota" %}<table class="table">
+<thead><tr><th>Nama</th><th class="d-none d-md-table-cell">Desa &amp; kec.</th><th colspan="2">Aksi</th></tr></thead>
+<tbody><tr><td>Asep</td><td>Cibatu</td><td>a</td><td>b</td></tr><tr><td colspan="4">Tidak ada</td></tr></tbody>
+</table>{% endcardtable %}"""
+
+
+def test_a_card_table_labels_each_cell_with_its_column_and_can_be_reached_by_keyboard():
+    html = Template(TABLE).render(Context())
+    assert '<div class="table-responsive" tabindex="0" role="region" aria-label="Anggota">' in html
+    assert '<table class="table-cards table">' in html
+    assert '<td data-label="Nama">Asep</td>' in html
+    assert '<td data-label="Desa &amp; kec.">Cibatu</td>' in html
+    assert html.count('data-label="Aksi"') == 2  # a header spanning two columns labels both
+    assert '<td colspan="4">Tidak ada</td>' in html  # a whole-row message needs no label
+
+
+def test_the_filter_button_counts_the_filters_in_use():
+    from members.filters import MemberFilter
+    from members.models import Member
+
+    request = RequestFactory().get("/", {"q": "asep", "level": "", "page": "2"})
+    filterset = MemberFilter(request.GET, queryset=Member.objects.none())
+    html = Template('{% include "_filter_form.html" %}').render(Context({"filter": filterset, "request": request}))
+    assert "<details" in html and "data-filter-box" in html
+    summary = re.search(r"<summary.*?</summary>", html, re.S).group(0)
+    assert re.search(r"badge[^>]*>1<", summary)
+
+
+def test_an_editor_has_the_newsroom_first(client_for, kpmi_a):
+    from citizen_journalism.models import EditorRole
+
+    editor = factories.UserFactory(username="redaksi")
+    EditorRole.objects.create(user=editor)
+    primary, _ = _menu(client_for(editor))
+    assert reverse("citizen_journalism:queue") in primary
+    # A member who also edits finds the newsroom on the news pages.
+    writer = factories.UserFactory(username="penulis")
+    factories.MemberFactory(kpmi=kpmi_a, user=writer, level=Level.PIONEER)
+    EditorRole.objects.create(user=writer)
+    body = client_for(writer).get(reverse("citizen_journalism:front")).content.decode()
+    menu = re.search(r'<ul class="navbar-nav me-auto" id="main-menu".*?\n</ul>', body, re.S).group(0)
+    assert reverse("citizen_journalism:queue") in menu
