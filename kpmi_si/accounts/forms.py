@@ -88,3 +88,52 @@ class ActivateForm(forms.Form):
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", _("The two passwords are not the same."))
         return data
+
+
+class OfficerAssignForm(forms.Form):
+    association = forms.ModelChoiceField(label=_("Association"), queryset=None)
+    user = forms.ModelChoiceField(label=_("An existing account"), queryset=None, required=False)
+    full_name = forms.CharField(label=_("Or a new person: full name"), max_length=150, required=False)
+    email = forms.EmailField(
+        label=_("E-mail for the invitation (optional)"),
+        required=False,
+        help_text=_("Without an e-mail the code is shown here, to hand over in person."),
+    )
+    title = forms.CharField(label=_("Job title (optional)"), max_length=100, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from associations.models import Association
+
+        super().__init__(*args, **kwargs)
+        self.fields["association"].queryset = Association.objects.order_by("pk")
+        # Officer is one per login: only people who are not officers yet.
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, officer__isnull=True)
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.username})"
+
+    def clean_full_name(self) -> str:
+        return " ".join(self.cleaned_data.get("full_name", "").split())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if bool(data.get("user")) == bool(data.get("full_name")) and not self.errors:
+            raise forms.ValidationError(_("Choose an existing account, or give a new person's name: one of them."))
+        return data
+
+
+class PersonInviteForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-mail for the invitation (optional)"),
+        required=False,
+        help_text=_("Without an e-mail the code is shown here, to hand over in person."),
+    )
+
+    def clean_full_name(self) -> str:
+        name = " ".join(self.cleaned_data.get("full_name", "").split())
+        if not name:
+            raise forms.ValidationError(_("Give the person's name."))
+        return name

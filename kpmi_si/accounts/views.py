@@ -18,13 +18,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from associations.models import Officer
 from members import permissions as member_permissions
 from members import services as member_services
 from members.forms import apply_service_errors, post_data
 from members.models import Kpmi, KpmiRole, Member
 
 from . import permissions, services, throttle
-from .forms import ActivateForm, MemberInviteForm, RoleAssignForm, RoleEndForm
+from .forms import ActivateForm, MemberInviteForm, OfficerAssignForm, PersonInviteForm, RoleAssignForm, RoleEndForm
 from .models import AccountInvitation
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ def locked_out(request: HttpRequest, original_response: HttpResponse | None, cre
     """What axes answers to a login from a locked username and address: a page of the site, not a
     bare 403 text. 429 (Too Many Requests) is what happened."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "accounts/activate_locked.html", {"minutes": minutes}, status=429)
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -193,9 +194,113 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if member is not None and member_permissions.can_manage_kpmi(request.user, member.kpmi):
         return redirect("accounts:member_account", pk=member.pk)
     role = KpmiRole.objects.current().filter(user_id=invitation.user_id).first()
-    if role is not None:
+    if role is not None and member_permissions.can_assign_kpmi_roles(request.user):
         return redirect("accounts:kpmi_roles", pk=role.kpmi_id)
+    if member_permissions.is_komtik_admin(request.user):
+        return redirect("accounts:officers")
     return redirect("home")
+
+
+# --- association officers and accounts for new people (the KOMTIK admin) ----------------------------------
+
+
+def _admin_only(request: HttpRequest) -> None:
+    if not member_permissions.is_komtik_admin(request.user):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def officers(request: HttpRequest) -> HttpResponse:
+    """The associations' officers, the form that appoints one, and the logins still waiting for their
+    password (jurors, editors, officers…) with their invitations."""
+    _admin_only(request)
+    form = OfficerAssignForm(post_data(request))
+    new_code = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            officer, new_code = services.officer_assign(
+                actor=request.user,
+                association=data["association"],
+                user=data["user"],
+                full_name=data["full_name"],
+                email=data["email"],
+                title=data["title"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(person)s is now an officer of %(association)s.")
+                % {"person": officer.user, "association": officer.association},
+            )
+            if not new_code:
+                return redirect("accounts:officers")
+            form = OfficerAssignForm(None)
+    response = render(
+        request,
+        "accounts/officers.html",
+        {
+            "form": form,
+            "officers": Officer.objects.select_related("user", "association").order_by(
+                "association_id", "user__username"
+            ),
+            "waiting": AccountInvitation.objects.filter(used_at__isnull=True, revoked_at__isnull=True)
+            .select_related("user", "created_by")
+            .order_by("-created_at")[:50],
+            "new_code": new_code,
+            "new_link": services.invitation_link(new_code) if new_code else "",
+        },
+    )
+    return _no_store(response) if new_code else response
+
+
+@login_required
+@require_POST
+def officer_end(request: HttpRequest, pk: int) -> HttpResponse:
+    _admin_only(request)
+    officer = get_object_or_404(Officer.objects.select_related("user", "association"), pk=pk)
+    services.officer_end(actor=request.user, officer=officer)
+    messages.success(
+        request,
+        _("%(person)s is no longer an officer of %(association)s.")
+        % {"person": officer.user, "association": officer.association},
+    )
+    return redirect("accounts:officers")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_invite(request: HttpRequest) -> HttpResponse:
+    """An account for someone who is not a member (a juror, an editor): the admin hands over the code;
+    the person then is found by their username on the jury's or the newsroom's page."""
+    _admin_only(request)
+    form = PersonInviteForm(post_data(request))
+    new_code = new_user = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_user, new_code = services.person_invite(
+                actor=request.user, full_name=form.cleaned_data["full_name"], email=form.cleaned_data["email"]
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("An account %(username)s was made for %(name)s.")
+                % {"username": new_user.username, "name": new_user.get_full_name()},
+            )
+            form = PersonInviteForm(None)
+    context = {
+        "form": form,
+        "new_code": new_code,
+        "new_user": new_user,
+        "new_link": services.invitation_link(new_code) if new_code else "",
+    }
+    response = render(request, "accounts/person_invite.html", context)
+    return _no_store(response) if new_code else response
 
 
 # --- redeeming an invitation -------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ class TestInviteService:
 
     def test_member_with_an_account_is_refused(self, manager_a, member_user_a):
         member = member_user_a.member
-        with pytest.raises(ValidationError, match="already has an account"):
+        with pytest.raises(ValidationError, match="sudah punya akun"):
             services.member_account_invite(actor=manager_a, member=member)
         assert not AccountInvitation.objects.exists()
 
@@ -93,10 +93,10 @@ class TestRedeem:
     @pytest.mark.parametrize(
         ("spoil", "message"),
         [
-            ("used", "used already"),
-            ("expired", "expired"),
-            ("revoked", "withdrawn"),
-            ("foreign", "not valid"),
+            ("used", "sudah dipakai"),
+            ("expired", "kedaluwarsa"),
+            ("revoked", "dicabut"),
+            ("foreign", "tidak berlaku"),
         ],
     )
     def test_bad_codes_are_refused_with_a_message(self, manager_a, member_a, spoil, message):

@@ -39,7 +39,7 @@ class TestServices:
 
     def test_member_of_another_kpmi_is_refused_and_nothing_saved(self, admin_user, kpmi_a, kpmi_b):
         stranger = factories.MemberFactory(kpmi=kpmi_b)
-        with pytest.raises(ValidationError, match="another KPMI"):
+        with pytest.raises(ValidationError, match="anggota KPMI lain"):
             services.kpmi_person_assign(actor=admin_user, kpmi=kpmi_a, role=KpmiRole.Role.MANAGER, member=stranger)
         stranger.refresh_from_db()
         assert stranger.user is None and not KpmiRole.objects.exists()
@@ -49,7 +49,7 @@ class TestServices:
             member_services.kpmi_role_assign(actor=manager_a, kpmi=kpmi_a, user=outsider, role=KpmiRole.Role.MANAGER)
 
     def test_same_current_role_twice_is_refused(self, admin_user, kpmi_a, supervisor_a):
-        with pytest.raises(ValidationError, match="already holds"):
+        with pytest.raises(ValidationError, match="sudah memegang"):
             member_services.kpmi_role_assign(
                 actor=admin_user, kpmi=kpmi_a, user=supervisor_a, role=KpmiRole.Role.SUPERVISOR
             )

@@ -1431,3 +1431,27 @@ PAYLOADS.update(
 )
 BUTTONS["accounts:invitation_revoke"] = "a button: the URL names the invitation it withdraws"
 NO_OTHER_SIDE["accounts:activate"] = "a public page: the code it is sent names the person, not the URL"
+
+# The KOMTIK admin's pages of people who are not a group's: association officers, and accounts for new
+# people (jurors, editors). The new person's code is on the page (records_itself), as above.
+URLS.update(
+    {
+        "accounts:officers": [V("", form("admin"))],
+        "accounts:officer_end": [V("", action("admin"), kwargs={"pk": lambda w: w.officer_users.officer.pk})],
+        "accounts:person_invite": [V("", form("admin", posted=OK), records_itself=True)],
+    }
+)
+PAYLOADS.update(
+    {
+        "accounts:officers": lambda w, role: {
+            "association": w.association_platform.pk,
+            "user": w.jury.pk,
+            "full_name": "",
+            "email": "",
+            "title": "Staf",
+        },
+        "accounts:person_invite": lambda w, role: {"full_name": "Juri Baru", "email": ""},
+    }
+)
+BUTTONS["accounts:officer_end"] = "a button: the URL names the officer whose role it ends"
+NO_OTHER_SIDE["accounts:officer_end"] = "the KOMTIK admin's page: every association's officers are theirs"

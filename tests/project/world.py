@@ -472,6 +472,7 @@ def _build_buyers_api(w: SimpleNamespace) -> None:
 def _build_accounts(w: SimpleNamespace) -> None:
     """Members without a login: one of each group with a waiting invitation (its code kept for the
     activation page's POST), one of each with none yet; the keepers' roles, to end."""
+    from associations.models import Association
     from kpmi_si.accounts import services as account_services
 
     w.invitee_a = _member(w.kpmi_a, Level.TRAINER_CANDIDATE, "Lilis Diundang")
@@ -485,6 +486,7 @@ def _build_accounts(w: SimpleNamespace) -> None:
     w.account_invitation_b, _code = account_services.member_account_invite(actor=w.manager_b, member=w.invitee_b)
     w.role_supervisor_a = KpmiRole.objects.get(kpmi=w.kpmi_a, user=w.supervisor_a)
     w.role_manager_b = KpmiRole.objects.get(kpmi=w.kpmi_b, user=w.manager_b)
+    w.association_platform = Association.objects.get(code="platform")
 
 
 def logged_in_clients(w: SimpleNamespace) -> dict[str, tuple[Client, SimpleCookie]]:
