@@ -12,8 +12,8 @@ Scoring rule (shown on the round's pages, see templates/awards/_rule.html):
   and a rebuild on the same data gives the same shortlist.
 Members compete at their level at the end of the round's year (from the level history), so a member
 promoted in January after the year still competes with that year's peers. Supervisors (pembina:
-KpmiRole SUPERVISOR, active users, role since before the year's end) are scored by what their KPMI
-achieved; a supervisor of several KPMI competes once, with the best of them.
+KpmiRole SUPERVISOR, active users, role since before the year's end and not ended before it began)
+are scored by what their KPMI achieved; a supervisor of several KPMI competes once, with the best of them.
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ SELECT user_id, kpmi_id, score, previous FROM (
     FROM ({counted}) c
     JOIN {role} r ON r.kpmi_id = c.subject
     JOIN {user} u ON u.id = r.user_id
-    WHERE r.role = %s AND u.is_active AND (r.since IS NULL OR r.since <= %s)
+    WHERE r.role = %s AND u.is_active AND (r.since IS NULL OR r.since <= %s) AND (r.until IS NULL OR r.until >= %s)
 ) ranked
 WHERE best = 1
 ORDER BY score DESC, score - previous DESC, since IS NULL, since, user_id
@@ -123,11 +123,11 @@ def category_ranking(category: AwardCategory) -> list[Ranked]:
     round's year and the year before (see the module's scoring rule): one query per category."""
     counting = count_for(category.achievement, supervisor=category.is_supervisor)
     year = category.round.year
-    _start, end = year_span(year)
+    start, end = year_span(year)
     counted, params = _counted(counting, category, year)
     if category.is_supervisor:
         sql = SUPERVISOR_RANKING.format(counted=counted, role=_quoted(KpmiRole), user=_quoted(get_user_model()))
-        params += [KpmiRole.Role.SUPERVISOR, end, category.finalists_count]
+        params += [KpmiRole.Role.SUPERVISOR, end, start, category.finalists_count]
     else:
         sql = MEMBER_RANKING.format(counted=counted, member=_quoted(Member), levelchange=_quoted(LevelChange))
         params += [end, category.level, category.finalists_count]

@@ -140,6 +140,9 @@ AXES_DISABLE_ACCESS_LOG = True
 PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", 3)
 PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", 10)
 PASSWORD_RESET_LIMIT_WINDOW = 60 * 60
+# Wrong account-invitation codes per client address before the redemption page refuses for a while.
+INVITATION_REDEEM_FAILURE_LIMIT = env.int("INVITATION_REDEEM_FAILURE_LIMIT", 10)
+INVITATION_REDEEM_WINDOW = 15 * 60
 
 # Indonesian first; English is the second language and also the source language of msgids.
 LANGUAGE_CODE = "id"

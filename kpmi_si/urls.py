@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include(intervention_patterns)),
     path("", include("kpmi_si.notifications.urls")),
     path("", include("kpmi_si.privacy.urls")),
+    path("", include("kpmi_si.accounts.urls")),
     path("penghargaan/", include("awards.urls")),
     path("usaha/", include("entrepreneurship.urls")),
     path("berita/", include("citizen_journalism.urls")),

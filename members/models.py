@@ -139,10 +139,17 @@ class Kpmi(models.Model):
         return kpmi_display_name(self.name)
 
 
+class KpmiRoleQuerySet(models.QuerySet):
+    def current(self) -> KpmiRoleQuerySet:
+        """Roles not ended: the ones that let a user keep a KPMI. Ended roles stay as dated history."""
+        return self.filter(until__isnull=True)
+
+
 class KpmiRole(models.Model):
     """A user who keeps a KPMI's records: one of its managers, or a supervisor (pembina).
 
-    Supervisors are usually teachers who mentor a school's KPMI; they need not be members.
+    Supervisors are usually teachers who mentor a school's KPMI; they need not be members. A role is
+    ended by dating it (`until`), never deleted: who kept the group when is history (awards, audit).
     """
 
     class Role(models.TextChoices):
@@ -155,12 +162,26 @@ class KpmiRole(models.Model):
     )
     role = models.CharField(_("role"), max_length=16, choices=Role)
     since = models.DateField(_("since"), null=True, blank=True)
+    # The last day of the role; empty while it lasts. Never in the future (an end is recorded when it
+    # happens), so "current" is simply "not ended".
+    until = models.DateField(_("until"), null=True, blank=True)
+
+    objects = KpmiRoleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("KPMI role")
         verbose_name_plural = _("KPMI roles")
         ordering = ["kpmi__name", "role"]
-        constraints = [models.UniqueConstraint(fields=["kpmi", "user", "role"], name="kpmirole_unique")]
+        constraints = [
+            # One current role per person, group and kind; ended ones may repeat (served twice).
+            models.UniqueConstraint(
+                fields=["kpmi", "user", "role"], condition=Q(until__isnull=True), name="kpmirole_unique_current"
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(since__isnull=True) | Q(until__gte=F("since")),
+                name="kpmirole_until_after_since",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} {self.kpmi}"

@@ -46,7 +46,9 @@ def managed_kpmi_ids(user: Any) -> frozenset[int]:
     if not (user and user.is_authenticated and user.is_active):
         return frozenset()
     if not hasattr(user, "_managed_kpmi_ids"):
-        user._managed_kpmi_ids = frozenset(KpmiRole.objects.filter(user=user).values_list("kpmi_id", flat=True))
+        user._managed_kpmi_ids = frozenset(
+            KpmiRole.objects.current().filter(user=user).values_list("kpmi_id", flat=True)
+        )
     return user._managed_kpmi_ids
 
 
@@ -62,6 +64,8 @@ def can_view_kpmi_members(user: Any, kpmi: Kpmi) -> bool:
 
 
 def can_view_member(user: Any, member: Member) -> bool:
+    """May `user` open `member`'s page? The one check behind the page (members.views) and behind every
+    link to it (the `may_view_member` template filter), so no page links where the viewer gets a 404."""
     if user and user.is_authenticated and member.user_id == user.pk:
         return True
     return can_view_kpmi_members(user, member.kpmi)
@@ -70,6 +74,12 @@ def can_view_member(user: Any, member: Member) -> bool:
 def can_create_kpmi(user: Any) -> bool:
     """Registering a new group (rintisan KPMI) is watched by the Communities association."""
     return is_komtik_admin(user) or is_officer(user, COMMUNITIES)
+
+
+def can_assign_kpmi_roles(user: Any) -> bool:
+    """Giving a KPMI its supervisors and managers, and ending their roles: the people who register
+    groups (a group's own keepers cannot appoint more keepers)."""
+    return can_create_kpmi(user)
 
 
 def can_edit_kpmi(user: Any, kpmi: Kpmi) -> bool:

@@ -19,7 +19,7 @@ def _level_counts() -> dict[str, Count]:
 def _supervisors_prefetch() -> Prefetch:
     return Prefetch(
         "roles",
-        queryset=KpmiRole.objects.filter(role=KpmiRole.Role.SUPERVISOR).select_related("user"),
+        queryset=KpmiRole.objects.current().filter(role=KpmiRole.Role.SUPERVISOR).select_related("user"),
         to_attr="supervisor_roles",
     )
 
@@ -58,7 +58,7 @@ def member_list(*, kpmi: Kpmi, filters: dict[str, Any] | None = None) -> QuerySe
 
 def member_detail(*, pk: int) -> Member:
     return (
-        Member.objects.select_related("kpmi", "kpmi__kecamatan", "trained_by", "user")
+        Member.objects.select_related("kpmi", "kpmi__kecamatan", "trained_by", "trained_by__kpmi", "user")
         .prefetch_related(
             Prefetch(
                 "level_changes",
@@ -66,7 +66,7 @@ def member_detail(*, pk: int) -> Member:
                     "-effective_on", "-recorded_at", "-pk"
                 ),
             ),
-            Prefetch("trainees", queryset=Member.objects.order_by("joined_on", "full_name")),
+            Prefetch("trainees", queryset=Member.objects.select_related("kpmi").order_by("joined_on", "full_name")),
         )
         .get(pk=pk)
     )
@@ -86,7 +86,7 @@ def founder_choices() -> QuerySet[Member]:
 
 
 def kpmi_for_user(*, user: Any) -> QuerySet[Kpmi]:
-    return Kpmi.objects.filter(roles__user=user).distinct().order_by("name")
+    return Kpmi.objects.filter(roles__user=user, roles__until__isnull=True).distinct().order_by("name")
 
 
 def level_totals() -> dict[int, int]:

@@ -310,12 +310,53 @@ def kpmi_update(*, actor: Any, kpmi: Kpmi, data: dict[str, Any], version: str | 
 
 
 def kpmi_role_assign(*, actor: Any, kpmi: Kpmi, user: Any, role: str, since: dt.date | None = None) -> KpmiRole:
-    if not (permissions.is_komtik_admin(actor) or permissions.can_edit_kpmi(actor, kpmi)):
+    """Give `user` a current role on `kpmi` from `since` (today by default)."""
+    if not permissions.can_assign_kpmi_roles(actor):
         raise PermissionDenied
+    since = since or _today()
+    if role not in KpmiRole.Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    if since > _today():
+        raise ValidationError({"since": _("The date cannot be in the future.")})
     with transaction.atomic():
-        assignment, created = KpmiRole.objects.get_or_create(
-            kpmi=kpmi, user=user, role=role, defaults={"since": since or _today()}
+        # The group's row is the lock: two officers appointing the same person at once get the
+        # message below, not an IntegrityError from the unique constraint.
+        Kpmi.objects.select_for_update().get(pk=kpmi.pk)
+        if KpmiRole.objects.current().filter(kpmi=kpmi, user=user, role=role).exists():
+            raise ValidationError({"role": _("%(user)s already holds this role in this KPMI.") % {"user": user}})
+        assignment = KpmiRole(kpmi=kpmi, user=user, role=role, since=since)
+        assignment.full_clean(validate_constraints=False)
+        assignment.save()
+        audit_log(
+            actor=actor,
+            action="kpmi.role_assign",
+            target=kpmi,
+            changes={"role": [None, f"{user} ({role})"], "since": [None, since.isoformat()]},
         )
-        if created:
-            audit_log(actor=actor, action="kpmi.role_assign", target=kpmi, changes={"role": [None, f"{user} ({role})"]})
+    return assignment
+
+
+def kpmi_role_end(*, actor: Any, assignment: KpmiRole, until: dt.date | None = None) -> KpmiRole:
+    """End a current role on `until` (today by default), its last day. The row stays as history."""
+    if not permissions.can_assign_kpmi_roles(actor):
+        raise PermissionDenied
+    until = until or _today()
+    with transaction.atomic():
+        assignment = KpmiRole.objects.select_for_update().select_related("kpmi", "user").get(pk=assignment.pk)
+        if assignment.until is not None:
+            raise ValidationError(_("This role has already ended."))
+        if until > _today():
+            raise ValidationError({"until": _("The date cannot be in the future.")})
+        if assignment.since and until < assignment.since:
+            raise ValidationError(
+                {"until": _("The end cannot be before the start (%(date)s).") % {"date": assignment.since.isoformat()}}
+            )
+        assignment.until = until
+        assignment.save(update_fields=["until"])
+        audit_log(
+            actor=actor,
+            action="kpmi.role_end",
+            target=assignment.kpmi,
+            changes={"role": [f"{assignment.user} ({assignment.role})", None], "until": [None, until.isoformat()]},
+        )
     return assignment

@@ -68,6 +68,7 @@ def kpmi_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": permissions.can_manage_kpmi(request.user, kpmi),
             "can_view_members": permissions.can_view_kpmi_members(request.user, kpmi),
             "can_edit": permissions.can_edit_kpmi(request.user, kpmi),
+            "can_assign_roles": permissions.can_assign_kpmi_roles(request.user),
         },
     )
 

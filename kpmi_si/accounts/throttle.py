@@ -50,3 +50,17 @@ def login_username(request: HttpRequest, credentials: dict | None = None) -> str
     field = settings.AXES_USERNAME_FORM_FIELD
     value = (credentials or {}).get(field) if credentials else request.POST.get(field)
     return str(value or "").replace("\x00", "")[:USERNAME_MAX]
+
+
+def _peek(scope: str, value: str) -> int:
+    return cache.get(f"throttle:{scope}:{hashlib.sha256(value.encode()).hexdigest()}") or 0
+
+
+def invitation_redeem_blocked(*, ip_address: str | None) -> bool:
+    """Too many wrong invitation codes from this address lately? Only wrong codes count, so a school
+    whose members share one address can all redeem theirs; guessing a code stays out of reach."""
+    return _peek("invitation-redeem-ip", ip_address or "unknown") >= settings.INVITATION_REDEEM_FAILURE_LIMIT
+
+
+def invitation_redeem_failed(*, ip_address: str | None) -> None:
+    _count("invitation-redeem-ip", ip_address or "unknown", window=settings.INVITATION_REDEEM_WINDOW)

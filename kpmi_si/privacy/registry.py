@@ -14,6 +14,8 @@ IDENTITY: dict[str, tuple[str, ...]] = {
     # Uploaded files keep the name they had on the phone ("Foto Euis di balai desa.jpg"); the stored
     # file has a random name, so a name that matches is replaced.
     "programs.Evidence": ("original_name",),
+    # Where an account invitation was e-mailed (#14): anonymising deletes the member's invitations.
+    "accounts.AccountInvitation": ("email",),
 }
 
 # Text people wrote, which may name someone. Anonymising flags it for the KOMTIK admin to review when
@@ -85,6 +87,7 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "entrepreneurship.ServiceTemplate": ("name", "description"),  # KOMTIK's catalogue
     # --- Garut Citizen Journalism: buyers' API (#13) ---
     "citizen_journalism.BuyerToken": ("key_hash", "prefix"),  # a random key's hash and first characters
+    "accounts.AccountInvitation": ("code_hash",),  # a random one-time code's hash (#14)
 }
 
 

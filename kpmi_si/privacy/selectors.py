@@ -24,6 +24,7 @@ from associations.metrics import METRICS
 from associations.models import Officer, TargetResult
 from awards.models import AwardRound, Finalist, JuryMember, Vote
 from citizen_journalism.models import EditorRole
+from kpmi_si.accounts.models import AccountInvitation
 from kpmi_si.audit.models import AuditEntry
 from kpmi_si.links import site_absolute
 from kpmi_si.notifications.models import Notification
@@ -130,11 +131,13 @@ def _level_history(member: Member) -> Section:
 
 
 def _roles(member: Member) -> Section:
-    columns = (("role", _("role")), ("of", _("Of")), ("since", _("since")))
+    columns = (("role", _("role")), ("of", _("Of")), ("since", _("since")), ("until", _("until")))
     rows: list[dict[str, Any]] = []
     if member.user_id:
         for role in KpmiRole.objects.filter(user_id=member.user_id).select_related("kpmi").order_by("kpmi__name"):
-            rows.append({"role": role.get_role_display(), "of": role.kpmi.name, "since": role.since})
+            rows.append(
+                {"role": role.get_role_display(), "of": role.kpmi.name, "since": role.since, "until": role.until}
+            )
         for officer in Officer.objects.filter(user_id=member.user_id).select_related("association"):
             rows.append({"role": officer.title or str(_("association officer")), "of": officer.association.name})
         for seat in JuryMember.objects.filter(user_id=member.user_id).select_related("round").order_by("round__year"):
@@ -389,6 +392,21 @@ def _notifications(member: Member) -> Section:
     return _section("notifications", _("Notifications"), columns, rows)
 
 
+def _account_invitations(member: Member) -> Section:
+    columns = (
+        ("created_at", _("created at")),
+        ("email", _("email")),
+        ("expires_at", _("expires at")),
+        ("state", _("status")),
+    )
+    invitations = AccountInvitation.objects.filter(user_id=member.user_id).order_by("created_at", "pk")
+    rows = [
+        {"created_at": i.created_at, "email": i.email, "expires_at": i.expires_at, "state": i.get_state_display()}
+        for i in (invitations if member.user_id else [])
+    ]
+    return _section("account_invitations", _("Account invitations"), columns, rows)
+
+
 def audit_entries_about(member: Member) -> QuerySet[AuditEntry]:
     """The audit trail where the member is the target, or their login the actor or the target."""
     condition = Q(target_type=ContentType.objects.get_for_model(Member), target_id=str(member.pk))
@@ -437,6 +455,7 @@ MEMBER_DATA_SOURCES: list[Callable[[Member], Section]] = [
     _targets,
     _jury_votes,
     _notifications,
+    _account_invitations,
     _audit,
     _articles,
     _earnings,
@@ -468,6 +487,7 @@ READ_BY_SECTION: dict[str, str] = {
     "associations.Target.member": "targets",
     "associations.TargetResult.member": "targets",
     "notifications.Notification.recipient": "notifications",
+    "accounts.AccountInvitation.user": "account_invitations",
     "audit.AuditEntry.actor": "audit",
     "citizen_journalism.Article.author": "articles",
     "citizen_journalism.EditorRole.user": "roles",
@@ -516,6 +536,9 @@ ACTIONS_OF: frozenset[str] = frozenset(
         # --- Garut Citizen Journalism: buyers' API (#13): an officer issuing or revoking a token ---
         "citizen_journalism.BuyerToken.created_by",
         "citizen_journalism.BuyerToken.revoked_by",
+        # --- account invitations (#14): a keeper inviting or withdrawing an invitation ---
+        "accounts.AccountInvitation.created_by",
+        "accounts.AccountInvitation.revoked_by",
         # Written only once the member's identity is gone: nothing of theirs is left in it.
         "privacy.ReviewFlag.member",
     }

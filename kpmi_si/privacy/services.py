@@ -25,6 +25,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kpmi_si.accounts.models import AccountInvitation
 from kpmi_si.audit.models import AuditEntry
 from kpmi_si.audit.services import audit_log
 from kpmi_si.notifications.models import Notification
@@ -152,6 +153,8 @@ def _scrub_user(user: User, name: str) -> None:
     # A new (unusable) password also ends every session the account still had.
     user.set_unusable_password()
     user.save()
+    # Invitations hold the address they were e-mailed to, and a pending one would reopen the login.
+    AccountInvitation.objects.filter(user=user).delete()
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ def _site_url() -> str:
 
 def _notify_member(member: Member, message: Callable[[], str], link: str, *, skip: Any = None) -> None:
     """The member and the keepers of their group; `skip` (the one who acted) needs no telling."""
-    users = {role.user for role in KpmiRole.objects.filter(kpmi=member.kpmi_id).select_related("user")}
+    users = {role.user for role in KpmiRole.objects.current().filter(kpmi=member.kpmi_id).select_related("user")}
     if member.user is not None:
         users.add(member.user)
     for user in users:

@@ -114,7 +114,7 @@ def competition_close(*, actor: Any, competition: Competition) -> list[Competiti
             )
         elif row.is_winner:
             # A group's win is told to its keepers: they entered it and answer for it.
-            for user in {role.user for role in KpmiRole.objects.filter(kpmi=row.kpmi).select_related("user")}:
+            for user in {role.user for role in KpmiRole.objects.current().filter(kpmi=row.kpmi).select_related("user")}:
                 notification_send(
                     recipient=user,
                     message=lambda r=row: (

@@ -29,7 +29,9 @@ from .common import _today
 
 def _notify_member_side(invitation: Invitation, message: Callable[[], str]) -> None:
     """The invited member and the keepers of their group: either may answer."""
-    users = {role.user for role in KpmiRole.objects.filter(kpmi=invitation.member.kpmi_id).select_related("user")}
+    users = {
+        role.user for role in KpmiRole.objects.current().filter(kpmi=invitation.member.kpmi_id).select_related("user")
+    }
     if invitation.member.user is not None:
         users.add(invitation.member.user)
     for user in users:

@@ -74,6 +74,13 @@ class TestScores:
         names = [n for n, _s, _p in shortlist(round_2025, Subject.SUPERVISOR, Achievement.PUBLICATIONS)]
         assert names == ["Ujang"]
 
+    def test_a_supervisor_role_ended_before_the_year_does_not_compete(self, round_2025, garut):
+        # Ended in 2024: not a supervisor in 2025 (the role stays as history, it does not compete).
+        KpmiRole.objects.filter(user=garut.supervisor_a).update(since=dt.date(2020, 1, 1), until=dt.date(2024, 12, 31))
+        build(round_2025)
+        names = [n for n, _s, _p in shortlist(round_2025, Subject.SUPERVISOR, Achievement.PUBLICATIONS)]
+        assert names == ["Ujang"]
+
     def test_minimums_and_the_number_of_finalists(self, admin_user, garut):
         round = services.award_round_open(
             actor=admin_user,

@@ -11,6 +11,7 @@ from kpmi_si.privacy.selectors import ACTIONS_OF, MEMBER_DATA_SOURCES, READ_BY_S
 from members.models import Member, User
 
 OWN_APPS = {
+    "accounts",
     "audit",
     "notifications",
     "privacy",

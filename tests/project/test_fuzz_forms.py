@@ -225,7 +225,8 @@ def assert_refused_or_done(response, wrote: bool, where: str, *, records_itself:
         return  # carried out (or, for the role's own landing pages, a plain redirect)
     if records_itself and status == 200 and wrote and not _error_messages(response):
         return  # carried out with its answer on the page (urltable's records_itself: a new API token)
-    assert status in (200, 302, 400, 403, 404), f"{where}: answered {status}"
+    # 429: a rate limit on guessing (the account activation page's wrong codes) refuses too.
+    assert status in (200, 302, 400, 403, 404, 429), f"{where}: answered {status}"
     assert not wrote, f"{where}: refused ({status}) but wrote to the database"
     if status == 200:
         forms = _forms_with_errors(response)

@@ -1347,3 +1347,112 @@ NO_OTHER_SIDE.update(
         "tests/citizen_journalism/test_api.py",
     )
 )
+
+
+# --- a group's people: supervisors and managers, account invitations (#14) ---
+# The KOMTIK admin and the Communities association appoint and end a KPMI's supervisors and managers
+# (a group's own keepers may not appoint more keepers); a group's keepers invite their own members to
+# an account, and another group's member does not exist for them (404). The invitation page shows the
+# new code on the page (never a redirect: the code is not stored), which is its record of the request.
+# The activation page is public: the code names the person; a valid code logs in whoever sends it.
+APPOINTERS = ("admin", "officer_communities")
+_PASSWORD = "Sandi-Kopi-2026!"
+
+
+def _keepers_of(*keepers: str, posted: Any) -> tuple[Outcomes, Outcomes]:
+    return (
+        who(NOT_FOUND, admin=OK, officers=DENIED, **dict.fromkeys(keepers, OK)),
+        who(NOT_FOUND, admin=posted, officers=DENIED, **dict.fromkeys(keepers, posted)),
+    )
+
+
+URLS.update(
+    {
+        "accounts:activate": [
+            V(
+                "",
+                (everyone(OK), everyone(REDIRECT)),
+                data=lambda w, role: {
+                    "code": w.account_code_a,
+                    "username": "",
+                    "password1": _PASSWORD,
+                    "password2": _PASSWORD,
+                },
+            )
+        ],
+        "accounts:kpmi_roles": [
+            V("KPMI A", form(*APPOINTERS), kwargs={"pk": pk("kpmi_a")}),
+            V("KPMI B", form(*APPOINTERS), kwargs={"pk": pk("kpmi_b")}),
+        ],
+        "accounts:kpmi_role_end": [
+            V("A's supervisor", form(*APPOINTERS), kwargs={"pk": pk("role_supervisor_a")}),
+            V("B's manager", form(*APPOINTERS), kwargs={"pk": pk("role_manager_b")}),
+        ],
+        "accounts:member_account": [
+            V(
+                "A's member without a login",
+                _keepers_of("keepers_a", posted=OK),
+                kwargs={"pk": pk("newcomer_a")},
+                records_itself=True,
+            ),
+            V(
+                "B's member without a login",
+                _keepers_of("manager_b", posted=OK),
+                kwargs={"pk": pk("newcomer_b")},
+                records_itself=True,
+            ),
+        ],
+        "accounts:invitation_revoke": [
+            V(
+                "A's member's invitation",
+                action("keepers_a", "admin", refused=NOT_FOUND),
+                kwargs={"pk": pk("account_invitation_a")},
+            ),
+            V(
+                "B's member's invitation",
+                action("manager_b", "admin", refused=NOT_FOUND),
+                kwargs={"pk": pk("account_invitation_b")},
+            ),
+        ],
+    }
+)
+PAYLOADS.update(
+    {
+        "accounts:kpmi_roles": lambda w, role: {
+            "role": "supervisor",
+            "member": "",
+            "user": w.jury.pk,
+            "full_name": "",
+            "email": "",
+            "since": iso(w.today),
+        },
+        "accounts:kpmi_role_end": lambda w, role: {"until": iso(w.today)},
+        "accounts:member_account": lambda w, role: {"email": ""},
+    }
+)
+BUTTONS["accounts:invitation_revoke"] = "a button: the URL names the invitation it withdraws"
+NO_OTHER_SIDE["accounts:activate"] = "a public page: the code it is sent names the person, not the URL"
+
+# The KOMTIK admin's pages of people who are not a group's: association officers, and accounts for new
+# people (jurors, editors). The new person's code is on the page (records_itself), as above.
+URLS.update(
+    {
+        "accounts:officers": [V("", form("admin"))],
+        "accounts:officer_end": [V("", action("admin"), kwargs={"pk": lambda w: w.officer_users.officer.pk})],
+        "accounts:person_invite": [V("", form("admin", posted=OK), records_itself=True)],
+    }
+)
+PAYLOADS.update(
+    {
+        "accounts:officers": lambda w, role: {
+            "association": w.association_platform.pk,
+            "user": w.jury.pk,
+            "full_name": "",
+            "email": "",
+            "title": "Staf",
+        },
+        "accounts:person_invite": lambda w, role: {"full_name": "Juri Baru", "email": ""},
+    }
+)
+BUTTONS["accounts:officer_end"] = "a button: the URL names the officer whose role it ends"
+NO_OTHER_SIDE["accounts:officer_end"] = "the KOMTIK admin's page: every association's officers are theirs"

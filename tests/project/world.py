@@ -378,6 +378,7 @@ def build_world() -> SimpleNamespace:
     _build_newsroom(w)
     _build_sales(w)
     _build_buyers_api(w)
+    _build_accounts(w)
     return w
 
 
@@ -463,6 +464,29 @@ def _build_buyers_api(w: SimpleNamespace) -> None:
     from citizen_journalism import services as news_services
 
     w.buyer_token, _key = news_services.buyer_token_issue(actor=w.officer_entrepreneurs, buyer=w.buyer)
+
+
+# --- a group's people: roles and account invitations (#14) ---
+
+
+def _build_accounts(w: SimpleNamespace) -> None:
+    """Members without a login: one of each group with a waiting invitation (its code kept for the
+    activation page's POST), one of each with none yet; the keepers' roles, to end."""
+    from associations.models import Association
+    from kpmi_si.accounts import services as account_services
+
+    w.invitee_a = _member(w.kpmi_a, Level.TRAINER_CANDIDATE, "Lilis Diundang")
+    w.invitee_b = _member(w.kpmi_b, Level.TRAINER_CANDIDATE, "Odang Diundang")
+    w.newcomer_a = _member(w.kpmi_a, Level.TRAINER_CANDIDATE, "Nenden Baru")
+    w.newcomer_b = _member(w.kpmi_b, Level.TRAINER_CANDIDATE, "Jajang Baru")
+    w.members += [w.invitee_a, w.invitee_b, w.newcomer_a, w.newcomer_b]
+    w.account_invitation_a, w.account_code_a = account_services.member_account_invite(
+        actor=w.manager_a, member=w.invitee_a
+    )
+    w.account_invitation_b, _code = account_services.member_account_invite(actor=w.manager_b, member=w.invitee_b)
+    w.role_supervisor_a = KpmiRole.objects.get(kpmi=w.kpmi_a, user=w.supervisor_a)
+    w.role_manager_b = KpmiRole.objects.get(kpmi=w.kpmi_b, user=w.manager_b)
+    w.association_platform = Association.objects.get(code="platform")
 
 
 def logged_in_clients(w: SimpleNamespace) -> dict[str, tuple[Client, SimpleCookie]]:
