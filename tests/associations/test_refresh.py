@@ -16,8 +16,11 @@ from programs.models import Kind, Status
 from tests import factories
 from tests.programs.factories import make_activity
 
+from . import test_evaluation
 from .conftest import day
-from .test_evaluation import evaluate, garut  # noqa: F401  (the fixture, shared)
+from .test_evaluation import evaluate
+
+garut = test_evaluation.garut  # the fixture: KPMI A and B, their managers and a year of their work
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +39,7 @@ def publications(period, member):
     return TargetResult.objects.get(period=period, metric="publications", member=member).actual
 
 
-def changes_after_evaluation(period, garut, admin_user, officer_communities, communities):  # noqa: F811
+def changes_after_evaluation(period, garut, admin_user, officer_communities, communities):
     """What an officer and a manager do after the night's evaluation: an approved publication of
     Pengelola B in July, a ToT pass in KPMI B, a new KPMI founded from B, an override for KPMI A."""
     pending = make_activity(
@@ -71,7 +74,7 @@ def changes_after_evaluation(period, garut, admin_user, officer_communities, com
     )
 
 
-def test_an_approved_activity_marks_its_members_groups_and_month(period, garut, admin_user):  # noqa: F811
+def test_an_approved_activity_marks_its_members_groups_and_month(period, garut, admin_user):
     evaluate(period)
     pending = make_activity(
         kpmi=garut["kpmi_b"], credited=[garut["manager_b"]], kind=Kind.PUBLICATION, date=day(7), status=Status.PENDING
@@ -89,7 +92,7 @@ def test_the_refresh_stores_what_a_full_evaluation_stores(
     garut,
     admin_user,
     officer_communities,
-    communities,  # noqa: F811
+    communities,
 ):
     evaluate(period)
     before = publications(period, garut["manager_b"])
@@ -107,7 +110,7 @@ def test_the_refresh_stores_what_a_full_evaluation_stores(
     assert full.results_changed == 0  # the full run found nothing left to change
 
 
-def test_the_refresh_is_safe_to_run_twice(period, garut, admin_user, officer_communities, communities):  # noqa: F811
+def test_the_refresh_is_safe_to_run_twice(period, garut, admin_user, officer_communities, communities):
     evaluate(period)
     changes_after_evaluation(period, garut, admin_user, officer_communities, communities)
     refresh.stale_results_refresh()
@@ -120,7 +123,7 @@ def test_a_refresh_killed_half_way_leaves_its_marks_for_the_next_run(
     period,
     garut,
     admin_user,
-    monkeypatch,  # noqa: F811
+    monkeypatch,
 ):
     evaluate(period)
     before = stored(period)
@@ -153,7 +156,7 @@ def test_without_a_broker_the_refresh_runs_after_the_commit(
     period,
     garut,
     admin_user,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     evaluate(period)
     before = publications(period, garut["manager_b"])
@@ -166,7 +169,7 @@ def test_without_a_broker_the_refresh_runs_after_the_commit(
     assert not StaleResult.objects.exists()
 
 
-def test_a_closed_period_is_not_marked(period, garut, admin_user):  # noqa: F811
+def test_a_closed_period_is_not_marked(period, garut, admin_user):
     evaluate(period)
     services.period_close(actor=admin_user, period=period)
     pending = make_activity(
