@@ -279,6 +279,8 @@ class StaleResult(models.Model):
     the rows in the transaction that writes them, so a job killed half-way leaves them for the next."""
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    # The metric whose numbers moved ("" when the change may move any: a level change, a new group).
+    metric = models.CharField(max_length=32, blank=True, default="")
     kpmi_id = models.BigIntegerField(null=True, blank=True)
     member_id = models.BigIntegerField(null=True, blank=True)
     month = models.DateField(null=True, blank=True)
@@ -298,13 +300,17 @@ class StaleResult(models.Model):
             ),
             # Marking twice is marking once (INSERT ... ON CONFLICT DO NOTHING).
             models.UniqueConstraint(
-                fields=["period", "kpmi_id"], condition=models.Q(kpmi_id__isnull=False), name="stale_result_kpmi"
+                fields=["period", "metric", "kpmi_id"],
+                condition=models.Q(kpmi_id__isnull=False),
+                name="stale_result_kpmi",
             ),
             models.UniqueConstraint(
-                fields=["period", "member_id"], condition=models.Q(member_id__isnull=False), name="stale_result_member"
+                fields=["period", "metric", "member_id"],
+                condition=models.Q(member_id__isnull=False),
+                name="stale_result_member",
             ),
             models.UniqueConstraint(
-                fields=["period", "month"], condition=models.Q(month__isnull=False), name="stale_result_month"
+                fields=["period", "metric", "month"], condition=models.Q(month__isnull=False), name="stale_result_month"
             ),
         ]
 

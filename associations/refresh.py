@@ -26,8 +26,13 @@ from django.utils import timezone
 
 from kpmi_si.jobs import run_lock
 
-from .metrics import KPMI, METRICS
+from . import services
+from .metrics import KPMI, METRICS, Metric, subjects
 from .models import MonthlyActual, Period, StaleResult, Target
+
+# Which metrics a kind of logged work moves (programs.metrics counts them per manager); a change of
+# another kind (a level change, a new member or group) may move any metric and marks them all.
+WORK_METRICS = {"publication": ("publications",), "education": ("education",), "deployment": ("deployments",)}
 
 logger = logging.getLogger(__name__)
 
@@ -40,22 +45,23 @@ def results_mark_stale(
     *,
     on: dt.date | None = None,
     period: Period | None = None,
+    metric: str = "",
     kpmi_ids: Iterable[int | None] = (),
     member_ids: Iterable[int | None] = (),
 ) -> int:
     """Mark the numbers a change moved: the given KPMI and members (and the month of `on`) in every
-    open period containing `on`, or in `period` alone (a target override names its period). Call it
-    inside the change's transaction. Returns how many marks were asked for."""
+    open period containing `on`, or in `period` alone (a target override names its period), for one
+    metric or ("") for all. Call it inside the change's transaction. Returns how many marks it asked for."""
     periods = [period] if period is not None else (_periods_containing(on) if on is not None else [])
     periods = [p for p in periods if not p.is_closed]
     kpmi_ids = sorted({pk for pk in kpmi_ids if pk})
     member_ids = sorted({pk for pk in member_ids if pk})
     rows = []
     for p in periods:
-        rows += [StaleResult(period=p, kpmi_id=pk) for pk in kpmi_ids]
-        rows += [StaleResult(period=p, member_id=pk) for pk in member_ids]
+        rows += [StaleResult(period=p, metric=metric, kpmi_id=pk) for pk in kpmi_ids]
+        rows += [StaleResult(period=p, metric=metric, member_id=pk) for pk in member_ids]
         if on is not None and p.start <= on <= p.end:
-            rows.append(StaleResult(period=p, month=on.replace(day=1)))
+            rows.append(StaleResult(period=p, metric=metric, month=on.replace(day=1)))
     if not rows:
         return 0
     StaleResult.objects.bulk_create(rows, ignore_conflicts=True)
@@ -66,9 +72,13 @@ def results_mark_stale(
 
 
 def mark_on_change(
-    sender: object, *, on: dt.date, kpmi_ids: list[int], member_ids: list[int], **kwargs: object
+    sender: object, *, on: dt.date, kpmi_ids: list[int], member_ids: list[int], work_kind: str = "", **kwargs: object
 ) -> None:
     """Receiver of kpmi_si.changes.numbers_changed."""
+    if work_kind:
+        for code in WORK_METRICS.get(work_kind, ()):
+            results_mark_stale(on=on, metric=code, kpmi_ids=kpmi_ids, member_ids=member_ids)
+        return
     results_mark_stale(on=on, kpmi_ids=kpmi_ids, member_ids=member_ids)
 
 
@@ -85,58 +95,113 @@ def stale_results_refresh(*, today: dt.date | None = None) -> int:
 
 
 def _refresh_period(period_id: int, today: dt.date) -> int:
-    from . import services  # imported here: services marks stale results through this module
-
     with transaction.atomic():
         period = Period.objects.select_for_update().get(pk=period_id)
         marks = list(StaleResult.objects.select_for_update(skip_locked=True).filter(period=period))
         if not marks:
             return 0
-        if period.is_closed:  # frozen: its numbers no longer change
-            StaleResult.objects.filter(pk__in=[m.pk for m in marks]).delete()
-            return 0
-        only = {
-            KPMI: sorted({m.kpmi_id for m in marks if m.kpmi_id}),
-            "member": sorted({m.member_id for m in marks if m.member_id}),
-        }
-        months = sorted({m.month for m in marks if m.month})
         changed = 0
-        with connection.cursor() as cursor:
-            try:
-                if only[KPMI] or only["member"]:
-                    services._stage(cursor, period, None, today, only=only)
-                    changed += services._write_results(cursor, period, only=only)
-            finally:
-                cursor.execute(f"DROP TABLE IF EXISTS {services.STAGE}")
-        changed += _refresh_months(period, months)
+        if not period.is_closed:  # a closed period is frozen: its marks just go
+            targets = list(Target.objects.filter(period=period))
+            elapsed = float(services._elapsed(period, today))
+            for code in [c for c in METRICS if any(t.metric == c for t in targets)]:
+                metric = METRICS[code]
+                mine = [m for m in marks if m.metric in ("", code)]
+                ids = {m.kpmi_id if metric.subject == KPMI else m.member_id for m in mine} - {None}
+                if ids:
+                    changed += _refresh_subjects(period, metric, sorted(ids), targets, elapsed)
+                months = sorted({m.month for m in mine if m.month})
+                changed += _refresh_months(period, metric, months)
         StaleResult.objects.filter(pk__in=[m.pk for m in marks]).delete()
     return changed
 
 
-def _refresh_months(period: Period, months: list[dt.date]) -> int:
-    """The regency's actual of each metric in each marked month, as the full evaluation stores it (a
+def _refresh_subjects(period: Period, metric: Metric, ids: list[int], targets: list[Target], elapsed: float) -> int:
+    """Some subjects' results of one metric, computed and written in one statement with the full
+    evaluation's own rules (associations.services), and the results of those no longer due deleted.
+    The subjects' condition is on the grouping column of the counting query, which PostgreSQL pushes
+    into it: an index lookup per subject, not a scan of the period."""
+    S = services
+    key = "kpmi_id" if metric.subject == KPMI else "member_id"
+    which = "member_id IS NULL" if metric.subject == KPMI else "member_id IS NOT NULL"
+    default = next((t.value for t in targets if t.metric == metric.code and not t.kpmi_id and not t.member_id), None)
+    association_id = next(t.association_id for t in targets if t.metric == metric.code)
+    subjects_sql, subjects_params = subjects(metric).query.sql_with_params()
+    actuals_sql, actuals_params = metric.per_subject(period.start, period.end).query.sql_with_params()
+    listed = ", ".join(["%s"] * len(ids))
+    columns = ", ".join(S.COMPARED)
+    differs = " OR ".join(f"r.{name} <> excluded.{name}" for name in S.COMPARED)
+    assign = ", ".join(f"{name} = excluded.{name}" for name in (*S.COMPARED, "evaluated_at"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH s0(id, kpmi_id, kecamatan_id) AS ({subjects_sql}),
+                 s AS (SELECT * FROM s0 WHERE id IN ({listed})),
+                 a0(id, n) AS ({actuals_sql}),
+                 a AS (SELECT * FROM a0 WHERE id IN ({listed})),
+                 o(id, value) AS (SELECT {key}, value FROM {S.TARGETS}
+                                  WHERE period_id = %s AND metric = %s AND {key} IS NOT NULL),
+                 r AS (SELECT s.id, s.kpmi_id, s.kecamatan_id, COALESCE(o.value, %s) AS target,
+                              COALESCE(a.n, 0) AS actual
+                       FROM s LEFT JOIN a ON a.id = s.id LEFT JOIN o ON o.id = s.id)
+            INSERT INTO {S.RESULTS} AS r (period_id, metric, member_id, {columns}, evaluated_at)
+            SELECT %s, %s, {"CAST(NULL AS BIGINT)" if metric.subject == KPMI else "id"}, target, actual,
+                   {S.RATIO_SQL}, {S.STATUS_SQL}, kecamatan_id, kpmi_id, %s, %s
+            FROM r WHERE target IS NOT NULL
+            ON CONFLICT (period_id, metric, {key}) WHERE {which}
+            DO UPDATE SET {assign} WHERE {differs}
+            """,  # nosec B608
+            [
+                *subjects_params,
+                *ids,
+                *actuals_params,
+                *ids,
+                period.pk,
+                metric.code,
+                default,
+                period.pk,
+                metric.code,
+                elapsed,
+                association_id,
+                timezone.now(),
+            ],
+        )
+        changed = cursor.rowcount
+        # A subject no longer due (a manager promoted to pioneer, a dissolved group) loses its result.
+        cursor.execute(
+            f"""
+            WITH s0(id, kpmi_id, kecamatan_id) AS ({subjects_sql}),
+                 o(id, value) AS (SELECT {key}, value FROM {S.TARGETS}
+                                  WHERE period_id = %s AND metric = %s AND {key} IS NOT NULL)
+            DELETE FROM {S.RESULTS} WHERE period_id = %s AND metric = %s AND {which} AND {key} IN ({listed})
+              AND {key} NOT IN (SELECT s0.id FROM s0 LEFT JOIN o ON o.id = s0.id
+                                WHERE s0.id IN ({listed}) AND COALESCE(o.value, %s) IS NOT NULL)
+            """,  # nosec B608
+            [*subjects_params, period.pk, metric.code, period.pk, metric.code, *ids, *ids, default],
+        )
+        return changed + cursor.rowcount
+
+
+def _refresh_months(period: Period, metric: Metric, months: list[dt.date]) -> int:
+    """The regency's actual of a metric in the marked months, as the full evaluation stores it (a
     month with nothing done has no row)."""
-    codes = [
-        c for c in Target.objects.filter(period=period).values_list("metric", flat=True).distinct() if c in METRICS
-    ]
     changed = 0
     for month in months:
         start = max(month, period.start)
         end = min((month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), period.end)
-        for code in codes:
-            n = METRICS[code].per_month(start, end).get(month)
-            stored = MonthlyActual.objects.filter(period=period, metric=code, month=month).first()
-            if n is None:
-                if stored is not None:
-                    stored.delete()
-                    changed += 1
-            elif stored is None:
-                MonthlyActual.objects.create(period=period, metric=code, month=month, actual=n)
+        n = metric.per_month(start, end).get(month)
+        stored = MonthlyActual.objects.filter(period=period, metric=metric.code, month=month).first()
+        if n is None:
+            if stored is not None:
+                stored.delete()
                 changed += 1
-            elif stored.actual != n:
-                stored.actual = n
-                stored.save(update_fields=["actual"])
-                changed += 1
+        elif stored is None:
+            MonthlyActual.objects.create(period=period, metric=metric.code, month=month, actual=n)
+            changed += 1
+        elif stored.actual != n:
+            stored.actual = n
+            stored.save(update_fields=["actual"])
+            changed += 1
     return changed
 
 

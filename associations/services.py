@@ -27,10 +27,9 @@ from kpmi_si.jobs import run_lock
 from kpmi_si.outbox.services import task_enqueue
 from members.models import Kpmi, Level, Member
 
-from . import permissions
+from . import permissions, refresh
 from .metrics import KPMI, METRICS, Metric, shared_scans, subjects
 from .models import Association, Evaluation, MonthlyActual, Period, StaleResult, Target, TargetResult
-from .refresh import results_mark_stale
 from .signals import evaluation_succeeded
 
 logger = logging.getLogger(__name__)
@@ -177,9 +176,12 @@ def target_set(
     target.save()
     if old != value:
         if kpmi is not None or member is not None:
-            # An override moves one subject's status: the refresh recomputes just that one.
-            results_mark_stale(
-                period=period, kpmi_ids=[getattr(kpmi, "pk", None)], member_ids=[getattr(member, "pk", None)]
+            # An override moves one subject's status: the refresh job recomputes just that one.
+            refresh.results_mark_stale(
+                period=period,
+                metric=metric,
+                kpmi_ids=[getattr(kpmi, "pk", None)],
+                member_ids=[getattr(member, "pk", None)],
             )
         audit_log(
             actor=actor,
@@ -200,7 +202,10 @@ def target_delete(*, actor: Any, target: Target) -> None:
             _("The period %(name)s is closed; its targets are frozen.") % {"name": target.period.name}
         )
     audit_log(actor=actor, action="target.delete", target=target, changes={"value": [target.value, None]})
-    results_mark_stale(period=target.period, kpmi_ids=[target.kpmi_id], member_ids=[target.member_id])
+    if target.kpmi_id or target.member_id:
+        refresh.results_mark_stale(
+            period=target.period, metric=target.metric, kpmi_ids=[target.kpmi_id], member_ids=[target.member_id]
+        )
     target.delete()
 
 
@@ -288,29 +293,11 @@ def evaluation_request(*, actor: Any, period: Period) -> Evaluation:
     return evaluation
 
 
-# Which subjects a run computes: None for all of them (a full evaluation), or the ids of the KPMI and of
-# the members whose numbers a change moved (associations.refresh).
-Only = dict[str, list[int]] | None
-
-
-def _only_ids(column: str, only_ids: list[int] | None) -> tuple[str, list[Any]]:
-    """A condition limiting a run to some subjects ("" for all). On the grouping column of the counting
-    queries, so PostgreSQL pushes it into them: an index lookup per subject, not a scan of the period."""
-    if only_ids is None:
-        return "", []
-    if not only_ids:
-        return "WHERE 1 = 0", []
-    return f"WHERE {column} IN ({', '.join(['%s'] * len(only_ids))})", list(only_ids)
-
-
-def _stage(
-    cursor: Any, period: Period, evaluation: Evaluation | None, today: dt.date, only: Only = None
-) -> dict[tuple[str, dt.date], int]:
+def _stage(cursor: Any, period: Period, evaluation: Evaluation, today: dt.date) -> dict[tuple[str, dt.date], int]:
     """Compute every result the period should have into the stage table, metric by metric, each in one
     statement (subjects, their actuals, default and overridden targets, ratio and status are joined in
     the database); returns the regency's month series. Autocommitted per metric, so that the progress
-    bar moves while it works; nothing the dashboards read changes here. With `only`, just those
-    subjects' results, and no month series (the refresh recomputes the months a change touched)."""
+    bar moves while it works; nothing the dashboards read changes here."""
     cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
     cursor.execute(
         f"CREATE TEMPORARY TABLE {STAGE} AS SELECT metric, {', '.join(COMPARED)}, member_id FROM {RESULTS} WHERE 1 = 0"  # nosec B608
@@ -320,8 +307,7 @@ def _stage(
     for target in targets:
         by_metric.setdefault(target.metric, []).append(target)
     codes = [code for code in METRICS if code in by_metric]
-    if evaluation is not None:
-        evaluation.report_steps(done=0, total=len(codes))
+    evaluation.report_steps(done=0, total=len(codes))
     elapsed = float(_elapsed(period, today))
     monthly: dict[tuple[str, dt.date], int] = {}
     for step, code in enumerate(codes, start=1):
@@ -329,12 +315,8 @@ def _stage(
         metric_targets = by_metric[code]
         default = next((t.value for t in metric_targets if t.kpmi_id is None and t.member_id is None), None)
         key = "kpmi_id" if metric.subject == KPMI else "member_id"
-        only_ids = None if only is None else only.get(KPMI if metric.subject == KPMI else "member", [])
-        if only_ids is not None and not only_ids:
-            continue
         subjects_sql, subjects_params = subjects(metric).query.sql_with_params()
         actuals_sql, actuals_params = metric.per_subject(period.start, period.end).query.sql_with_params()
-        only_sql, only_params = _only_ids("id", only_ids)
         # CREATE TABLE AS, not INSERT ... SELECT: PostgreSQL runs the counting in parallel workers
         # only for a statement that writes no existing table (1.45 s against 2.0 s for a province's
         # publications, measured); the few thousand rows are then copied into the stage.
@@ -342,10 +324,8 @@ def _stage(
         cursor.execute(
             f"""
             CREATE TEMPORARY TABLE {STAGE_PART} AS
-            WITH s0(id, kpmi_id, kecamatan_id) AS ({subjects_sql}),
-                 s AS (SELECT * FROM s0 {only_sql}),
-                 a0(id, n) AS ({actuals_sql}),
-                 a AS (SELECT * FROM a0 {only_sql}),
+            WITH s(id, kpmi_id, kecamatan_id) AS ({subjects_sql}),
+                 a(id, n) AS ({actuals_sql}),
                  o(id, value) AS (SELECT {key}, value FROM {TARGETS}
                                   WHERE period_id = %s AND metric = %s AND {key} IS NOT NULL),
                  r AS (SELECT s.id, s.kpmi_id, s.kecamatan_id, COALESCE(o.value, %s) AS target,
@@ -358,9 +338,7 @@ def _stage(
             """,  # nosec B608
             [
                 *subjects_params,
-                *only_params,
                 *actuals_params,
-                *only_params,
                 period.pk,
                 code,
                 default,
@@ -372,11 +350,9 @@ def _stage(
         columns = ", ".join(("metric", *COMPARED, "member_id"))
         cursor.execute(f"INSERT INTO {STAGE} ({columns}) SELECT {columns} FROM {STAGE_PART}")  # nosec B608
         cursor.execute(f"DROP TABLE {STAGE_PART}")
-        if only is None:
-            for month, n in metric.per_month(period.start, period.end).items():
-                monthly[(code, month)] = n
-        if evaluation is not None:
-            evaluation.report_steps(done=step)
+        for month, n in metric.per_month(period.start, period.end).items():
+            monthly[(code, month)] = n
+        evaluation.report_steps(done=step)
     # Indexed on the keys the write looks results up by: the DELETE of results no longer due probes the
     # stage once per stored result (NOT EXISTS), which without an index can turn into a scan per row.
     cursor.execute(f"CREATE INDEX {STAGE}_kpmi ON {STAGE} (metric, kpmi_id) WHERE member_id IS NULL")
@@ -411,8 +387,8 @@ def _evaluate(evaluation_id: int, today: dt.date) -> Evaluation:
             try:
                 # Metrics whose month series read the same rows (the Entrepreneurs association's
                 # orders, its postings) share one scan of them within this run.
-                # Changes committed before the stage are in it: their marks for the refresh job are
-                # settled by this run (a mark written later waits for the refresh).
+                # Changes committed before the stage are in it: their marks for the refresh job
+                # (associations.refresh) are settled by this run; a mark written later waits for it.
                 settled = list(StaleResult.objects.filter(period=period).values_list("pk", flat=True))
                 with shared_scans():
                     monthly = _stage(cursor, period, evaluation, today)
@@ -438,11 +414,10 @@ def _evaluate(evaluation_id: int, today: dt.date) -> Evaluation:
     return evaluation
 
 
-def _write_results(cursor: Any, period: Period, only: Only = None) -> int:
+def _write_results(cursor: Any, period: Period) -> int:
     """Store the staged results: insert the new, rewrite the changed, delete the ones no longer due
     (a dissolved group, a removed target). Set-based, so that a first evaluation of tens of thousands
-    of subjects costs about what computing them costs. Returns how many rows changed. With `only`,
-    the results of other subjects are left as they are."""
+    of subjects costs about what computing them costs. Returns how many rows changed."""
     changed = 0
     now = timezone.now()
     differs = " OR ".join(f"r.{name} <> excluded.{name}" for name in COMPARED)
@@ -459,21 +434,17 @@ def _write_results(cursor: Any, period: Period, only: Only = None) -> int:
             [period.pk, now],
         )
         changed += cursor.rowcount
-    kpmi_only, kpmi_ids = _only_ids("kpmi_id", None if only is None else only.get(KPMI, []))
-    kpmi_only = kpmi_only.replace("WHERE", "AND")
     cursor.execute(
-        f"""DELETE FROM {RESULTS} WHERE period_id = %s AND member_id IS NULL {kpmi_only} AND NOT EXISTS (
+        f"""DELETE FROM {RESULTS} WHERE period_id = %s AND member_id IS NULL AND NOT EXISTS (
               SELECT 1 FROM {STAGE} s WHERE s.member_id IS NULL AND s.metric = {RESULTS}.metric
                                         AND s.kpmi_id = {RESULTS}.kpmi_id)""",  # nosec B608
-        [period.pk, *kpmi_ids],
+        [period.pk],
     )
     changed += cursor.rowcount
-    member_only, member_ids = _only_ids("member_id", None if only is None else only.get("member", []))
-    member_only = member_only.replace("WHERE", "AND")
     cursor.execute(
-        f"""DELETE FROM {RESULTS} WHERE period_id = %s AND member_id IS NOT NULL {member_only} AND NOT EXISTS (
+        f"""DELETE FROM {RESULTS} WHERE period_id = %s AND member_id IS NOT NULL AND NOT EXISTS (
               SELECT 1 FROM {STAGE} s WHERE s.metric = {RESULTS}.metric AND s.member_id = {RESULTS}.member_id)""",  # nosec B608
-        [period.pk, *member_ids],
+        [period.pk],
     )
     return changed + cursor.rowcount
 

@@ -12,16 +12,18 @@ from collections.abc import Iterable
 
 from django.dispatch import Signal
 
-# Keyword arguments: on (a date), kpmi_ids and member_ids (lists of ids).
+# Keyword arguments: on (a date), kpmi_ids and member_ids (lists of ids), work_kind (the kind of logged
+# work that moved, "" for anything else: a level change, a new member or group).
 numbers_changed = Signal()
 
 
 def numbers_changed_send(
-    *, on: dt.date, kpmi_ids: Iterable[int | None] = (), member_ids: Iterable[int | None] = ()
+    *, on: dt.date, kpmi_ids: Iterable[int | None] = (), member_ids: Iterable[int | None] = (), work_kind: str = ""
 ) -> None:
     numbers_changed.send(
         sender=None,
         on=on,
         kpmi_ids=[pk for pk in kpmi_ids if pk],
         member_ids=[pk for pk in member_ids if pk],
+        work_kind=work_kind,
     )

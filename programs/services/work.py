@@ -255,6 +255,7 @@ def _numbers_moved(activity: Activity) -> None:
         on=activity.date,
         kpmi_ids=ActivityKpmi.objects.filter(activity=activity).values_list("kpmi_id", flat=True),
         member_ids=ActivityCredit.objects.filter(activity=activity).values_list("member_id", flat=True),
+        work_kind=activity.kind,
     )
 
 
