@@ -54,6 +54,10 @@ def results_mark_stale(
     metric or ("") for all. Call it inside the change's transaction. Returns how many marks it asked for."""
     periods = [period] if period is not None else (_periods_containing(on) if on is not None else [])
     periods = [p for p in periods if not p.is_closed]
+    if metric and periods:
+        # A period that sets no target for the metric stores none of its numbers: nothing to refresh.
+        with_target = set(Target.objects.filter(period__in=periods, metric=metric).values_list("period_id", flat=True))
+        periods = [p for p in periods if p.pk in with_target]
     kpmi_ids = sorted({pk for pk in kpmi_ids if pk})
     member_ids = sorted({pk for pk in member_ids if pk})
     rows = []
