@@ -10,8 +10,9 @@ burst of approvals costs one refresh and an officer sees the numbers within a mi
 broker (make run, tasks run in-process) the job runs right after the change's commit.
 
 Safe to run twice and to kill half-way: a killed run's transaction rolls back and leaves its marks for
-the next run; a second run finds no marks. It takes the evaluation's lock of the period, so a refresh
-and a full evaluation never write the same period at once (while one is running the marks wait).
+the next run; a second run finds no marks. While an evaluation of the period is queued or running the
+marks wait (its stage may predate the change), and a period never evaluated is left to its first
+evaluation; the period's row lock keeps a refresh and an evaluation's write apart.
 """
 
 from __future__ import annotations
@@ -24,11 +25,9 @@ from celery import shared_task
 from django.db import connection, transaction
 from django.utils import timezone
 
-from kpmi_si.jobs import run_lock
-
 from . import services
 from .metrics import KPMI, METRICS, Metric, subjects
-from .models import MonthlyActual, Period, StaleResult, Target
+from .models import Evaluation, MonthlyActual, Period, StaleResult, Target
 
 # Which metrics a kind of logged work moves (programs.metrics counts them per manager); a change of
 # another kind (a level change, a new member or group) may move any metric and marks them all.
@@ -92,15 +91,21 @@ def stale_results_refresh(*, today: dt.date | None = None) -> int:
     changed = 0
     period_ids = list(StaleResult.objects.order_by().values_list("period_id", flat=True).distinct())
     for period_id in period_ids:
-        with run_lock("associations.evaluation", period_id, wait=False) as held:
-            if held:  # else an evaluation of the period is running: the marks wait for the next run
-                changed += _refresh_period(period_id, today)
+        changed += _refresh_period(period_id, today)
     return changed
 
 
 def _refresh_period(period_id: int, today: dt.date) -> int:
     with transaction.atomic():
+        # The evaluation's write locks this row too: a refresh and an evaluation's write never overlap.
         period = Period.objects.select_for_update().get(pk=period_id)
+        evaluations = Evaluation.objects.filter(period=period)
+        if evaluations.filter(status__in=[Evaluation.Status.QUEUED, Evaluation.Status.RUNNING]).exists():
+            # Its stage may predate a marked change: the marks wait for the run after it (an evaluation
+            # settles only the marks committed before it started).
+            return 0
+        if not evaluations.filter(status=Evaluation.Status.SUCCEEDED).exists():
+            return 0  # never evaluated: the first evaluation computes every number, marks included
         marks = list(StaleResult.objects.select_for_update(skip_locked=True).filter(period=period))
         if not marks:
             return 0
