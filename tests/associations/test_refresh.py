@@ -177,3 +177,9 @@ def test_a_closed_period_is_not_marked(period, garut, admin_user):
     )
     work_services.activity_approve(actor=admin_user, activity=pending)
     assert not StaleResult.objects.filter(period=period).exists()
+
+
+def test_beat_refreshes_the_marked_numbers_twice_a_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["refresh-stale-results"]
+    assert entry["task"] == refresh.refresh_stale_results_task.name
+    assert entry["schedule"] <= 60  # an officer sees an approved activity within a minute
