@@ -1,5 +1,8 @@
 import django_filters
+from django import forms
 from django.db.models import Q
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Kecamatan
@@ -7,12 +10,34 @@ from members.models import Kecamatan
 from .models import TargetResult
 
 
+class LightSelect(forms.Select):
+    """Django's <select>, with the options joined in Python. The stock widget renders a template per
+    option, which made the dashboard's district filter (42 kecamatan) one of the costliest parts of
+    the page (see the README, Benchmark); the markup, and so the look, is the same."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((str(v), " selected" if str(v) in selected else "", label) for v, label in self.choices),
+        )
+        return format_html(
+            "<select{}>{}</select>", flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name})), options
+        )
+
+
 class ResultFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name"), method="search")
     kecamatan = django_filters.ModelChoiceFilter(
-        label=_("District"), queryset=Kecamatan.objects.all(), empty_label=_("All districts")
+        label=_("District"),
+        queryset=Kecamatan.objects.only("code", "name"),
+        empty_label=_("All districts"),
+        widget=LightSelect,
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=TargetResult.Status.choices, empty_label=_("All"))
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=TargetResult.Status.choices, empty_label=_("All"), widget=LightSelect
+    )
 
     class Meta:
         model = TargetResult

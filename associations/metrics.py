@@ -85,11 +85,11 @@ class Metric:
 
 
 def _grouped(qs: QuerySet, key: str) -> CountsQuery:
-    return qs.order_by().values_list(key).annotate(n=Count("pk")).values_list(key, "n")
+    return qs.order_by().values_list(key).annotate(n=Count("*")).values_list(key, "n")
 
 
 def _monthly(qs: QuerySet, date_field: str) -> dict[dt.date, int]:
-    rows = qs.order_by().annotate(m=TruncMonth(date_field)).values_list("m").annotate(n=Count("pk"))
+    rows = qs.order_by().annotate(m=TruncMonth(date_field)).values_list("m").annotate(n=Count("*"))
     return {(m.date() if isinstance(m, dt.datetime) else m): n for m, n in rows}
 
 

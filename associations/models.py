@@ -276,3 +276,50 @@ class MonthlyActual(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} · {self.metric} · {self.month:%Y-%m}: {self.actual}"
+
+
+class StaleResult(models.Model):
+    """A number of a period that a change moved after its last evaluation: one subject's results (a
+    KPMI, or a member who is or was a manager) or one month of the regency's trend. Written in the
+    transaction of the change (an approved activity, a ToT pass, a founded KPMI, a target override);
+    the refresh job (associations.refresh) claims the rows, recomputes just those numbers and deletes
+    the rows in the transaction that writes them, so a job killed half-way leaves them for the next."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    # The metric whose numbers moved ("" when the change may move any: a level change, a new group).
+    metric = models.CharField(max_length=32, blank=True, default="")
+    kpmi_id = models.BigIntegerField(null=True, blank=True)
+    member_id = models.BigIntegerField(null=True, blank=True)
+    month = models.DateField(null=True, blank=True)
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stale result")
+        verbose_name_plural = _("stale results")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kpmi_id__isnull=False, member_id__isnull=True, month__isnull=True)
+                    | models.Q(kpmi_id__isnull=True, member_id__isnull=False, month__isnull=True)
+                    | models.Q(kpmi_id__isnull=True, member_id__isnull=True, month__isnull=False)
+                ),
+                name="stale_result_one_thing",
+            ),
+            # Marking twice is marking once (INSERT ... ON CONFLICT DO NOTHING).
+            models.UniqueConstraint(
+                fields=["period", "metric", "kpmi_id"],
+                condition=models.Q(kpmi_id__isnull=False),
+                name="stale_result_kpmi",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "metric", "member_id"],
+                condition=models.Q(member_id__isnull=False),
+                name="stale_result_member",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "metric", "month"], condition=models.Q(month__isnull=False), name="stale_result_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_id}: kpmi {self.kpmi_id} member {self.member_id} month {self.month}"

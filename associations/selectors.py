@@ -28,6 +28,21 @@ SORTS = {
     "-ratio": ("-ratio",),
 }
 DEFAULT_SORT = "ratio"
+RESULT_COLUMNS = (
+    "period_id",
+    "association_id",
+    "metric",
+    "target",
+    "actual",
+    "ratio",
+    "status",
+    "kpmi__id",
+    "kpmi__name",
+    "member__id",
+    "member__full_name",
+    "kecamatan__code",
+    "kecamatan__name",
+)
 
 
 def association_by_code(*, code: str) -> Association:
@@ -56,7 +71,13 @@ def results(
 ) -> QuerySet[TargetResult]:
     from .filters import ResultFilter
 
-    qs = TargetResult.objects.filter(period=period, metric=metric.code).select_related("kpmi", "member", "kecamatan")
+    # Only the columns a page or export shows: a page of 25 results built the full KPMI and member
+    # rows (addresses, phones, coordinates) for nothing.
+    qs = (
+        TargetResult.objects.filter(period=period, metric=metric.code)
+        .select_related("kpmi", "member", "kecamatan")
+        .only(*RESULT_COLUMNS)
+    )
     qs = ResultFilter(filters, queryset=qs).qs
     order = SORTS.get(sort, SORTS[DEFAULT_SORT])
     return qs.order_by(*order, "-pk" if order[0].startswith("-") else "pk")

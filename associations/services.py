@@ -27,9 +27,9 @@ from kpmi_si.jobs import run_lock
 from kpmi_si.outbox.services import task_enqueue
 from members.models import Kpmi, Level, Member
 
-from . import permissions
+from . import permissions, refresh
 from .metrics import KPMI, METRICS, Metric, shared_scans, subjects
-from .models import Association, Evaluation, MonthlyActual, Period, Target, TargetResult
+from .models import Association, Evaluation, MonthlyActual, Period, StaleResult, Target, TargetResult
 from .signals import evaluation_succeeded
 
 logger = logging.getLogger(__name__)
@@ -175,6 +175,14 @@ def target_set(
     target.full_clean(validate_constraints=False)
     target.save()
     if old != value:
+        if kpmi is not None or member is not None:
+            # An override moves one subject's status: the refresh job recomputes just that one.
+            refresh.results_mark_stale(
+                period=period,
+                metric=metric,
+                kpmi_ids=[getattr(kpmi, "pk", None)],
+                member_ids=[getattr(member, "pk", None)],
+            )
         audit_log(
             actor=actor,
             action="target.set",
@@ -194,6 +202,10 @@ def target_delete(*, actor: Any, target: Target) -> None:
             _("The period %(name)s is closed; its targets are frozen.") % {"name": target.period.name}
         )
     audit_log(actor=actor, action="target.delete", target=target, changes={"value": [target.value, None]})
+    if target.kpmi_id or target.member_id:
+        refresh.results_mark_stale(
+            period=target.period, metric=target.metric, kpmi_ids=[target.kpmi_id], member_ids=[target.member_id]
+        )
     target.delete()
 
 
@@ -287,6 +299,8 @@ def _stage(cursor: Any, period: Period, evaluation: Evaluation, today: dt.date) 
     the database); returns the regency's month series. Autocommitted per metric, so that the progress
     bar moves while it works; nothing the dashboards read changes here."""
     cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    # Left over by a run of this session that failed half-way; each metric's part is dropped once copied.
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGE_PART}")
     cursor.execute(
         f"CREATE TEMPORARY TABLE {STAGE} AS SELECT metric, {', '.join(COMPARED)}, member_id FROM {RESULTS} WHERE 1 = 0"  # nosec B608
     )
@@ -299,48 +313,50 @@ def _stage(cursor: Any, period: Period, evaluation: Evaluation, today: dt.date) 
     elapsed = float(_elapsed(period, today))
     monthly: dict[tuple[str, dt.date], int] = {}
     for step, code in enumerate(codes, start=1):
-        metric = METRICS[code]
-        metric_targets = by_metric[code]
-        default = next((t.value for t in metric_targets if t.kpmi_id is None and t.member_id is None), None)
-        key = "kpmi_id" if metric.subject == KPMI else "member_id"
-        subjects_sql, subjects_params = subjects(metric).query.sql_with_params()
-        actuals_sql, actuals_params = metric.per_subject(period.start, period.end).query.sql_with_params()
-        # CREATE TABLE AS, not INSERT ... SELECT: PostgreSQL runs the counting in parallel workers
-        # only for a statement that writes no existing table (1.45 s against 2.0 s for a province's
-        # publications, measured); the few thousand rows are then copied into the stage.
-        cursor.execute(f"DROP TABLE IF EXISTS {STAGE_PART}")
-        cursor.execute(
-            f"""
-            CREATE TEMPORARY TABLE {STAGE_PART} AS
-            WITH s(id, kpmi_id, kecamatan_id) AS ({subjects_sql}),
-                 a(id, n) AS ({actuals_sql}),
-                 o(id, value) AS (SELECT {key}, value FROM {TARGETS}
-                                  WHERE period_id = %s AND metric = %s AND {key} IS NOT NULL),
-                 r AS (SELECT s.id, s.kpmi_id, s.kecamatan_id, COALESCE(o.value, %s) AS target,
-                              COALESCE(a.n, 0) AS actual
-                       FROM s LEFT JOIN a ON a.id = s.id LEFT JOIN o ON o.id = s.id)
-            SELECT %s AS metric, target, actual, {RATIO_SQL} AS ratio, {STATUS_SQL} AS status,
-                   kecamatan_id, kpmi_id, %s AS association_id,
-                   {"CAST(NULL AS BIGINT)" if metric.subject == KPMI else "id"} AS member_id
-            FROM r WHERE target IS NOT NULL
-            """,  # nosec B608
-            [
-                *subjects_params,
-                *actuals_params,
-                period.pk,
-                code,
-                default,
-                code,
-                elapsed,
-                metric_targets[0].association_id,
-            ],
-        )
-        columns = ", ".join(("metric", *COMPARED, "member_id"))
-        cursor.execute(f"INSERT INTO {STAGE} ({columns}) SELECT {columns} FROM {STAGE_PART}")  # nosec B608
-        cursor.execute(f"DROP TABLE {STAGE_PART}")
-        for month, n in metric.per_month(period.start, period.end).items():
-            monthly[(code, month)] = n
-        evaluation.report_steps(done=step)
+        # One transaction per metric: its few statements commit once (a commit per statement cost
+        # more than some of them on a busy server), and the progress bar still moves metric by metric.
+        with transaction.atomic():
+            metric = METRICS[code]
+            metric_targets = by_metric[code]
+            default = next((t.value for t in metric_targets if t.kpmi_id is None and t.member_id is None), None)
+            key = "kpmi_id" if metric.subject == KPMI else "member_id"
+            subjects_sql, subjects_params = subjects(metric).query.sql_with_params()
+            actuals_sql, actuals_params = metric.per_subject(period.start, period.end).query.sql_with_params()
+            # CREATE TABLE AS, not INSERT ... SELECT: PostgreSQL runs the counting in parallel workers
+            # only for a statement that writes no existing table (1.45 s against 2.0 s for a province's
+            # publications, measured); the few thousand rows are then copied into the stage.
+            cursor.execute(
+                f"""
+                CREATE TEMPORARY TABLE {STAGE_PART} AS
+                WITH s(id, kpmi_id, kecamatan_id) AS ({subjects_sql}),
+                     a(id, n) AS ({actuals_sql}),
+                     o(id, value) AS (SELECT {key}, value FROM {TARGETS}
+                                      WHERE period_id = %s AND metric = %s AND {key} IS NOT NULL),
+                     r AS (SELECT s.id, s.kpmi_id, s.kecamatan_id, COALESCE(o.value, %s) AS target,
+                                  COALESCE(a.n, 0) AS actual
+                           FROM s LEFT JOIN a ON a.id = s.id LEFT JOIN o ON o.id = s.id)
+                SELECT %s AS metric, target, actual, {RATIO_SQL} AS ratio, {STATUS_SQL} AS status,
+                       kecamatan_id, kpmi_id, %s AS association_id,
+                       {"CAST(NULL AS BIGINT)" if metric.subject == KPMI else "id"} AS member_id
+                FROM r WHERE target IS NOT NULL
+                """,  # nosec B608
+                [
+                    *subjects_params,
+                    *actuals_params,
+                    period.pk,
+                    code,
+                    default,
+                    code,
+                    elapsed,
+                    metric_targets[0].association_id,
+                ],
+            )
+            columns = ", ".join(("metric", *COMPARED, "member_id"))
+            cursor.execute(f"INSERT INTO {STAGE} ({columns}) SELECT {columns} FROM {STAGE_PART}")  # nosec B608
+            cursor.execute(f"DROP TABLE {STAGE_PART}")
+            for month, n in metric.per_month(period.start, period.end).items():
+                monthly[(code, month)] = n
+            evaluation.report_steps(done=step)
     # Indexed on the keys the write looks results up by: the DELETE of results no longer due probes the
     # stage once per stored result (NOT EXISTS), which without an index can turn into a scan per row.
     cursor.execute(f"CREATE INDEX {STAGE}_kpmi ON {STAGE} (metric, kpmi_id) WHERE member_id IS NULL")
@@ -375,6 +391,9 @@ def _evaluate(evaluation_id: int, today: dt.date) -> Evaluation:
             try:
                 # Metrics whose month series read the same rows (the Entrepreneurs association's
                 # orders, its postings) share one scan of them within this run.
+                # Changes committed before the stage are in it: their marks for the refresh job
+                # (associations.refresh) are settled by this run; a mark written later waits for it.
+                settled = list(StaleResult.objects.filter(period=period).values_list("pk", flat=True))
                 with shared_scans():
                     monthly = _stage(cursor, period, evaluation, today)
                 with transaction.atomic():
@@ -385,6 +404,7 @@ def _evaluate(evaluation_id: int, today: dt.date) -> Evaluation:
                             _("The period %(name)s is closed; its results are frozen.") % {"name": period.name}
                         )
                     changed = _write_results(cursor, period) + _write_monthly(period, monthly)
+                    StaleResult.objects.filter(pk__in=settled).delete()
                     evaluation.succeed(results_changed=changed)
             finally:
                 cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")

@@ -6,9 +6,10 @@ from __future__ import annotations
 from celery import shared_task
 
 from . import services
+from .refresh import refresh_stale_results_task
 from .services import evaluate_period_task
 
-__all__ = ["evaluate_open_periods", "evaluate_period_task"]
+__all__ = ["evaluate_open_periods", "evaluate_period_task", "refresh_stale_results_task"]
 
 
 @shared_task

@@ -76,11 +76,14 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             selectors.results(period=period, metric=metric, filters=unfiltered_kecamatan), average=metric.is_average
         )
         trend = selectors.monthly_trend(period=period, metric=metric)
+        totals = selectors.totals(rows)
+        paginator = Paginator(rows, settings.PAGE_SIZE)
+        paginator.count = totals.subjects  # counted with the totals already: no second COUNT(*)
         context.update(
             sort=sort,
             per_manager=metric.subject != KPMI,
-            page=Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page")),
-            totals=selectors.totals(rows),
+            page=paginator.get_page(request.GET.get("page")),
+            totals=totals,
             evaluation=selectors.latest_evaluation(period=period),
             trend_data={
                 "label": _chart_label(metric),

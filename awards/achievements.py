@@ -51,7 +51,7 @@ class Measure:
 
 
 def _grouped(qs: QuerySet, key: str) -> QuerySet:
-    return qs.order_by().values(key).annotate(n=Count("pk"))
+    return qs.order_by().values(key).annotate(n=Count("*"))
 
 
 # --- trainers produced: promotions to trainer (passing a ToT) -------------------------------------------

@@ -206,6 +206,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "associations.tasks.evaluate_open_periods",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Numbers a change moved (associations.refresh): recomputed subject by subject, at most twice a
+    # minute however many changes came in between.
+    "refresh-stale-results": {
+        "task": "associations.tasks.refresh_stale_results_task",
+        "schedule": 30.0,
+    },
     # Jobs whose send failed while the broker was away (kpmi_si.outbox) go out at the next minute.
     "send-waiting-jobs": {
         "task": "kpmi_si.outbox.tasks.outbox_flush_task",

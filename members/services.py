@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpmi_si.audit.services import audit_log, diff_fields
+from kpmi_si.changes import numbers_changed_send
 from kpmi_si.concurrency import field_differences, version_check
 
 from . import permissions
@@ -104,6 +105,7 @@ def member_register(
             target=member,
             changes={"level": [None, level], "kpmi": [None, {"id": kpmi.pk, "text": kpmi.name}]},
         )
+        numbers_changed_send(on=joined_on, kpmi_ids=[kpmi.pk], member_ids=[member.pk])
     return member
 
 
@@ -191,6 +193,8 @@ def member_change_level(
         old_level = member.level
         member.level = to_level
         member.save(update_fields=["level", "updated_at"])
+        # A new trainer counts for the group; a manager becomes (or stops being) a subject of targets.
+        numbers_changed_send(on=effective_on, kpmi_ids=[member.kpmi_id], member_ids=[member.pk])
         audit_log(
             actor=actor,
             action="member.level_change",
@@ -251,6 +255,7 @@ def _credit_founder(*, actor: Any, kpmi: Kpmi) -> None:
         )
         locked.level = Level.PIONEER
         locked.save(update_fields=["level", "updated_at"])
+        numbers_changed_send(on=min(kpmi.founded_on, _today()), kpmi_ids=[locked.kpmi_id], member_ids=[locked.pk])
         audit_log(
             actor=actor,
             action="member.level_change",
@@ -278,6 +283,9 @@ def kpmi_create(*, actor: Any, data: dict[str, Any]) -> Kpmi:
             changes=diff_fields({}, _snapshot(kpmi, KPMI_EDITABLE_FIELDS)),
         )
         _credit_founder(actor=actor, kpmi=kpmi)
+        if kpmi.founded_on:
+            # A new group to evaluate, and a founding that counts for the group it grew from.
+            numbers_changed_send(on=kpmi.founded_on, kpmi_ids=[kpmi.pk, kpmi.founded_from_id])
     return kpmi
 
 
@@ -306,6 +314,9 @@ def kpmi_update(*, actor: Any, kpmi: Kpmi, data: dict[str, Any], version: str | 
     audit_log(actor=actor, action="kpmi.update", target=kpmi, changes=changes)
     if "founded_by" in changes:
         _credit_founder(actor=actor, kpmi=kpmi)
+        if kpmi.founded_on:
+            # A new group to evaluate, and a founding that counts for the group it grew from.
+            numbers_changed_send(on=kpmi.founded_on, kpmi_ids=[kpmi.pk, kpmi.founded_from_id])
     return kpmi
 
 

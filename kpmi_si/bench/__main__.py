@@ -24,6 +24,17 @@ def _ensure_database(base: str, name: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+_SPREAD = "spread"
+
+
+def _format(fmt: str, value: object) -> str:
+    if fmt == _SPREAD and isinstance(value, dict):
+        return f"{value['median']} ({value['min']}-{value['max']})"
+    if value == "-":
+        return "-"
+    return fmt.format(value)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scales", default="garut,province")
@@ -63,12 +74,23 @@ def main() -> None:
         ("dashboard SQL queries", "dashboard_queries", "{}"),
         ("dashboard / raw-SQL floor", "dashboard_vs_sql_floor", "{}"),
         ("dashboard / same SQL on stored results", "dashboard_vs_stored_sql", "{}"),
+        ("  spread (min-max)", "dashboard_vs_stored_sql_spread", _SPREAD),
         ("minimal Django page ms", "django_minimal_page_ms", "{}"),
         ("evaluation s (from empty)", "evaluate_s", "{}"),
         ("evaluation SQL floor s", "evaluate_sql_floor_s", "{}"),
         ("evaluation / floor", "evaluate_vs_sql_floor", "{}"),
+        ("  spread (min-max)", "evaluate_vs_sql_floor_spread", _SPREAD),
         ("re-evaluation s (nothing new)", "evaluate_rerun_s", "{}"),
+        ("re-evaluation / floor", "evaluate_rerun_vs_sql_floor", "{}"),
+        ("  spread (min-max)", "evaluate_rerun_vs_sql_floor_spread", _SPREAD),
         ("results changed by re-evaluation", "evaluate_rerun_changed", "{}"),
+        ("incremental refresh ms (1 approval)", "incremental_evaluate_ms", "{}"),
+        ("  spread (min-max)", "incremental_evaluate_ms_spread", _SPREAD),
+        ("incremental / evaluation", "incremental_vs_evaluate", "{}"),
+        ("award shortlist s", "shortlist_s", "{}"),
+        ("award shortlist SQL floor s", "shortlist_sql_floor_s", "{}"),
+        ("award shortlist / floor", "shortlist_vs_sql_floor", "{}"),
+        ("  spread (min-max)", "shortlist_vs_sql_floor_spread", _SPREAD),
         ("ledger postings", "postings", "{:,}"),
         ("service orders", "orders", "{:,}"),
         ("Entrepreneurs dashboard ms (slowest)", "entrepreneurs_dashboard_ms", "{}"),
@@ -81,12 +103,14 @@ def main() -> None:
     scales = list(results)
     print(f"{'':42}" + "".join(f"{s:>14}" for s in scales))
     for label, key, fmt in rows:
-        print(f"{label:42}" + "".join(f"{fmt.format(results[s][key]):>14}" for s in scales))
+        print(f"{label:42}" + "".join(f"{_format(fmt, results[s].get(key, '-')):>14}" for s in scales))
     for scale in scales:
         for code, d in results[scale]["dashboards"].items():
             print(
-                f"  {scale:9} {code:12} {d['ms']:8.1f} ms  {d['queries']:3} queries  floor {d['floor_ms']:8.1f} ms  stored-SQL {d['stored_ms']:6.2f} ms"
+                f"  {scale:9} {code:12} {d['ms']:8.1f} ms  {d['queries']:3} queries  floor {d['floor_ms']:8.1f} ms  stored-SQL {d['stored_ms']:6.2f} ms  page/stored {d['vs_stored']:5.2f}"
             )
+        for name, g in results[scale].get("goals", {}).items():
+            print(f"  {scale:9} goal {name:38} {'met' if g['met'] else 'NOT met':8} {g}")
         for code, d in results[scale]["entrepreneurs_dashboards"].items():
             print(
                 f"  {scale:9} {code:20} {d['ms']:8.1f} ms  {d['queries']:3} queries  floor {d['floor_ms']:8.1f} ms  stored-SQL {d['stored_ms']:6.2f} ms"

@@ -229,3 +229,100 @@ def dashboard_stored(period: Period, metric: Metric) -> tuple:
             args,
         )
         return page, totals, by_kecamatan, cursor.fetchall()
+
+
+# --- the award shortlist ------------------------------------------------------------------------------
+# Per achievement, what is counted for a member and for a KPMI: (FROM and WHERE, subject, date).
+SHORTLIST_COUNTED = {
+    ("trainers", False): (
+        "members_levelchange x JOIN members_member t ON t.id = x.member_id WHERE x.kind = 'promotion' AND x.to_level = 2",
+        "t.trained_by_id",
+        "x.effective_on",
+    ),
+    ("trainers", True): (
+        "members_levelchange x JOIN members_member t ON t.id = x.member_id WHERE x.kind = 'promotion' AND x.to_level = 2",
+        "t.kpmi_id",
+        "x.effective_on",
+    ),
+    ("kpmi_founded", False): ("members_kpmi x WHERE x.founded_by_id IS NOT NULL", "x.founded_by_id", "x.founded_on"),
+    ("kpmi_founded", True): ("members_kpmi x WHERE x.founded_from_id IS NOT NULL", "x.founded_from_id", "x.founded_on"),
+}
+for _achievement, _kind in (("publications", "publication"), ("education", "education"), ("deployments", "deployment")):
+    SHORTLIST_COUNTED[(_achievement, False)] = (
+        f"programs_activitycredit x WHERE x.status = 'approved' AND x.kind = '{_kind}'",
+        "x.member_id",
+        "x.date",
+    )
+    SHORTLIST_COUNTED[(_achievement, True)] = (
+        f"programs_activitykpmi x WHERE x.status = 'approved' AND x.kind = '{_kind}'",
+        "x.kpmi_id",
+        "x.date",
+    )
+
+SHORTLIST_MEMBERS = """
+WITH c AS (
+    SELECT {subject} AS subject, count(*) FILTER (WHERE {date} >= %(start)s) AS score,
+           count(*) FILTER (WHERE {date} < %(start)s) AS previous
+    FROM {counted} AND {date} BETWEEN %(previous_start)s AND %(end)s GROUP BY 1
+)
+SELECT c.subject, m.kpmi_id, c.score, c.previous FROM c JOIN members_member m ON m.id = c.subject
+WHERE c.score >= %(min_count)s AND c.score - c.previous >= %(min_increase)s
+  AND (SELECT lc.to_level FROM members_levelchange lc WHERE lc.member_id = m.id AND lc.effective_on <= %(end)s
+       ORDER BY lc.effective_on DESC, lc.recorded_at DESC, lc.id DESC LIMIT 1) = %(level)s
+ORDER BY c.score DESC, c.score - c.previous DESC, m.joined_on, m.id LIMIT %(n)s
+"""
+SHORTLIST_SUPERVISORS = """
+WITH c AS (
+    SELECT {subject} AS subject, count(*) FILTER (WHERE {date} >= %(start)s) AS score,
+           count(*) FILTER (WHERE {date} < %(start)s) AS previous
+    FROM {counted} AND {date} BETWEEN %(previous_start)s AND %(end)s GROUP BY 1
+)
+SELECT DISTINCT ON (r.user_id) r.user_id, r.kpmi_id, c.score, c.previous, r.since
+FROM c JOIN members_kpmirole r ON r.kpmi_id = c.subject JOIN members_user u ON u.id = r.user_id
+WHERE r.role = 'supervisor' AND u.is_active AND (r.since IS NULL OR r.since <= %(end)s)
+  AND c.score >= %(min_count)s AND c.score - c.previous >= %(min_increase)s
+ORDER BY r.user_id, c.score DESC, c.score - c.previous DESC, r.since IS NULL, r.since, r.kpmi_id
+"""
+
+
+def shortlist(award_round) -> dict[int, list[tuple[int, int, int, int]]]:
+    """Every category's finalists, best first, as (member or supervisor id, KPMI id, score, previous):
+    per category one statement over the round's year and the year before."""
+    import datetime as dt
+
+    out = {}
+    year = award_round.year
+    with connection.cursor() as cursor:
+        for category in award_round.categories.order_by("position", "pk"):
+            counted, subject, date = SHORTLIST_COUNTED[(category.achievement, category.is_supervisor)]
+            params = {
+                "start": dt.date(year, 1, 1),
+                "end": dt.date(year, 12, 31),
+                "previous_start": dt.date(year - 1, 1, 1),
+                "min_count": category.min_count,
+                "min_increase": category.min_increase if category.min_increase is not None else -(2**31),
+                "level": category.level,
+                "n": category.finalists_count,
+            }
+            template = SHORTLIST_SUPERVISORS if category.is_supervisor else SHORTLIST_MEMBERS
+            cursor.execute(template.format(counted=counted, subject=subject, date=date), params)
+            rows = cursor.fetchall()
+            if category.is_supervisor:
+                # Each supervisor once, with their best KPMI; then the best supervisors.
+                rows.sort(key=lambda r: (-r[2], -(r[2] - r[3]), r[4] is None, r[4] or dt.date.min, r[0]))
+                rows = [r[:4] for r in rows[: category.finalists_count]]
+            out[category.pk] = [tuple(r) for r in rows]
+    return out
+
+
+def check_shortlist(award_round) -> None:
+    """The stored finalists are the floor's (else the comparison means nothing)."""
+    from awards.models import Finalist
+
+    floor = shortlist(award_round)
+    for category_id, rows in floor.items():
+        stored = [
+            (f.member_id or f.supervisor_id, f.kpmi_id, f.score, f.previous)
+            for f in Finalist.objects.filter(category_id=category_id).order_by("rank")
+        ]
+        assert stored == rows, (category_id, stored, rows)

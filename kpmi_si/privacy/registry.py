@@ -77,6 +77,7 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "associations.Target": ("metric",),  # codes of associations.metrics
     "associations.TargetResult": ("metric",),
     "associations.MonthlyActual": ("metric",),
+    "associations.StaleResult": ("metric",),  # a code of associations.metrics
     "associations.Evaluation": ("error",),  # a job's exception text
     "awards.ShortlistBuild": ("error",),
     "awards.Award": ("code",),  # the certificate's random code

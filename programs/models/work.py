@@ -101,6 +101,8 @@ class Activity(models.Model):
             # Every group's work, newest first (officers' list), and counts per kind or district.
             models.Index(fields=["date", "id"], name="activity_date"),
             models.Index(fields=["kind", "date"], name="activity_kind_date"),
+            # The regency's approved work of one kind per month (the dashboards' trend), from the index alone.
+            models.Index(fields=["kind", "date"], condition=Q(status=Status.APPROVED), name="activity_counted_kind"),
             models.Index(fields=["kecamatan", "date"], name="activity_kecamatan_date"),
             # The approval queue of a group: small, so a partial index keeps it cheap to find.
             models.Index(fields=["kpmi"], condition=Q(status=Status.PENDING), name="activity_pending_kpmi"),
@@ -339,6 +341,11 @@ class ActivityKpmi(models.Model):
             # Counting per group: approved only, per kind, over a date range.
             models.Index(
                 fields=["kpmi", "kind", "date"], condition=Q(status=Status.APPROVED), name="activitykpmi_counted"
+            ),
+            # Every group's count of one kind over a period (awards to supervisors): read from the index
+            # alone, as credit_counted_kind does for members.
+            models.Index(
+                fields=["kind", "date", "kpmi"], condition=Q(status=Status.APPROVED), name="activitykpmi_counted_kind"
             ),
         ]
 

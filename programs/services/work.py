@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpmi_si.audit.services import audit_log, diff_fields
+from kpmi_si.changes import numbers_changed_send
 from kpmi_si.concurrency import Difference, display, field_differences, version_check
 from members import services as member_services
 from members.models import Level, Member
@@ -243,6 +244,19 @@ def _copy_to_rows(activity: Activity) -> None:
         model.objects.filter(activity=activity).exclude(
             kind=activity.kind, date=activity.date, status=activity.status
         ).update(kind=activity.kind, date=activity.date, status=activity.status)
+    if activity.status == Status.APPROVED:
+        _numbers_moved(activity)
+
+
+def _numbers_moved(activity: Activity) -> None:
+    """Approved work counts: whoever keeps numbers of it (the associations' results) hears which
+    members and groups it is counted for, and on which date, as the rows stand now."""
+    numbers_changed_send(
+        on=activity.date,
+        kpmi_ids=ActivityKpmi.objects.filter(activity=activity).values_list("kpmi_id", flat=True),
+        member_ids=ActivityCredit.objects.filter(activity=activity).values_list("member_id", flat=True),
+        work_kind=activity.kind,
+    )
 
 
 def _record_trainers(*, actor: Any, activity: Activity) -> None:
@@ -454,6 +468,8 @@ def activity_update(
     the stored record is refused rather than saved over someone else's change."""
     stored, detail, old_credited, old_trainees = _load_for_change(activity)
     _check_may_change(actor, stored)
+    if stored.status == Status.APPROVED:
+        _numbers_moved(stored)  # what it counted for until now (its date and credits may change)
     remove_evidence = list(remove_evidence)
     version_check(
         stored=stored,
@@ -519,6 +535,8 @@ def activity_delete(*, actor: Any, activity: Activity) -> None:
         target=stored,
         changes={name: [value[1], None] for name, value in diff_fields({}, before).items()},
     )
+    if stored.status == Status.APPROVED:
+        _numbers_moved(stored)
     # Trainers recorded from this training stay: the training happened, only its record is gone.
     stored.delete()
     for name, storage in files:

@@ -1,0 +1,185 @@
+"""The incremental re-evaluation (associations.refresh): a change that moves a number marks the
+subjects and month it touches; the refresh recomputes only those and leaves exactly what a full
+evaluation would store. Safe to run twice and after a run killed half-way; without a broker it runs
+right after the change's commit."""
+
+from __future__ import annotations
+
+import pytest
+
+from associations import refresh, services
+from associations.models import Evaluation, MonthlyActual, StaleResult, TargetResult
+from members import services as member_services
+from members.models import Level
+from programs import services as work_services
+from programs.models import Kind, Status
+from tests import factories
+from tests.programs.factories import make_activity
+
+from . import test_evaluation
+from .conftest import day
+from .test_evaluation import evaluate
+
+garut = test_evaluation.garut  # the fixture: KPMI A and B, their managers and a year of their work
+
+pytestmark = pytest.mark.django_db
+
+
+def stored(period) -> tuple[set, set]:
+    results = set(
+        TargetResult.objects.filter(period=period).values_list(
+            "metric", "kpmi_id", "member_id", "target", "actual", "ratio", "status", "kecamatan_id"
+        )
+    )
+    months = set(MonthlyActual.objects.filter(period=period).values_list("metric", "month", "actual"))
+    return results, months
+
+
+def publications(period, member):
+    return TargetResult.objects.get(period=period, metric="publications", member=member).actual
+
+
+def changes_after_evaluation(period, garut, admin_user, officer_communities, communities):
+    """What an officer and a manager do after the night's evaluation: an approved publication of
+    Pengelola B in July, a ToT pass in KPMI B, a new KPMI founded from B, an override for KPMI A."""
+    pending = make_activity(
+        kpmi=garut["kpmi_b"], credited=[garut["manager_b"]], kind=Kind.PUBLICATION, date=day(7), status=Status.PENDING
+    )
+    work_services.activity_approve(actor=admin_user, activity=pending)
+    candidate = member_services.member_register(
+        actor=admin_user, kpmi=garut["kpmi_b"], full_name="Calon B", gender="female", birth_year=2001, joined_on=day(1)
+    )
+    member_services.member_change_level(
+        actor=officer_communities, member=candidate, to_level=Level.TRAINER, reason="Lulus ToT #6", effective_on=day(8)
+    )
+    # A manager of long standing (joined before the year: no new member to count).
+    founder = factories.MemberFactory(kpmi=garut["kpmi_b"], level=Level.MANAGER, joined_on=day(1).replace(year=2019))
+    member_services.kpmi_create(
+        actor=admin_user,
+        data={
+            "name": "KPMI Delta",
+            "kecamatan": garut["kpmi_b"].kecamatan,
+            "founded_on": day(10),
+            "founded_by": founder,
+            "status": "active",
+        },
+    )
+    services.target_set(
+        actor=officer_communities,
+        period=period,
+        association=communities,
+        metric="new_members",
+        value=1,
+        kpmi=garut["kpmi_a"],
+    )
+
+
+def test_an_approved_activity_marks_its_members_groups_and_month(period, garut, admin_user):
+    evaluate(period)
+    pending = make_activity(
+        kpmi=garut["kpmi_b"], credited=[garut["manager_b"]], kind=Kind.PUBLICATION, date=day(7), status=Status.PENDING
+    )
+    assert not StaleResult.objects.filter(member_id=garut["manager_b"].pk).exists()  # pending work counts nothing
+    work_services.activity_approve(actor=admin_user, activity=pending)
+    marks = StaleResult.objects.filter(period=period)
+    assert set(marks.exclude(member_id=None).values_list("member_id", flat=True)) == {garut["manager_b"].pk}
+    assert garut["kpmi_b"].pk in set(marks.exclude(kpmi_id=None).values_list("kpmi_id", flat=True))
+    assert set(marks.exclude(month=None).values_list("month", flat=True)) == {day(7, 1)}
+
+
+def test_the_refresh_stores_what_a_full_evaluation_stores(
+    period,
+    garut,
+    admin_user,
+    officer_communities,
+    communities,
+):
+    evaluate(period)
+    before = publications(period, garut["manager_b"])
+    changes_after_evaluation(period, garut, admin_user, officer_communities, communities)
+
+    changed = refresh.stale_results_refresh()
+    assert changed > 0
+    assert publications(period, garut["manager_b"]) == before + 1
+    assert not StaleResult.objects.exists()
+    incremental = stored(period)
+
+    full = evaluate(period)
+    assert full.status == Evaluation.Status.SUCCEEDED
+    assert stored(period) == incremental
+    assert full.results_changed == 0  # the full run found nothing left to change
+
+
+def test_the_refresh_is_safe_to_run_twice(period, garut, admin_user, officer_communities, communities):
+    evaluate(period)
+    changes_after_evaluation(period, garut, admin_user, officer_communities, communities)
+    refresh.stale_results_refresh()
+    after_first = stored(period)
+    assert refresh.stale_results_refresh() == 0
+    assert stored(period) == after_first
+
+
+def test_a_refresh_killed_half_way_leaves_its_marks_for_the_next_run(
+    period,
+    garut,
+    admin_user,
+    monkeypatch,
+):
+    evaluate(period)
+    before = stored(period)
+    pending = make_activity(
+        kpmi=garut["kpmi_b"], credited=[garut["manager_b"]], kind=Kind.PUBLICATION, date=day(7), status=Status.PENDING
+    )
+    work_services.activity_approve(actor=admin_user, activity=pending)
+    n_marks = StaleResult.objects.count()
+
+    def killed(*args, **kwargs):
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr(refresh, "_refresh_months", killed)
+    with pytest.raises(SystemExit):
+        refresh.stale_results_refresh()
+    assert stored(period) == before  # the results written before the kill were rolled back
+    assert StaleResult.objects.count() == n_marks
+
+    monkeypatch.undo()
+    refresh.stale_results_refresh()
+    assert (
+        publications(period, garut["manager_b"])
+        == TargetResult.objects.get(period=period, metric="publications", member=garut["manager_b"]).actual
+    )
+    assert not StaleResult.objects.exists()
+    assert evaluate(period).results_changed == 0
+
+
+def test_without_a_broker_the_refresh_runs_after_the_commit(
+    period,
+    garut,
+    admin_user,
+    django_capture_on_commit_callbacks,
+):
+    evaluate(period)
+    before = publications(period, garut["manager_b"])
+    pending = make_activity(
+        kpmi=garut["kpmi_b"], credited=[garut["manager_b"]], kind=Kind.PUBLICATION, date=day(7), status=Status.PENDING
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        work_services.activity_approve(actor=admin_user, activity=pending)
+    assert publications(period, garut["manager_b"]) == before + 1
+    assert not StaleResult.objects.exists()
+
+
+def test_a_closed_period_is_not_marked(period, garut, admin_user):
+    evaluate(period)
+    services.period_close(actor=admin_user, period=period)
+    pending = make_activity(
+        kpmi=garut["kpmi_b"], credited=[garut["manager_b"]], kind=Kind.PUBLICATION, date=day(7), status=Status.PENDING
+    )
+    work_services.activity_approve(actor=admin_user, activity=pending)
+    assert not StaleResult.objects.filter(period=period).exists()
+
+
+def test_beat_refreshes_the_marked_numbers_twice_a_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["refresh-stale-results"]
+    assert entry["task"] == refresh.refresh_stale_results_task.name
+    assert entry["schedule"] <= 60  # an officer sees an approved activity within a minute
