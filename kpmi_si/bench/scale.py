@@ -160,6 +160,9 @@ def main() -> None:
         start = time.perf_counter()
         generate_money(scale)
         log(f"generated in {time.perf_counter() - start:.0f} s")
+    from . import content
+
+    content.ensure_content(scale.name, log)  # Garut Citizen Journalism's articles (#13), once
 
     admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_superuser": True})
     officers = {}
@@ -262,6 +265,9 @@ def main() -> None:
     # The award shortlist of the bench year with every default category, built from empty.
     shortlist_s, n_finalists = award_shortlist(admin, scale.last_year)
 
+    # The public news site's front page, busiest category and a search, as an anonymous reader.
+    content_figures = content.measure(args.repeat, median_ms, log)
+
     worst = max(dashboards.values(), key=lambda d: d["ms"] / d["floor_ms"])
     result = {
         "scale": scale.name,
@@ -286,6 +292,7 @@ def main() -> None:
         "postings": Posting.objects.count(),
         "orders": Order.objects.count(),
         **entrepreneurs_summary(entrepreneurs),
+        **content_figures,
     }
     print(json.dumps(result))
 
