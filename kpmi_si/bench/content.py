@@ -246,14 +246,7 @@ def ensure_content(scale_name: str, log: Callable[[str], None]) -> None:
     log(f"generating the content part ({published:,} published articles) ...")
     start = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM programs_activity WHERE kind = 'publication' AND status = 'approved'")
-        publications = cursor.fetchone()[0]
-        if publications < published:
-            raise RuntimeError(f"{publications} approved publications, fewer than the {published} articles wanted")
-        cursor.execute("SELECT coalesce(max(id), 0) FROM citizen_journalism_articlerevision")
-        revision_base = cursor.fetchone()[0]
-        cursor.execute("SELECT max(date) FROM programs_activity")
-        last_year = cursor.fetchone()[0].year
+        # Plain indexes are built once after the load, as generate() does for the big tables.
         cursor.execute(
             "SELECT i.indexname, i.indexdef FROM pg_indexes i JOIN pg_class c ON c.relname = i.indexname "
             "JOIN pg_index x ON x.indexrelid = c.oid WHERE i.tablename = ANY(%s) AND NOT x.indisunique",
@@ -262,22 +255,39 @@ def ensure_content(scale_name: str, log: Callable[[str], None]) -> None:
         indexes = cursor.fetchall()
         for name, _definition in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
-        params = {
-            "step": publications // published,
-            "published": published,
-            "others": published // 10,
-            "article_base": 0,
-            "revision_base": revision_base,
-            "last_year": last_year,
-        }
         try:
-            cursor.execute(CONTENT_SQL % params)
+            generate_content(published=published, others=published // 10)
         finally:
             for _name, definition in indexes:
                 cursor.execute(definition)
         cursor.execute(f"VACUUM ANALYZE {', '.join(CONTENT_TABLES)}, citizen_journalism_tag")
     check_search_document()
     log(f"generated in {time.perf_counter() - start:.0f} s")
+
+
+def generate_content(*, published: int, others: int) -> None:
+    """`published` articles written up from as many approved publications, and `others` in the
+    newsroom's other states, in one statement batch (one transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM programs_activity WHERE kind = 'publication' AND status = 'approved'")
+        publications = cursor.fetchone()[0]
+        if publications < published or published < 1:
+            raise RuntimeError(f"{publications} approved publications for {published} articles")
+        cursor.execute(
+            "SELECT (SELECT coalesce(max(id), 0) FROM citizen_journalism_article), "
+            "(SELECT coalesce(max(id), 0) FROM citizen_journalism_articlerevision), "
+            "(SELECT max(date) FROM programs_activity)"
+        )
+        article_base, revision_base, last_day = cursor.fetchone()
+        params = {
+            "step": publications // published,
+            "published": published,
+            "others": others,
+            "article_base": article_base,
+            "revision_base": revision_base,
+            "last_year": last_day.year,
+        }
+        cursor.execute(CONTENT_SQL % params)
 
 
 def check_search_document() -> None:
