@@ -1,5 +1,6 @@
 """Reads of the public news site: only published articles, with everything a list shows joined in
-one query and their visible photos in one more."""
+one query (only the columns a card, the feeds and the sitemap read) and their visible photos in one
+more; a search ranks its matches alone, then loads the cards of the page it shows."""
 
 from __future__ import annotations
 
@@ -20,13 +21,43 @@ def visible_photos() -> QuerySet[ArticlePhoto]:
     )
 
 
+# What a list card (citizen_journalism/_card.html, _byline.html) and the feeds read. A page of twelve
+# need not carry twelve bodies, their HTML and search documents, nor the authors' contact details.
+CARD_FIELDS = (
+    "slug", "title", "lead", "published_at", "first_published_at", "author__full_name", "author__level",
+    "author__kpmi__name", "category__name", "category__slug", "kecamatan__name",
+)  # fmt: skip
+CARD_PHOTO_FIELDS = ("article", "added_in", "caption", "position", "width_s", "width_m", "width_l")
+
+
 def public_articles() -> QuerySet[Article]:
     return (
         Article.objects.filter(state__in=State.PUBLIC)
         .select_related("author__kpmi", "category", "kecamatan")
-        .prefetch_related(Prefetch("photos", queryset=visible_photos(), to_attr="public_photos"))
+        .only(*CARD_FIELDS)
+        .prefetch_related(
+            Prefetch("photos", queryset=visible_photos().only(*CARD_PHOTO_FIELDS), to_attr="public_photos")
+        )
         .order_by("-published_at", "-pk")
     )
+
+
+class RankedArticles:
+    """Search results for the Paginator. A page is ranked over the matching articles alone (id, rank,
+    date), then only its cards are loaded, joined and with their photos. Ranked in one statement with
+    the joins, PostgreSQL joined every match to its author, KPMI, rubric and district before sorting
+    (a hash of all members at every search), where a page shows twelve."""
+
+    def __init__(self, ranked: QuerySet[Article]) -> None:
+        self.ranked = ranked
+
+    def count(self) -> int:
+        return self.ranked.count()
+
+    def __getitem__(self, window: slice) -> list[Article]:
+        ids = list(self.ranked.values_list("pk", flat=True)[window])
+        cards = public_articles().in_bulk(ids)
+        return [cards[pk] for pk in ids if pk in cards]
 
 
 def public_article(*, pk: int) -> Article:
@@ -46,7 +77,7 @@ def public_article(*, pk: int) -> Article:
     )
 
 
-def search(query: str) -> QuerySet[Article]:
+def search(query: str) -> QuerySet[Article] | RankedArticles:
     """Published articles matching `query`: PostgreSQL full-text search (Indonesian stemming, ranked,
     from the GIN-indexed search document); on SQLite a plain match on title, lead and body."""
     query = " ".join((query or "").split())[:SEARCH_MAX]
@@ -55,8 +86,8 @@ def search(query: str) -> QuerySet[Article]:
         return articles.none()
     if connection.vendor == "postgresql":
         terms = SearchQuery(query, config="indonesian", search_type="websearch")
-        return (
-            articles.filter(search_document=terms)
+        return RankedArticles(
+            Article.objects.filter(state__in=State.PUBLIC, search_document=terms)
             .annotate(rank=SearchRank(F("search_document"), terms))
             .order_by("-rank", "-published_at", "-pk")
         )

@@ -99,6 +99,17 @@ def main() -> None:
         ("Entrepreneurs evaluation s", "entrepreneurs_evaluate_s", "{}"),
         ("Entrepreneurs evaluation floor s", "entrepreneurs_evaluate_sql_floor_s", "{}"),
         ("Entrepreneurs evaluation / floor", "entrepreneurs_evaluate_vs_sql_floor", "{}"),
+        ("published articles", "articles_published", "{:,}"),
+        ("news front page ms", "front_ms", "{}"),
+        ("news front page SQL queries", "front_queries", "{}"),
+        ("news front page / raw-SQL floor", "front_vs_sql_floor", "{}"),
+        ("news category page ms", "category_ms", "{}"),
+        ("news category page SQL queries", "category_queries", "{}"),
+        ("news category page / raw-SQL floor", "category_vs_sql_floor", "{}"),
+        ("news search ms", "search_ms", "{}"),
+        ("news search SQL queries", "search_queries", "{}"),
+        ("news search / raw-SQL floor", "search_vs_sql_floor", "{}"),
+        ("news pages / floor (worst)", "content_pages_vs_sql_floor", "{}"),
     ]
     scales = list(results)
     print(f"{'':42}" + "".join(f"{s:>14}" for s in scales))

@@ -214,6 +214,9 @@ def main() -> None:
         start = time.perf_counter()
         generate_money(scale)
         log(f"generated in {time.perf_counter() - start:.0f} s")
+    from . import content
+
+    content.ensure_content(scale.name, log)  # Garut Citizen Journalism's articles (#13), once
 
     admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_superuser": True})
     officers = {}
@@ -351,6 +354,9 @@ def main() -> None:
         f"shortlist {statistics.median(shortlist['seconds']):.3f} s, floor {statistics.median(shortlist['floor']):.3f} s"
     )
 
+    # The public news site's front page, busiest category and a search, as an anonymous reader.
+    content_figures = content.measure(args.repeat, median_ms, log)
+
     worst = max(dashboards.values(), key=lambda d: d["vs_floor"])
     worst_stored = max(dashboards, key=lambda code: dashboards[code]["vs_stored"])
     evaluate_ratios = ratios(evaluate_times, floor_times)
@@ -403,6 +409,7 @@ def main() -> None:
         "postings": Posting.objects.count(),
         "orders": Order.objects.count(),
         **entrepreneurs_summary(entrepreneurs),
+        **content_figures,
     }
     print(json.dumps(result))
 
