@@ -126,6 +126,11 @@ def main() -> None:
             print(
                 f"  {scale:9} {code:20} {d['ms']:8.1f} ms  {d['queries']:3} queries  floor {d['floor_ms']:8.1f} ms  stored-SQL {d['stored_ms']:6.2f} ms"
             )
+    # Issue #13: the news pages make the same number of queries at every scale.
+    for page in ("front", "category", "search"):
+        counts = {s: results[s].get(f"{page}_queries") for s in scales}
+        same = len(set(counts.values())) == 1
+        print(f"  news {page} queries per scale {counts}: {'same' if same else 'NOT the same'}")
     print(json.dumps(results))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import statistics
 import time
 from collections.abc import Callable
 
@@ -399,9 +400,13 @@ def _check_same_rows(html: str, total: int, cards: list) -> None:
         assert said and int(re.sub(r"\D", "", said[1])) == pages, (said and said[0], pages)
 
 
-def measure(repeat: int, timer: Callable[[Callable[[], object], int], float], log: Callable[[str], None]) -> dict:
-    """Each public page as an anonymous reader gets it: server ms (`timer`: median after a warm-up),
-    SQL queries, and its floor's ms. Returns the figures for the bench's JSON line."""
+def measure(repeat: int, log: Callable[[str], None]) -> dict:
+    """Each public page as an anonymous reader gets it: server ms and its floor's ms timed in pairs
+    (timing.paired: median of at least 5 rounds after a warm-up; the ratio is the median of the rounds'
+    ratios, with its spread and the ≤ 2× goal), and its SQL queries. Returns the bench's JSON figures."""
+    from .timing import goal, paired, ratios, spread
+
+    bound = 2.0
     from urllib.parse import urlencode
 
     from django.db.models import Count, Q
@@ -436,24 +441,38 @@ def measure(repeat: int, timer: Callable[[Callable[[], object], int], float], lo
             lambda execute, sql, *rest, seen=queries: seen.append(sql) or execute(sql, *rest)
         ):
             client.get(url)
+        timed = paired({"page": lambda url=url: client.get(url), "floor": floor}, repeat)
+        page_vs_floor = ratios(timed["page"], timed["floor"])
         figures[name] = {
-            "ms": timer(lambda url=url: client.get(url), repeat),
+            "ms": statistics.median(timed["page"]) * 1000,
             "queries": len(queries),
-            "floor_ms": timer(floor, repeat),
+            "floor_ms": statistics.median(timed["floor"]) * 1000,
             "rows": found[0],
+            "vs_floor": page_vs_floor,
         }
         log(
             f"content {name} {figures[name]['ms']:.1f} ms, {len(queries)} queries, "
-            f"floor {figures[name]['floor_ms']:.1f} ms ({found[0]:,} articles listed)"
+            f"floor {figures[name]['floor_ms']:.1f} ms ({found[0]:,} articles listed), "
+            f"ratio {statistics.median(page_vs_floor):.2f} ({min(page_vs_floor):.2f}-{max(page_vs_floor):.2f})"
         )
-    worst = max(figures.values(), key=lambda d: d["ms"] / d["floor_ms"])
+    worst = max(figures, key=lambda name: statistics.median(figures[name]["vs_floor"]))
     return {
         "articles_published": Article.objects.filter(state__in=State.PUBLIC).count(),
         "content_category": busiest.slug,
         "content_search": SEARCH_WORD,
         **{f"{name}_ms": round(d["ms"], 1) for name, d in figures.items()},
         **{f"{name}_queries": d["queries"] for name, d in figures.items()},
-        **{f"{name}_vs_sql_floor": round(d["ms"] / d["floor_ms"], 3) for name, d in figures.items()},
-        "content_pages_vs_sql_floor": round(worst["ms"] / worst["floor_ms"], 3),
-        "content_pages": {k: {kk: round(vv, 2) for kk, vv in v.items()} for k, v in figures.items()},
+        **{f"{name}_vs_sql_floor": round(statistics.median(d["vs_floor"]), 3) for name, d in figures.items()},
+        "content_pages_vs_sql_floor": round(statistics.median(figures[worst]["vs_floor"]), 3),
+        "content_pages": {
+            name: {
+                "ms": round(d["ms"], 2),
+                "queries": d["queries"],
+                "floor_ms": round(d["floor_ms"], 2),
+                "rows": d["rows"],
+                "vs_floor": spread(d["vs_floor"]),
+                "goal": goal(d["vs_floor"], bound),
+            }
+            for name, d in figures.items()
+        },
     }

@@ -355,7 +355,7 @@ def main() -> None:
     )
 
     # The public news site's front page, busiest category and a search, as an anonymous reader.
-    content_figures = content.measure(args.repeat, median_ms, log)
+    content_figures = content.measure(args.repeat, log)
 
     worst = max(dashboards.values(), key=lambda d: d["vs_floor"])
     worst_stored = max(dashboards, key=lambda code: dashboards[code]["vs_stored"])
@@ -399,6 +399,8 @@ def main() -> None:
             "evaluate_vs_sql_floor": goal(evaluate_ratios, 1.5),
             "evaluate_rerun_vs_sql_floor": goal(rerun_ratios, 1.5),
             "shortlist_vs_sql_floor": goal(shortlist_ratios, 2),
+            # Issue #13's: each public news page within 2x its raw-SQL floor.
+            **{f"content_vs_sql_floor:{name}": d["goal"] for name, d in content_figures["content_pages"].items()},
             "incremental_vs_evaluate": goal([t / evaluate_s for t in incremental], 0.01),
             "dashboard_queries": {
                 "goal": 15,
