@@ -308,6 +308,31 @@
     }
   }
 
+  // Offline, a list the form fills by asking the server as one types (a search picker) cannot ask:
+  // a <select> of these names left (nearly) empty is filled from the lists kept for the user, and the
+  // lists go to any picker that listens for "kpmi:offline-lists". Field names and values stay the same.
+  async function fillLists(form) {
+    var kept = await store.meta("lists-u" + user);
+    if (!kept || !kept.data) return;
+    var data = kept.data, kpmi = Number(kpmiOf(form));
+    var group = data.kpmis.filter(function (k) { return k.id === kpmi; })[0] || { members: [] };
+    var lists = {
+      kecamatan: data.kecamatan.map(function (k) { return [k[0], k[1]]; }),
+      desa: data.desa.map(function (d) { return [d[0], d[1]]; }),
+      lead_trainer: group.members.filter(function (m) { return m.trainer; }).map(function (m) { return [String(m.id), m.name]; }),
+    };
+    Object.keys(lists).forEach(function (name) {
+      var select = form.querySelector("select[name=" + name + "]");
+      if (!select || select.querySelectorAll("option[value]:not([value=''])").length > 1) return;
+      var chosen = select.value;
+      lists[name].forEach(function (pair) {
+        if (pair[0] === chosen) return;
+        var option = make("option", "", pair[1]); option.value = pair[0]; select.appendChild(option);
+      });
+    });
+    document.dispatchEvent(new CustomEvent("kpmi:offline-lists", { detail: { kpmi: group, lists: data } }));
+  }
+
   // --- the outbox page and the indicator --------------------------------------------------------
   async function render(status) {
     var entries = await store.entries(user);
@@ -449,6 +474,7 @@
     var form = document.querySelector("main form[enctype='multipart/form-data']");
     if (form && form.querySelector("input[name=idempotency_key]") && /\/kegiatan\/catat\/[^/]+\/$/.test(location.pathname)) {
       watchForm(form);
+      if (!navigator.onLine) fillLists(form).catch(function () {});
     }
     var offlineBox = document.getElementById("outbox-offline-page");
     if (offlineBox && location.pathname !== config.outboxUrl) {

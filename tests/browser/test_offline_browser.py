@@ -102,9 +102,9 @@ def test_log_offline_then_sync_once(page, login, live_server, manager_a, kpmi_a,
     assert [len(e["sizes"]) for e in kept] == [1, 0]
     assert kept[0]["sizes"][0] < photo.stat().st_size / 3, (kept[0]["sizes"], photo.stat().st_size)
     page.goto(f"{live_server.url}/kegiatan/catat/")  # on every page, the indicator says so
-    assert page.get_by_text("2 kegiatan menunggu sinyal").is_visible()
+    page.get_by_text("2 kegiatan menunggu sinyal").wait_for()
     page.goto(f"{live_server.url}/kegiatan/")  # a page the phone does not keep: what can be done offline
-    assert page.get_by_text("Tidak ada sinyal: halaman ini tidak tersimpan di ponsel.").is_visible()
+    page.get_by_text("Tidak ada sinyal: halaman ini tidak tersimpan di ponsel.").wait_for()
     assert Activity.objects.count() == 0
 
     page.context.set_offline(False)
@@ -231,3 +231,23 @@ def test_logout_clears_the_phone(page, login, live_server, manager_a, kpmi_a):
     assert not [n for n in names if n.startswith("kpmi-pages")], names
     assert page.evaluate("() => indexedDB.databases().then(dbs => dbs.map(d => d.name))") == []
     assert not Activity.objects.exists()
+
+
+def test_an_ended_session_keeps_the_outbox_until_the_next_login(page, login, live_server, manager_a, kpmi_a):
+    login("manager_a", PASSWORD)
+    _ready(page, live_server)
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/kegiatan/catat/")
+    _publication(page, "Dicatat sebelum sesi habis")
+    page.wait_for_url(re.compile(r"/kegiatan/kotak-keluar/"))
+    page.context.clear_cookies()  # the session ended meanwhile
+    page.context.set_offline(False)
+    page.goto(f"{live_server.url}/kegiatan/kotak-keluar/")
+    page.wait_for_url(re.compile(r"/akun/masuk/"))
+    assert not Activity.objects.exists()
+
+    login("manager_a", PASSWORD)
+    page.goto(f"{live_server.url}/kegiatan/kotak-keluar/")
+    page.wait_for_selector(".outbox-sent")
+    _wait_for_entries(page, 0)
+    assert Activity.objects.filter(title="Dicatat sebelum sesi habis").count() == 1
