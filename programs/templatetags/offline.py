@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from kpmi_si.offline import offline_version
 from programs import permissions
+from programs.views.offline_copy import offline_copy_requested
 
 register = template.Library()
 
@@ -54,7 +55,16 @@ def _strings() -> dict[str, str]:
 def offline_outbox(context: dict[str, Any]) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not permissions.can_log_work(user):
+    if user is None or not user.is_authenticated:
+        return {"show": False}
+    roles = context.get("roles")
+    # The navigation's roles (already read for its "Log work" link) answer without another query.
+    logs_work = (
+        bool(roles["managed_kpmi"] or roles["member"] or roles["is_admin"])
+        if roles is not None
+        else permissions.can_log_work(user)
+    )
+    if not logs_work:
         return {"show": False}
     return {
         "show": True,
@@ -66,4 +76,5 @@ def offline_outbox(context: dict[str, Any]) -> dict[str, Any]:
         "login_url": reverse("login"),
         "logout_url": reverse("logout"),
         "strings": json.dumps(_strings(), ensure_ascii=False),
+        "copy": offline_copy_requested(request),
     }

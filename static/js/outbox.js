@@ -261,7 +261,9 @@
       });
     }
     form.addEventListener("submit", function (event) {
-      if (navigator.onLine && !editing) return; // a signal: the normal form, answered by the server
+      // A signal and the page came from the server: the normal form. The phone's kept copy (served
+      // when the network failed, though the phone may think it is online) always queues.
+      if (navigator.onLine && !editing && !el.dataset.copy) return;
       event.preventDefault();
       var button = form.querySelector("[type=submit]");
       if (button) button.disabled = true;
@@ -433,9 +435,10 @@
 
   async function refresh() {
     var kept = await store.meta("kept-u" + user);
-    var fresh = kept && kept.version === config.version && Date.now() - kept.at < STALE_MS;
-    var onMenu = /\/kegiatan\/catat\/$/.test(location.pathname); // opening the menu refreshes them
-    if (fresh && !onMenu) return;
+    // Opening the menu refreshes them sooner (the forms cost the server some CPU: not at every visit).
+    var onMenu = /\/kegiatan\/catat\/$/.test(location.pathname);
+    var age = kept && kept.version === config.version ? Date.now() - kept.at : Infinity;
+    if (age < (onMenu ? STALE_MS / 6 : STALE_MS)) return;
     var lists = await fetchLists(config);
     if (lists.data && lists.data.user === user) await keepPages(lists.data);
   }

@@ -62,7 +62,7 @@ class TestSync:
         assert again.json()["created"] is False and again.json()["url"] == first.json()["url"]
         assert Activity.objects.count() == 1
         # and no message waits for the next page: the JSON said it
-        assert "sudah" not in client.get(reverse("home"), follow=True).content.decode()
+        assert "Formulir ini sudah dikirim" not in client.get(reverse("home"), follow=True).content.decode()
 
     def test_an_online_form_key_sent_again_by_the_outbox_creates_nothing(
         self, client_for, manager_a, manager_member_a, kpmi_a
@@ -206,6 +206,7 @@ class TestListsAndPages:
         assert "Neng Beta" in online  # the online form offers joint work with other groups
         assert "Neng Beta" not in kept
         assert 'name="credited_other"' in kept  # the field is still there, with the same name
+        assert 'data-copy="1"' in kept and "data-copy" not in online  # the copy always queues
 
     def test_the_kept_page_does_not_eat_the_users_messages(self, client_for, manager_a, manager_member_a, kpmi_a):
         client = client_for(manager_a)
