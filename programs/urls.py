@@ -8,6 +8,10 @@ urlpatterns = [
     path("saya/", views.my_work, name="my_work"),
     path("catat/", views.log_menu, name="log_menu"),
     path("catat/<slug:kind_slug>/", views.activity_create, name="activity_create"),
+    # Logging without a signal (views/offline.py): the phone's outbox sends here, one entry at a time.
+    path("catat/<slug:kind_slug>/kirim/", views.activity_sync, name="activity_sync"),
+    path("kotak-keluar/", views.outbox, name="outbox"),
+    path("luring/data/", views.offline_lists, name="offline_lists"),
     path("<int:pk>/", views.activity_detail, name="activity_detail"),
     path("<int:pk>/ubah/", views.activity_edit, name="activity_edit"),
     path("<int:pk>/hapus/", views.activity_delete, name="activity_delete"),

@@ -26,6 +26,7 @@ from .invitations import (
     invitation_result,
     invitation_withdraw,
 )
+from .offline import activity_sync, offline_lists, outbox
 from .projects import (
     project_cancel,
     project_complete,
@@ -64,6 +65,7 @@ __all__ = [
     "SLUG_OF",
     "activity_approve",
     "activity_create",
+    "activity_sync",
     "activity_delete",
     "activity_detail",
     "activity_edit",
@@ -89,6 +91,8 @@ __all__ = [
     "invitation_withdraw",
     "log_menu",
     "my_work",
+    "offline_lists",
+    "outbox",
     "project_cancel",
     "project_complete",
     "project_confirm",

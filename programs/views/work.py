@@ -36,6 +36,7 @@ from ..models import (
     Status,
 )
 from .common import _page
+from .offline_copy import keep_messages_for_later, offline_copy_requested, trim_for_offline_copy
 
 # Indonesian paths, like the rest of the site: /kegiatan/catat/terbitan/ ...
 KIND_SLUGS: dict[str, str] = {
@@ -219,7 +220,34 @@ def log_menu(request: HttpRequest) -> HttpResponse:
     if kpmi is None and len(groups) == 1:
         kpmi = groups[0]
     kinds = [(slug, Kind(kind).label) for slug, kind in KIND_SLUGS.items()]
+    if offline_copy_requested(request):
+        keep_messages_for_later(request)
     return render(request, "programs/log_menu.html", {"groups": groups, "kpmi": kpmi, "kinds": kinds})
+
+
+ACTIVITY_SCOPE = "programs.activity"  # the idempotency keys' scope: the online form and the offline sync share it
+
+
+def activity_log_once(
+    request: HttpRequest, form: Any, *, kind: str, kpmi: Kpmi, quiet: bool = False
+) -> tuple[Activity, bool]:
+    """Log the valid `form`'s work once per idempotency key: (the record, created now). The online
+    form and the offline sync (views.offline.activity_sync) both come through here, to one service."""
+    return create_once(
+        request,
+        form,
+        scope=ACTIVITY_SCOPE,
+        quiet=quiet,
+        create=lambda: services.activity_log(
+            actor=request.user,
+            kind=kind,
+            kpmi=kpmi,
+            data=form.service_data(),
+            credited=form.credited_members(),
+            trainees=form.trainees(),
+            files=form.cleaned_data.get("evidence_files") or [],
+        ),
+    )
 
 
 @login_required
@@ -239,22 +267,12 @@ def activity_create(request: HttpRequest, kind_slug: str) -> HttpResponse:
     if not permissions.can_log_for_kpmi(request.user, kpmi):
         raise PermissionDenied
     form = FORMS[kind](post_data(request), request.FILES or None, kpmi=kpmi, user=request.user)
+    if request.method == "GET" and offline_copy_requested(request):
+        trim_for_offline_copy(form, kpmi)
+        keep_messages_for_later(request)
     if request.method == "POST" and form.is_valid():
         try:
-            activity, created = create_once(
-                request,
-                form,
-                scope="programs.activity",
-                create=lambda: services.activity_log(
-                    actor=request.user,
-                    kind=kind,
-                    kpmi=kpmi,
-                    data=form.service_data(),
-                    credited=form.credited_members(),
-                    trainees=form.trainees(),
-                    files=form.cleaned_data.get("evidence_files") or [],
-                ),
-            )
+            activity, created = activity_log_once(request, form, kind=kind, kpmi=kpmi)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:

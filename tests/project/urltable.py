@@ -1208,8 +1208,9 @@ SKIPPED: dict[str, str] = {
 
 
 def takes_input(name: str) -> bool:
-    """Whether some role's POST to this URL is carried out or answered with a form (not refused)."""
-    return any(outcome in (OK, REDIRECT, BAD) for v in URLS[name] for outcome in v.post.values())
+    """Whether some role's POST to this URL is carried out or answered with a form (not refused); 201:
+    carried out by a JSON endpoint (the offline sync)."""
+    return any(outcome in (OK, REDIRECT, BAD, 201) for v in URLS[name] for outcome in v.post.values())
 
 
 # --- Garut Citizen Journalism: sales (#13) ---
@@ -1456,3 +1457,46 @@ PAYLOADS.update(
 )
 BUTTONS["accounts:officer_end"] = "a button: the URL names the officer whose role it ends"
 NO_OTHER_SIDE["accounts:officer_end"] = "the KOMTIK admin's page: every association's officers are theirs"
+
+# --- Logging without a signal (#15) ---
+# The phone's outbox sends each queued entry to the logging form's JSON twin: 201 when it logs the
+# work now (200 when its key was sent before), the form's field messages with 400, and JSON refusals
+# a script can read: 401 for an ended session (the entry waits for a new login), 403 for a group the
+# user does not (or no longer) log for, 405 for anything but a POST. The service worker and the
+# manifest are the same for everyone (the worker holds no data; the phone keeps what the lists and
+# the pages give the signed-in user, rows below).
+CREATED = 201
+
+
+def _sync(*roles: str) -> tuple[Outcomes, Outcomes]:
+    return who(NOT_ALLOWED, anonymous=UNAUTHORIZED), _allow(roles, CREATED, DENIED) | {"anonymous": UNAUTHORIZED}
+
+
+def _queued(group: str, credited: str) -> Data:
+    import uuid
+
+    return lambda w, role: {
+        **_publication(w, getattr(w, group), getattr(w, credited)),
+        "idempotency_key": str(uuid.uuid4()),
+    }
+
+
+PAYLOADS["programs:activity_sync"] = _queued("kpmi_a", "member_a")
+URLS.update(
+    {
+        "programs:activity_sync": [
+            V("KPMI A", _sync("member", "keepers_a", "admin"), kwargs={"kind_slug": "terbitan"}, query=kpmi("kpmi_a")),
+            V(
+                "KPMI B",
+                _sync("manager_b", "admin"),
+                kwargs={"kind_slug": "terbitan"},
+                query=kpmi("kpmi_b"),
+                data=_queued("kpmi_b", "manager_member_b"),
+            ),
+        ],
+        "programs:outbox": [V("", page("member", "keepers_a", "manager_b", "admin"))],
+        "programs:offline_lists": [V("", page("member", "keepers_a", "manager_b", "admin"))],
+        "service_worker": [V("", public_page())],
+        "manifest": [V("", public_page())],
+    }
+)
