@@ -175,7 +175,7 @@ def _refresh_subjects(period: Period, metric: Metric, ids: list[int], targets: l
                 timezone.now(),
             ],
         )
-        changed = cursor.rowcount
+        changed = _rowcount(cursor)
         # A subject no longer due (a manager promoted to pioneer, a dissolved group) loses its result.
         cursor.execute(
             f"""
@@ -188,7 +188,16 @@ def _refresh_subjects(period: Period, metric: Metric, ids: list[int], targets: l
             """,  # nosec B608
             [*subjects_params, period.pk, metric.code, period.pk, metric.code, *ids, *ids, default],
         )
-        return changed + cursor.rowcount
+        return changed + _rowcount(cursor)
+
+
+def _rowcount(cursor) -> int:
+    """Rows the last statement wrote. SQLite's driver answers -1 for an INSERT ... ON CONFLICT (the
+    demo's database, `make run`); its changes() counts the inserted and updated rows."""
+    if cursor.rowcount >= 0:
+        return cursor.rowcount
+    cursor.execute("SELECT changes()")
+    return cursor.fetchone()[0]
 
 
 def _refresh_months(period: Period, metric: Metric, months: list[dt.date]) -> int:
