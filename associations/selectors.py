@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from members.models import Kpmi
@@ -49,6 +49,17 @@ def latest_evaluation(*, period: Period) -> Evaluation | None:
     return (
         Evaluation.objects.filter(period=period).select_related("requested_by").order_by("-created_at", "-pk").first()
     )
+
+
+def results_computed_at(*, period: Period, rows: Any = None) -> Any:
+    """When the stored numbers were last computed: the last successful evaluation of the period
+    (which rewrites only the rows that changed, so a row's own stamp can be older), or a later
+    rewrite of a row shown (`rows`, already loaded). One query: dashboards count theirs."""
+    finished = Evaluation.objects.filter(period=period, status=Evaluation.Status.SUCCEEDED).aggregate(
+        at=Max("finished_at")
+    )["at"]
+    written = max((row.evaluated_at for row in rows), default=None) if rows is not None else None
+    return max((at for at in (finished, written) if at is not None), default=None)
 
 
 def results(
