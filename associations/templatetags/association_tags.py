@@ -14,4 +14,8 @@ register = template.Library()
 def kpmi_progress(kpmi: Any) -> dict[str, Any]:
     period, rows = select_progress(kpmi=kpmi)
     # Stored numbers: say when the evaluation computed them, so nobody takes them for today's.
-    return {"period": period, "rows": rows, "computed_at": results_computed_at(period=period, rows=rows) if rows else None}
+    return {
+        "period": period,
+        "rows": rows,
+        "computed_at": results_computed_at(period=period, rows=rows) if rows else None,
+    }
