@@ -1,5 +1,9 @@
 """Views of programs, one module per workflow; urls.py reaches them all through this package."""
 
+from .answers import (
+    invitation_undo_decline,
+    tot_answer,
+)
 from .association_awards import (
     association_awards,
 )
@@ -60,6 +64,8 @@ from .work import (
 )
 
 __all__ = [
+    "invitation_undo_decline",
+    "tot_answer",
     "KIND_SLUGS",
     "SLUG_OF",
     "activity_approve",

@@ -56,6 +56,9 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "invitation": invitation,
             "can_answer": invitation.status == Invitation.Status.SENT
             and permissions.can_answer_invitation(request.user, invitation),
+            "can_undo_decline": services.can_undo_decline(invitation)
+            and permissions.can_answer_invitation(request.user, invitation),
+            "keeps_group": permissions.can_manage_kpmi(request.user, invitation.member.kpmi),
             "history": audit_entries_for(invitation)
             if permissions.can_view_invitation_as_officer(request.user, invitation)
             else None,

@@ -1346,3 +1346,31 @@ NO_OTHER_SIDE.update(
         "tests/citizen_journalism/test_api.py",
     )
 )
+
+
+# --- Safe and quick actions (#14) ---
+# A keeper answers a ToT's invitations for their groups on one page; each keeper's POST names the row
+# of their own group (another group's row is not on their form, so it would be ignored).
+def _tot_answers(w: SimpleNamespace, role: str) -> dict[str, Any]:
+    invitation = w.invitation_b if role == "manager_b" else w.invitation_a
+    return {f"answer_{invitation.pk}": "accept"}
+
+
+PAYLOADS["interventions:tot_answer"] = _tot_answers
+URLS.update(
+    {
+        "interventions:tot_answer": [
+            V("", form("keepers_a", "manager_b", "admin"), kwargs={"pk": pk("tot")}),
+        ],
+        # The world's invitations are sent, not declined: the service refuses with a message (a redirect).
+        "interventions:invitation_undo_decline": [
+            V("ToT, candidate of A", action("keepers_a", "admin"), kwargs={"pk": pk("invitation_a")}),
+            V("ToT, candidate of B", action("manager_b", "admin"), kwargs={"pk": pk("invitation_b")}),
+        ],
+    }
+)
+BUTTONS["interventions:invitation_undo_decline"] = "a button: the URL names the invitation"
+NO_OTHER_SIDE["interventions:tot_answer"] = (
+    "one ToT for every group: each keeper's form lists only their own group's rows "
+    "(tests/programs/test_tot_answer.py)"
+)
