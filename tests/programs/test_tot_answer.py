@@ -181,3 +181,28 @@ class TestUndoDecline:
         assert client_for(manager_b).post(url).status_code == 403
         assert client_for(manager_a).get(url).status_code == 405
         assert Invitation.objects.get(pk=inv.pk).status == S.DECLINED
+
+
+class TestTriagePage:
+    """The officer's list of a ToT's proposals (#14): none chosen to begin with, grouped by KPMI in
+    folding sections; the count is checked on the server whatever the page showed."""
+
+    def test_nothing_is_ticked_and_groups_fold(
+        self, client_for, officer_communities, tot_event, candidates_a, candidates_b, trainer_evaluation
+    ):
+        services.tot_invitations_propose(evaluation_id=trainer_evaluation.pk)
+        body = client_for(officer_communities).get(tot_event.get_absolute_url()).content.decode()
+        assert body.count('name="invitations"') == 5 and " checked" not in body
+        assert body.count("<details") == 2 and 'id="seats-left"' in body and "js/triage.js" in body
+
+    def test_sending_more_than_the_seats_left_is_refused_on_the_server(
+        self, client_for, officer_communities, tot_event, candidates_a, candidates_b, trainer_evaluation
+    ):
+        services.tot_invitations_propose(evaluation_id=trainer_evaluation.pk)
+        type(tot_event).objects.filter(pk=tot_event.pk).update(capacity=2)
+        ids = list(tot_event.invitations.values_list("pk", flat=True))
+        response = client_for(officer_communities).post(
+            reverse("interventions:tot_send", args=[tot_event.pk]), {"invitations": ids}, follow=True
+        )
+        assert "kapasitas" in response.content.decode()
+        assert set(tot_event.invitations.values_list("status", flat=True)) == {S.PROPOSED}
