@@ -119,7 +119,8 @@ def test_tot_journey(session, live_server, admin_user, officer_communities, kpmi
     row.locator("button[name=attended][value=yes]").click()
     officer.wait_for_load_state()
     row = officer.locator(f"tr[data-invitation='{invitation.pk}']")
-    row.locator("button[name=passed][value=yes]").click()
+    row.locator(f"#pass-{invitation.pk}").click()  # a pass promotes: confirmed on its own page (#14)
+    officer.locator("#confirm-button").click()
     officer.wait_for_load_state()
     candidate.refresh_from_db()
     assert candidate.level == Level.TRAINER

@@ -145,7 +145,7 @@ class TestAnsweringFromTheUrl:
         member.save()
         client = client_for(member.user)
         assert "Calon A0" in client.get(u("invitation_list")).content.decode()
-        client.post(u("invitation_decline", sent[0].pk))
+        client.post(u("invitation_decline", sent[0].pk), {"confirm": "yes"})
         assert Invitation.objects.get(pk=sent[0].pk).status == S.DECLINED
 
     def test_wrong_method(self, client_for, manager_a, sent):
@@ -180,7 +180,7 @@ class TestAttendanceFromTheUrl:
         TotEvent.objects.filter(pk=tot_event.pk).update(date=timezone.localdate())
         client = client_for(officer_communities)
         client.post(u("invitation_attendance", sent[0].pk), {"attended": "yes"})
-        client.post(u("invitation_result", sent[0].pk), {"passed": "yes"})
+        client.post(u("invitation_result", sent[0].pk), {"passed": "yes", "confirm": "yes"})
         member = sent[0].member
         member.refresh_from_db()
         assert member.level == Level.TRAINER

@@ -1371,6 +1371,51 @@ URLS.update(
 )
 BUTTONS["interventions:invitation_undo_decline"] = "a button: the URL names the invitation"
 NO_OTHER_SIDE["interventions:tot_answer"] = (
-    "one ToT for every group: each keeper's form lists only their own group's rows "
-    "(tests/programs/test_tot_answer.py)"
+    "one ToT for every group: each keeper's form lists only their own group's rows (tests/programs/test_tot_answer.py)"
+)
+
+# Steps that cannot be undone answer GET with a page that says what will happen, and act only on a
+# POST carrying that page's confirmation (#14): the rows below replace the buttons' rows above.
+_CONFIRMED = {"confirm": "yes"}
+for _name in (
+    "interventions:competition_close",
+    "interventions:collaboration_cancel",
+    "interventions:invitation_decline",
+    "awards:review_start",
+    "awards:round_finalise",
+    "awards:round_publish",
+):
+    BUTTONS.pop(_name, None)
+    PAYLOADS[_name] = lambda w, role: dict(_CONFIRMED)
+PAYLOADS["interventions:invitation_result"] = lambda w, role: {"passed": "yes", **_CONFIRMED}
+URLS.update(
+    {
+        "interventions:competition_close": [
+            V("", form("admin", "officer_users"), kwargs={"pk": pk("competition")}),
+        ],
+        "interventions:collaboration_cancel": [
+            V("", form("admin", "officer_users"), kwargs={"pk": pk("collaboration_a")}),
+        ],
+        "interventions:invitation_decline": [
+            V("ToT, candidate of A", form("keepers_a", "admin"), kwargs={"pk": pk("invitation_a")}),
+            V("ToT, candidate of B", form("manager_b", "admin"), kwargs={"pk": pk("invitation_b")}),
+        ],
+        # The world's invitation is sent, not attended: the confirmed POST is refused with a message.
+        "interventions:invitation_result": [
+            V("ToT (Communities)", form("officer_communities", "admin"), kwargs={"pk": pk("invitation_a")}),
+            V("collaboration (Users)", form("admin"), kwargs={"pk": pk("collab_invitation_a")}),
+        ],
+        "awards:review_start": [
+            V("draft round", form("admin"), kwargs={"pk": pk("round_draft")}),
+            V("published round", form("admin"), kwargs={"pk": pk("round_published")}),
+        ],
+        "awards:round_finalise": [
+            V("round in review", form("admin"), kwargs={"pk": pk("round_review")}),
+            V("published round", form("admin"), kwargs={"pk": pk("round_published")}),
+        ],
+        "awards:round_publish": [
+            V("round in review", form("admin"), kwargs={"pk": pk("round_review")}),
+            V("published round", form("admin"), kwargs={"pk": pk("round_published")}),
+        ],
+    }
 )
