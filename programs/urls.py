@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.work_list, name="work_list"),
     path("saya/", views.my_work, name="my_work"),
     path("catat/", views.log_menu, name="log_menu"),
+    path("cari-anggota/", views.member_search, name="member_search"),
     path("catat/<slug:kind_slug>/", views.activity_create, name="activity_create"),
     path("<int:pk>/", views.activity_detail, name="activity_detail"),
     path("<int:pk>/ubah/", views.activity_edit, name="activity_edit"),

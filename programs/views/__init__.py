@@ -30,6 +30,9 @@ from .invitations import (
     invitation_result,
     invitation_withdraw,
 )
+from .picker import (
+    member_search,
+)
 from .projects import (
     project_cancel,
     project_complete,
@@ -64,6 +67,7 @@ from .work import (
 )
 
 __all__ = [
+    "member_search",
     "invitation_undo_decline",
     "tot_answer",
     "KIND_SLUGS",

@@ -1419,3 +1419,26 @@ URLS.update(
         ],
     }
 )
+
+# The picker's searches (#14): JSON for the logging forms (names and KPMI only, for a group the user
+# logs work for) and a district's villages (reference data, behind the login like the forms).
+URLS.update(
+    {
+        "programs:member_search": [
+            V(
+                "for KPMI A",
+                page("member", "keepers_a", "admin"),
+                query=lambda w: f"kpmi={w.kpmi_a.pk}&field=credited_other&q=an",
+            ),
+            V(
+                "for KPMI B",
+                page("manager_b", "admin"),
+                query=lambda w: f"kpmi={w.kpmi_b.pk}&field=lead_trainer&q=an",
+            ),
+        ],
+        "members:desa_options": [
+            V("", page(*ALL_SIGNED_IN), query=lambda w: f"kecamatan={w.kpmi_a.kecamatan_id}"),
+        ],
+    }
+)
+NO_OTHER_SIDE["members:desa_options"] = "villages are public reference data (BPS), the same for everyone"
