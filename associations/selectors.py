@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from members.models import Kpmi
@@ -66,6 +66,17 @@ def latest_evaluation(*, period: Period) -> Evaluation | None:
     )
 
 
+def results_computed_at(*, period: Period, rows: Any = None) -> Any:
+    """When the stored numbers were last computed: the last successful evaluation of the period
+    (which rewrites only the rows that changed, so a row's own stamp can be older), or a later
+    rewrite of a row shown (`rows`, already loaded). One query: dashboards count theirs."""
+    finished = Evaluation.objects.filter(period=period, status=Evaluation.Status.SUCCEEDED).aggregate(
+        at=Max("finished_at")
+    )["at"]
+    written = max((row.evaluated_at for row in rows), default=None) if rows is not None else None
+    return max((at for at in (finished, written) if at is not None), default=None)
+
+
 def results(
     *, period: Period, metric: Metric, filters: dict[str, Any] | None = None, sort: str = DEFAULT_SORT
 ) -> QuerySet[TargetResult]:
@@ -92,6 +103,9 @@ class Totals:
     on_track: int
     behind: int
     not_started: int
+    # The newest stamp of the rows counted: an incremental refresh (associations/refresh.py) rewrites
+    # rows after the last evaluation, so "computed at" is the later of the two.
+    last_written: Any = None
 
     @property
     def percent(self) -> int:
@@ -116,8 +130,10 @@ def totals(qs: QuerySet[TargetResult]) -> Totals:
         on_track=Count("pk", filter=Q(status=TargetResult.Status.ON_TRACK)),
         behind=Count("pk", filter=Q(status=TargetResult.Status.BEHIND)),
         not_started=Count("pk", filter=Q(status=TargetResult.Status.NOT_STARTED)),
+        last_written=Max("evaluated_at"),
     )
-    return Totals(**{key: value or 0 for key, value in row.items()})
+    last_written = row.pop("last_written")
+    return Totals(**{key: value or 0 for key, value in row.items()}, last_written=last_written)
 
 
 def by_kecamatan(qs: QuerySet[TargetResult], *, average: bool = False) -> list[dict[str, Any]]:

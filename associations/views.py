@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -76,15 +78,25 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             selectors.results(period=period, metric=metric, filters=unfiltered_kecamatan), average=metric.is_average
         )
         trend = selectors.monthly_trend(period=period, metric=metric)
+        # The stored numbers date from the last successful evaluation, or from a later refresh of a row.
+        evaluation = selectors.latest_evaluation(period=period)
         totals = selectors.totals(rows)
         paginator = Paginator(rows, settings.PAGE_SIZE)
         paginator.count = totals.subjects  # counted with the totals already: no second COUNT(*)
+        finished = (
+            evaluation.finished_at
+            if evaluation is not None and evaluation.status == Evaluation.Status.SUCCEEDED
+            else None
+        )
         context.update(
             sort=sort,
             per_manager=metric.subject != KPMI,
             page=paginator.get_page(request.GET.get("page")),
             totals=totals,
-            evaluation=selectors.latest_evaluation(period=period),
+            evaluation=evaluation,
+            computed_at=max((at for at in (finished, totals.last_written) if at is not None), default=None)
+            if finished is not None
+            else selectors.results_computed_at(period=period),
             trend_data={
                 "label": _chart_label(metric),
                 "labels": [month.strftime("%Y-%m") for month, _n in trend],
@@ -152,7 +164,25 @@ def evaluation_start(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.info(request, _("The evaluation of %(period)s has started.") % {"period": period.name})
-    return redirect(f"{reverse('associations:home', args=[code])}?period={period.pk}")
+    return redirect(_dashboard_back(request.POST.get("next", ""), code=code, period=period))
+
+
+def _dashboard_back(raw: str, *, code: str, period: Period) -> str:
+    """Back to the dashboard as the officer left it (metric, filters, sort, page) for the period just
+    evaluated. Only a relative URL of this association's own dashboard is followed: anything else in
+    `next` (another path, another site, a scheme) is ignored, so the form cannot be used to redirect
+    elsewhere."""
+    home = reverse("associations:home", args=[code])
+    query = QueryDict(mutable=True)
+    try:
+        parts = urlsplit(str(raw))
+    except ValueError:
+        parts = None
+    if parts is not None and not parts.scheme and not parts.netloc and parts.path == home:
+        query = QueryDict(parts.query, mutable=True)
+    query.pop("format", None)
+    query["period"] = str(period.pk)
+    return f"{home}?{query.urlencode()}"
 
 
 @login_required

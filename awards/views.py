@@ -7,6 +7,8 @@ add a message, redirect."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kpmi_si.confirm import confirmation
 from kpmi_si.idempotency.views import create_once
 from members.forms import apply_service_errors, id_from, post_data
 from programs.permissions import can_view_all_work
@@ -237,8 +240,22 @@ def build_status(request: HttpRequest, pk: int) -> JsonResponse:
     )
 
 
-def _transition_view(request: HttpRequest, pk: int, service, success: str) -> HttpResponse:
+def _transition_view(
+    request: HttpRequest, pk: int, service, success: str, confirm: dict[str, Any] | None = None
+) -> HttpResponse:
     round = _round_or_403(request, pk)
+    if confirm is not None:
+        # Every step of a round is one way: its page says what will happen first (#14).
+        page = confirmation(
+            request,
+            title=confirm["title"] % {"round": round},
+            consequences=confirm["consequences"],
+            button=confirm["button"],
+            back=round.get_absolute_url(),
+            danger=False,
+        )
+        if page is not None:
+            return page
     try:
         service(actor=request.user, round=round)
     except ValidationError as exc:
@@ -249,17 +266,41 @@ def _transition_view(request: HttpRequest, pk: int, service, success: str) -> Ht
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def review_start(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition_view(
-        request, pk, services.award_round_start_review, _("The jury review of %(round)s has started.")
+        request,
+        pk,
+        services.award_round_start_review,
+        _("The jury review of %(round)s has started."),
+        confirm={
+            "title": _("Lock the shortlist of %(round)s and start the jury review?"),
+            "consequences": [
+                _("The shortlist is locked: its finalists and their numbers no longer change."),
+                _("The jury can start scoring the finalists of their categories."),
+            ],
+            "button": _("Lock the shortlist"),
+        },
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_finalise(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transition_view(request, pk, services.award_round_finalise, _("%(round)s is finalised."))
+    return _transition_view(
+        request,
+        pk,
+        services.award_round_finalise,
+        _("%(round)s is finalised."),
+        confirm={
+            "title": _("Finalise the winners of %(round)s?"),
+            "consequences": [
+                _("The winners of every category are fixed and their certificates are issued."),
+                _("The jury can no longer change scores."),
+            ],
+            "button": _("Finalise the winners"),
+        },
+    )
 
 
 @login_required
@@ -276,9 +317,22 @@ def categories_decide_empty(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transition_view(request, pk, services.award_round_publish, _("%(round)s is published."))
+    return _transition_view(
+        request,
+        pk,
+        services.award_round_publish,
+        _("%(round)s is published."),
+        confirm={
+            "title": _("Publish the winners of %(round)s?"),
+            "consequences": [
+                _("The winners appear on the public awards page, and anyone can verify their certificates."),
+                _("A published round cannot be taken back."),
+            ],
+            "button": _("Publish"),
+        },
+    )
 
 
 # --- KOMTIK admin: jury, decision, citations -----------------------------------------------------------

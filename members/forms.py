@@ -9,11 +9,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kpmi_si.concurrency import VersionedFormMixin
 from kpmi_si.idempotency.forms import IdempotentFormMixin
+from kpmi_si.picker import PickerSelect
 
 from . import permissions, selectors
 from .models import Desa, Kpmi, Level, Member
@@ -184,7 +186,9 @@ class KpmiForm(IdempotentFormMixin, VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         desa = Desa.objects.select_related("kecamatan").order_by("kecamatan__name", "name")
-        # Grouped by district so the list stays usable without JavaScript.
+        # Grouped by district so the list stays usable without JavaScript; with it the picker narrows
+        # it to the chosen district (#14).
+        self.fields["desa"].widget = PickerSelect(search_url=reverse("members:desa_options"), depends_on="kecamatan")
         self.fields["desa"].widget.choices = [("", "---------")] + [
             (kecamatan, [(d.code, d.name) for d in items])
             for kecamatan, items in groupby(desa, key=lambda d: d.kecamatan.name)

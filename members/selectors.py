@@ -94,3 +94,11 @@ def level_totals() -> dict[int, int]:
     totals = dict.fromkeys(Level.values, 0)
     totals.update({row["level"]: row["n"] for row in rows})
     return totals
+
+
+def desa_of(*, kecamatan: Any, query: str = "") -> QuerySet[Any]:
+    """A district's villages by name, optionally those whose name contains `query`."""
+    from .models import Desa
+
+    rows = Desa.objects.filter(kecamatan=kecamatan).order_by("name")
+    return rows.filter(name__icontains=query.strip()) if query.strip() else rows

@@ -21,6 +21,7 @@ member_patterns = (
         path("anggota/<int:pk>/", views.member_detail, name="member_detail"),
         path("anggota/<int:pk>/ubah/", views.member_edit, name="member_edit"),
         path("anggota/<int:pk>/jenjang/", views.member_level_change, name="member_level_change"),
+        path("wilayah/desa/", views.desa_options, name="desa_options"),
     ],
     "members",
 )

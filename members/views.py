@@ -8,17 +8,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kpmi_si.idempotency.views import create_once
+from kpmi_si.picker import picker_results
 
 from . import permissions, selectors, services
 from .filters import KpmiFilter, MemberFilter
 from .forms import KpmiForm, LevelChangeForm, MemberForm, apply_service_errors, post_data
-from .models import Kpmi, Level, Member
+from .models import Kecamatan, Kpmi, Level, Member
 
 
 def _page(request: HttpRequest, queryset, size: int | None = None):
@@ -216,3 +217,16 @@ def member_level_change(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(member)
     return render(request, "members/level_change_form.html", {"form": form, "member": member})
+
+
+@login_required
+@require_GET
+def desa_options(request: HttpRequest) -> JsonResponse:
+    """The villages of one district, for the picker that narrows "desa" to the chosen kecamatan
+    (#14). Reference data (BPS), no personal data; behind the login like the forms that use it."""
+    code = request.GET.get("kecamatan", "").strip()
+    if not (code.isascii() and code.isdigit() and len(code) <= 7):
+        raise Http404
+    kecamatan = get_object_or_404(Kecamatan, pk=code)
+    rows = selectors.desa_of(kecamatan=kecamatan, query=request.GET.get("q", "")[:100])
+    return JsonResponse(picker_results([(d.code, d.name, kecamatan.name) for d in rows]))

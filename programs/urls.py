@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.work_list, name="work_list"),
     path("saya/", views.my_work, name="my_work"),
     path("catat/", views.log_menu, name="log_menu"),
+    path("cari-anggota/", views.member_search, name="member_search"),
     path("catat/<slug:kind_slug>/", views.activity_create, name="activity_create"),
     # Logging without a signal (views/offline.py): the phone's outbox sends here, one entry at a time.
     path("catat/<slug:kind_slug>/kirim/", views.activity_sync, name="activity_sync"),
@@ -44,6 +45,8 @@ intervention_patterns = (
         path("undangan/<int:pk>/", views.invitation_detail, name="invitation_detail"),
         path("undangan/<int:pk>/terima/", views.invitation_accept, name="invitation_accept"),
         path("undangan/<int:pk>/tolak/", views.invitation_decline, name="invitation_decline"),
+        path("undangan/<int:pk>/batal-tolak/", views.invitation_undo_decline, name="invitation_undo_decline"),
+        path("undangan/tot/<int:pk>/", views.tot_answer, name="tot_answer"),
         path("undangan/<int:pk>/tarik/", views.invitation_withdraw, name="invitation_withdraw"),
         path("undangan/<int:pk>/kehadiran/", views.invitation_attendance, name="invitation_attendance"),
         path("undangan/<int:pk>/hasil/", views.invitation_result, name="invitation_result"),

@@ -8,11 +8,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kpmi_si.idempotency.forms import IdempotentFormMixin
 from kpmi_si.money import RupiahFormField
+from kpmi_si.picker import PickerSelect
 from members.forms import DateInput
 from members.models import Desa, Kecamatan, Kpmi, Level, Member
 
@@ -90,6 +92,10 @@ class OrderForm(IdempotentFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients_of(kpmi=kpmi)
         self.fields["service"].queryset = offered_services(kpmi=kpmi)
+        # The villages follow the chosen district with JavaScript (#14); grouped by district without it.
+        self.fields["new_client_desa"].widget = PickerSelect(
+            search_url=reverse("members:desa_options"), depends_on="kecamatan"
+        )
         self.fields["new_client_desa"].widget.choices = desa_choices()
         self.fields["new_client_kecamatan"].initial = kpmi.kecamatan_id
         self.fields["date"].initial = timezone.localdate()

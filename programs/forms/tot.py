@@ -82,3 +82,39 @@ class ResultForm(forms.Form):
         coerce=lambda v: v == "yes",
         choices=[("yes", _("Passed")), ("no", _("Did not pass"))],
     )
+
+
+class TotAnswersForm(forms.Form):
+    """A keeper's answers to a ToT's invitations, one row per invited member of their groups: accept,
+    decline or leave for later. Rows already answered are shown by the page, not asked again."""
+
+    LATER = ""
+
+    def __init__(self, *args: Any, invitations: list[Invitation], **kwargs: Any) -> None:
+        from ..services import answer_field
+
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for invitation in invitations:
+            if invitation.status != Invitation.Status.SENT:
+                self.rows.append((invitation, None))
+                continue
+            name = answer_field(invitation.pk)
+            self.fields[name] = forms.ChoiceField(
+                label=invitation.member.full_name,
+                required=False,
+                initial=self.LATER,
+                choices=[(self.LATER, _("Later")), ("accept", _("Accept")), ("decline", _("Decline"))],
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+            )
+            self.rows.append((invitation, name))
+
+    def bound_rows(self) -> list[tuple[Invitation, Any]]:
+        return [(invitation, self[name] if name else None) for invitation, name in self.rows]
+
+    def answers(self) -> dict[int, str]:
+        return {
+            invitation.pk: self.cleaned_data.get(name, "")
+            for invitation, name in self.rows
+            if name and self.cleaned_data.get(name)
+        }

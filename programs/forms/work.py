@@ -9,12 +9,14 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kpmi_si.concurrency import VersionedFormMixin
 from kpmi_si.idempotency.forms import IdempotentFormMixin
+from kpmi_si.picker import PickerSelect, PickerSelectMultiple
 from members.forms import DateInput
 from members.models import Desa, Kecamatan, Kpmi, Level, Member
 
@@ -97,8 +99,8 @@ class ActivityForm(IdempotentFormMixin, VersionedFormMixin, forms.Form):
         label=_("Credited members of other KPMI"),
         queryset=Member.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("For joint work. Grouped by KPMI; hold Ctrl (or tap, on a phone) to pick several."),
+        widget=PickerSelectMultiple(attrs={"size": 6}),
+        help_text=_("For joint work. Type a name to search; without JavaScript the list is grouped by KPMI."),
     )
     evidence_url = forms.URLField(
         label=_("Evidence link"),
@@ -125,11 +127,15 @@ class ActivityForm(IdempotentFormMixin, VersionedFormMixin, forms.Form):
             self.fields[name].help_text = text
 
         desa = Desa.objects.select_related("kecamatan").order_by("kecamatan__name", "name")
-        # Grouped by district so the list stays usable without JavaScript.
+        # Grouped by district so the list stays usable without JavaScript; with it the picker narrows
+        # the list to the chosen district (#14).
+        self.fields["desa"].widget = PickerSelect(search_url=reverse("members:desa_options"), depends_on="kecamatan")
         self.fields["desa"].widget.choices = [("", "---------")] + [
             (kecamatan, [(d.code, d.name) for d in items])
             for kecamatan, items in groupby(desa, key=lambda d: d.kecamatan.name)
         ]
+        search = f"{reverse('programs:member_search')}?kpmi={kpmi.pk}&field="
+        self.fields["credited_other"].widget.search_url = search + "credited_other"
         if activity is None:
             self.fields["kecamatan"].initial = kpmi.kecamatan_id
             self.fields["desa"].initial = kpmi.desa_id
@@ -306,6 +312,9 @@ class TrainingForm(ActivityForm):
         super().__init__(*args, **kwargs)
         trainers = selectors.trainer_choices(kpmi=self.kpmi)
         self.fields["lead_trainer"].queryset = trainers
+        self.fields["lead_trainer"].widget = PickerSelect(
+            search_url=f"{reverse('programs:member_search')}?kpmi={self.kpmi.pk}&field=lead_trainer"
+        )
         self.fields["lead_trainer"].widget.choices = [("", "---------"), *selectors.grouped_choices(trainers)]
         if self.activity is None:
             own = getattr(self.user, "member", None)

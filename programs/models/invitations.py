@@ -39,7 +39,8 @@ class Invitation(models.Model):
         Status.SENT: (Status.ACCEPTED, Status.DECLINED, Status.WITHDRAWN),
         Status.ACCEPTED: (Status.ATTENDED, Status.ABSENT, Status.WITHDRAWN),
         Status.ATTENDED: (Status.PASSED, Status.FAILED),
-        Status.DECLINED: (),
+        # Undo of a decline, while answers are still open (services.invitation_undo_decline).
+        Status.DECLINED: (Status.SENT,),
         Status.WITHDRAWN: (),
         Status.ABSENT: (),
         Status.PASSED: (),

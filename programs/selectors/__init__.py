@@ -21,6 +21,7 @@ from .invitations import (
     invitation_for_permission,
     invitations_for_user,
     member_invitations,
+    tot_invitations_to_answer,
 )
 from .projects import (
     managers_user_may_sign_up,
@@ -82,6 +83,7 @@ __all__ = [
     "grouped_choices",
     "invitation_for_permission",
     "invitations_for_user",
+    "tot_invitations_to_answer",
     "kpmi_work",
     "kpmi_year_summary",
     "list_activity_ids",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from members.models import Member
-from members.permissions import managed_kpmi_ids
+from members.permissions import is_komtik_admin, managed_kpmi_ids
 
 from ..models import (
     CollaborationWork,
@@ -28,6 +28,17 @@ def invitations_for_user(user: Any) -> QuerySet[Invitation]:
         .select_related("tot_event", "program", "member", "kpmi")
         .order_by("-created_at", "kpmi__name", "member__full_name")
     )
+
+
+def tot_invitations_to_answer(*, user: Any, event: Any) -> list[Invitation]:
+    """A ToT's invitations of the groups a keeper keeps (every group for the KOMTIK admin), as the
+    bulk answer page lists them: by KPMI, then name. Proposals are the officer's and not shown."""
+    rows = event.invitations.exclude(status=Invitation.Status.PROPOSED).select_related(
+        "tot_event", "member__kpmi", "member__user"
+    )
+    if not is_komtik_admin(user):
+        rows = rows.filter(member__kpmi_id__in=managed_kpmi_ids(user))
+    return list(rows.order_by("member__kpmi__name", "member__full_name", "pk"))
 
 
 def invitation_for_permission(*, pk: int) -> Invitation:

@@ -2,6 +2,12 @@
 projects, competitions, association awards). Re-exported here: callers say `services.activity_log`
 whatever module a service lives in."""
 
+from .answers import (
+    answer_field,
+    can_undo_decline,
+    invitation_undo_decline,
+    invitations_answer,
+)
 from .association_awards import (
     association_award_grant,
 )
@@ -78,6 +84,10 @@ __all__ = [
     "competition_close",
     "competition_create",
     "interventions_propose",
+    "answer_field",
+    "can_undo_decline",
+    "invitation_undo_decline",
+    "invitations_answer",
     "invitation_accept",
     "invitation_decline",
     "invitation_propose",

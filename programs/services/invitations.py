@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -164,9 +165,55 @@ def invitations_send(*, actor: Any, event: TotEvent | CollaborationProgram, invi
     now = timezone.now()
     for invitation in chosen:
         _move(actor=actor, invitation=invitation, to=Invitation.Status.SENT, action="invitation.send", sent_at=now)
-        _notify_member_side(
-            invitation,
-            lambda inv=invitation: (
+    _notify_sent(event, chosen)
+    return len(chosen)
+
+
+def _notify_sent(event: TotEvent | CollaborationProgram, sent: list[Invitation]) -> None:
+    """Each invited member with a login hears of their own invitation; the keepers of a group hear
+    once per event, however many of its members are invited (#14: thirty candidates were thirty bells),
+    with a link to the page where they answer them all."""
+    by_kpmi: dict[int, list[Invitation]] = {}
+    for invitation in sent:
+        by_kpmi.setdefault(invitation.member.kpmi_id, []).append(invitation)
+    keepers: dict[int, set[Any]] = {}
+    for role in KpmiRole.objects.filter(kpmi__in=list(by_kpmi)).select_related("user"):
+        keepers.setdefault(role.kpmi_id, set()).add(role.user)
+    for kpmi_id, rows in by_kpmi.items():
+        told = keepers.get(kpmi_id, set())
+        if len(rows) == 1:
+            _notify_each(rows[0], told | ({rows[0].member.user} if rows[0].member.user else set()))
+            continue
+        link = reverse("interventions:tot_answer", args=[event.pk]) if isinstance(event, TotEvent) else ""
+        for user in told:
+            notification_send(
+                recipient=user,
+                message=lambda rows=rows: (
+                    _(
+                        "%(n)s members of %(kpmi)s are invited to %(event)s on %(date)s at %(venue)s: "
+                        "%(names)s. Please answer."
+                    )
+                    % {
+                        "n": len(rows),
+                        "kpmi": rows[0].member.kpmi.name,
+                        "event": event.name,
+                        "date": event.date.strftime("%d-%m-%Y"),
+                        "venue": event.venue,
+                        "names": ", ".join(inv.member.full_name for inv in rows),
+                    }
+                ),
+                link=link or reverse("interventions:invitation_list"),
+            )
+        for invitation in rows:
+            if invitation.member.user is not None and invitation.member.user not in told:
+                _notify_each(invitation, {invitation.member.user})
+
+
+def _notify_each(invitation: Invitation, users: set[Any]) -> None:
+    for user in users:
+        notification_send(
+            recipient=user,
+            message=lambda inv=invitation: (
                 _("%(member)s is invited to %(event)s on %(date)s at %(venue)s. Please answer.")
                 % {
                     "member": inv.member.full_name,
@@ -175,8 +222,8 @@ def invitations_send(*, actor: Any, event: TotEvent | CollaborationProgram, invi
                     "venue": inv.event.venue,
                 }
             ),
+            link=invitation.get_absolute_url(),
         )
-    return len(chosen)
 
 
 @transaction.atomic
@@ -196,8 +243,7 @@ def invitation_withdraw(*, actor: Any, invitation: Invitation) -> Invitation:
     return invitation
 
 
-def _answer(*, actor: Any, invitation: Invitation, to: str, action: str, today: dt.date | None) -> Invitation:
-    invitation = _locked(invitation)
+def _check_answerable(*, actor: Any, invitation: Invitation, today: dt.date | None) -> None:
     if not permissions.can_answer_invitation(actor, invitation):
         raise PermissionDenied
     if invitation.event.status == "cancelled":
@@ -215,6 +261,11 @@ def _answer(*, actor: Any, invitation: Invitation, to: str, action: str, today: 
         raise ValidationError(
             _("This invitation expired on %(date)s.") % {"date": invitation.event.answer_deadline.strftime("%d-%m-%Y")}
         )
+
+
+def _answer(*, actor: Any, invitation: Invitation, to: str, action: str, today: dt.date | None) -> Invitation:
+    invitation = _locked(invitation)
+    _check_answerable(actor=actor, invitation=invitation, today=today)
     _move(actor=actor, invitation=invitation, to=to, action=action, answered_at=timezone.now(), answered_by=actor)
     _notify_officers(
         invitation,

@@ -1,5 +1,9 @@
 """Views of programs, one module per workflow; urls.py reaches them all through this package."""
 
+from .answers import (
+    invitation_undo_decline,
+    tot_answer,
+)
 from .association_awards import (
     association_awards,
 )
@@ -27,6 +31,9 @@ from .invitations import (
     invitation_withdraw,
 )
 from .offline import activity_sync, offline_lists, outbox
+from .picker import (
+    member_search,
+)
 from .projects import (
     project_cancel,
     project_complete,
@@ -61,6 +68,9 @@ from .work import (
 )
 
 __all__ = [
+    "member_search",
+    "invitation_undo_decline",
+    "tot_answer",
     "KIND_SLUGS",
     "SLUG_OF",
     "activity_approve",

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kpmi_si.confirm import confirmation
 from kpmi_si.idempotency.views import create_once
 from members.forms import apply_service_errors, id_from, post_data
 from members.models import Member
@@ -134,9 +135,22 @@ def collaboration_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def collaboration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     program = _collaboration_or_403(request, pk)
+    page = confirmation(
+        request,
+        title=_("Cancel %(name)s?") % {"name": program.name},
+        consequences=[
+            _("The programme is cancelled: %(n)s open invitations are withdrawn and the invited managers are told.")
+            % {"n": program.invitations.filter(status__in=["proposed", "sent", "accepted"]).count()},
+            _("The programme's work can no longer be logged."),
+        ],
+        button=_("Cancel the programme"),
+        back=program.get_absolute_url(),
+    )
+    if page is not None:
+        return page
     try:
         services.collaboration_cancel(actor=request.user, program=program)
     except ValidationError as exc:

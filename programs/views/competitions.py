@@ -7,9 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
+from kpmi_si.confirm import confirmation
 from kpmi_si.idempotency.views import create_once
 from members.forms import apply_service_errors, post_data
 
@@ -75,11 +77,31 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def competition_close(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_run_competitions(request.user):
         raise PermissionDenied
-    competition = get_object_or_404(Competition, pk=pk)
+    competition = get_object_or_404(Competition.objects.select_related("period"), pk=pk)
+    today = timezone.localdate()
+    page = confirmation(
+        request,
+        title=_("Close %(title)s?") % {"title": competition.title},
+        consequences=[
+            _("The leaderboard is frozen as it stands now and the top %(n)s are recorded as winners.")
+            % {"n": competition.winners},
+            _("Work logged or approved after closing no longer changes the standings."),
+        ],
+        warnings=[
+            _("The period %(period)s runs until %(end)s: closing now ends the competition early.")
+            % {"period": competition.period.name, "end": competition.period.end.strftime("%d-%m-%Y")}
+        ]
+        if competition.status == Competition.Status.OPEN and today < competition.period.end
+        else [],
+        button=_("Close the competition"),
+        back=competition.get_absolute_url(),
+    )
+    if page is not None:
+        return page
     try:
         services.competition_close(actor=request.user, competition=competition)
     except ValidationError as exc:

@@ -89,8 +89,11 @@ def tot_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def tot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = _tot_or_403(request, pk)
-    groups = selectors.tot_invitations_by_kpmi(event)
-    taken = sum(1 for _kpmi, rows in groups for inv in rows if inv.status in Invitation.HOLDS_A_SEAT)
+    groups = [
+        (kpmi, rows, sum(1 for inv in rows if inv.status == Invitation.Status.PROPOSED))
+        for kpmi, rows in selectors.tot_invitations_by_kpmi(event)
+    ]
+    taken = sum(1 for _kpmi, rows, _n in groups for inv in rows if inv.status in Invitation.HOLDS_A_SEAT)
     return render(
         request,
         "programs/tot_detail.html",
@@ -98,6 +101,8 @@ def tot_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "event": event,
             "groups": groups,
             "seats_taken": taken,
+            "seats_left": max(event.capacity - taken, 0),
+            "proposed_count": sum(n for _kpmi, _rows, n in groups),
             "attendance_open": timezone.localdate() >= event.date,
             "Status": Invitation.Status,
         },

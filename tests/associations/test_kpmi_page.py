@@ -29,3 +29,12 @@ def test_keepers_see_where_the_group_is_behind(client_for, manager_a, kpmi_a, pr
 def test_the_public_does_not_see_targets(client, kpmi_a, progress):
     body = client.get(kpmi_a.get_absolute_url()).content.decode()
     assert "Tertinggal" not in body
+
+
+def test_the_stored_targets_say_when_they_were_computed(client_for, manager_a, kpmi_a, period, progress):
+    from associations.models import Evaluation
+
+    finished = Evaluation.objects.get(period=period).finished_at
+    body = client_for(manager_a).get(kpmi_a.get_absolute_url()).content.decode()
+    assert 'id="progress-computed-at"' in body
+    assert finished.astimezone().strftime("%H:%M") in body or "Dihitung oleh evaluasi pada" in body

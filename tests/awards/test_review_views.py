@@ -24,19 +24,19 @@ def url(name, *args):
 class TestReviewAndDecision:
     def test_start_review_finalise_and_publish_from_the_page(self, client_for, admin_user, shortlisted):
         client = client_for(admin_user)
-        assert client.post(url("review_start", shortlisted.pk)).status_code == 302
+        assert client.post(url("review_start", shortlisted.pk), {"confirm": "yes"}).status_code == 302
         shortlisted.refresh_from_db()
         assert shortlisted.status == AwardRound.Status.IN_REVIEW
         # Finalising with undecided categories: refused with a message, nothing changes.
-        response = client.post(url("round_finalise", shortlisted.pk), follow=True)
+        response = client.post(url("round_finalise", shortlisted.pk), {"confirm": "yes"}, follow=True)
         assert any(m.level_tag == "error" for m in response.context["messages"])
         shortlisted.refresh_from_db()
         assert shortlisted.status == AwardRound.Status.IN_REVIEW
         from .conftest import decide_all_by_tally
 
         decide_all_by_tally(shortlisted, admin_user)
-        assert client.post(url("round_finalise", shortlisted.pk)).status_code == 302
-        assert client.post(url("round_publish", shortlisted.pk)).status_code == 302
+        assert client.post(url("round_finalise", shortlisted.pk), {"confirm": "yes"}).status_code == 302
+        assert client.post(url("round_publish", shortlisted.pk), {"confirm": "yes"}).status_code == 302
         shortlisted.refresh_from_db()
         assert shortlisted.status == AwardRound.Status.PUBLISHED
 
@@ -109,7 +109,7 @@ class TestReviewAndDecision:
         cat = category(in_review, Subject.MANAGER, Achievement.PUBLICATIONS)
         services.vote_cast(actor=jury_user, finalist=cat.finalists.get(rank=5), score=5)
         response = client_for(admin_user).post(
-            url("round_finalise", in_review.pk), follow=True, HTTP_ACCEPT_LANGUAGE="en"
+            url("round_finalise", in_review.pk), {"confirm": "yes"}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
         )
         errors = [str(m) for m in response.context["messages"] if m.level_tag == "error"]
         assert len(errors) == 1 and "tally changed" in errors[0] and cat.label in errors[0]

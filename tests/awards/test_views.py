@@ -219,8 +219,9 @@ class TestManageRounds:
 
     def test_wrong_methods(self, client_for, admin_user, shortlisted):
         client = client_for(admin_user)
-        for name in ("shortlist_start", "review_start", "round_finalise", "round_publish"):
-            assert client.get(url(name, shortlisted.pk)).status_code == 405, name
+        assert client.get(url("shortlist_start", shortlisted.pk)).status_code == 405
+        for name in ("review_start", "round_finalise", "round_publish"):  # a confirmation page first (#14)
+            assert client.put(url(name, shortlisted.pk)).status_code == 405, name
         assert client.post(url("manage")).status_code == 405
         assert client.post(url("round_detail", shortlisted.pk)).status_code == 405
 

@@ -135,7 +135,10 @@ def test_award_round_journey(session, live_server, admin_user, kpmi_a, kpmi_b):
 
     # The review starts from the round page: that locks the shortlist.
     admin.goto(f"{live_server.url}{round.get_absolute_url()}")
-    admin.locator(f"form[action$='/penghargaan/kelola/{round.pk}/penilaian/'] button[type=submit]").click()
+    admin.locator("#review-start").click()  # a page that says what will happen, then the confirmation (#14)
+    admin.wait_for_url(f"**/penghargaan/kelola/{round.pk}/penilaian/")
+    assert admin.locator("#confirm-consequences li").count() >= 1
+    admin.locator("#confirm-button").click()
     admin.wait_for_url(f"**{round.get_absolute_url()}")
     assert AwardRound.objects.get(pk=round.pk).status == AwardRound.Status.IN_REVIEW
     assert admin.locator(f"form[action$='/penghargaan/kelola/{round.pk}/susun/']").count() == 0
@@ -173,10 +176,16 @@ def test_award_round_journey(session, live_server, admin_user, kpmi_a, kpmi_b):
     winners = list(Finalist.objects.filter(category=category, is_winner=True).order_by("place"))
     assert [f.member_id for f in winners] == [budi.pk, asep.pk, cucu.pk]
 
-    admin.locator(f"form[action$='/penghargaan/kelola/{round.pk}/finalisasi/'] button[type=submit]").click()
+    admin.locator("#round-finalise").click()  # a page that says what will happen, then the confirmation (#14)
+    admin.wait_for_url(f"**/penghargaan/kelola/{round.pk}/finalisasi/")
+    assert admin.locator("#confirm-consequences li").count() >= 1
+    admin.locator("#confirm-button").click()
     admin.wait_for_url(f"**{round.get_absolute_url()}")
     assert AwardRound.objects.get(pk=round.pk).status == AwardRound.Status.FINALISED
-    admin.locator(f"form[action$='/penghargaan/kelola/{round.pk}/terbitkan/'] button[type=submit]").click()
+    admin.locator("#round-publish").click()  # a page that says what will happen, then the confirmation (#14)
+    admin.wait_for_url(f"**/penghargaan/kelola/{round.pk}/terbitkan/")
+    assert admin.locator("#confirm-consequences li").count() >= 1
+    admin.locator("#confirm-button").click()
     admin.wait_for_url(f"**{round.get_absolute_url()}")
     assert AwardRound.objects.get(pk=round.pk).status == AwardRound.Status.PUBLISHED
     assert admin.locator("main h1 .badge").inner_text() == "Diumumkan"

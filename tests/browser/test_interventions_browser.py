@@ -83,7 +83,7 @@ def test_tot_journey(session, live_server, admin_user, officer_communities, kpmi
     officer.locator("#nav a[href='/program/tot/']").click()
     officer.get_by_role("link", name="ToT Pusat Garut").click()
     officer.wait_for_url(f"**{event.get_absolute_url()}")
-    section = officer.locator("section[data-kpmi='KPMI Alfa']")
+    section = officer.locator("details[data-kpmi='KPMI Alfa']")
     assert section.get_by_text("Dede Calon").is_visible()
     assert officer.locator("#proposal-rule").is_visible()
 
@@ -94,8 +94,11 @@ def test_tot_journey(session, live_server, admin_user, officer_communities, kpmi
     officer.select_option("select[name=member]", str(late.pk))
     officer.locator("#candidate-form button[type=submit]").click()
     officer.wait_for_url(f"**{event.get_absolute_url()}")
-    assert officer.locator("section[data-kpmi='KPMI Beta']").get_by_text("Neng Calon").is_visible()
+    assert officer.locator("details[data-kpmi='KPMI Beta']").get_by_text("Neng Calon").is_visible()
 
+    # Nothing is chosen until the officer ticks it (#14).
+    officer.check(f"input[name=invitations][value='{invitation.pk}']")
+    officer.check(f"input[name=invitations][value='{Invitation.objects.get(member=late).pk}']")
     officer.click("button[form=send-form]")
     officer.wait_for_load_state()
     invitation.refresh_from_db()
@@ -117,7 +120,8 @@ def test_tot_journey(session, live_server, admin_user, officer_communities, kpmi
     row.locator("button[name=attended][value=yes]").click()
     officer.wait_for_load_state()
     row = officer.locator(f"tr[data-invitation='{invitation.pk}']")
-    row.locator("button[name=passed][value=yes]").click()
+    row.locator(f"#pass-{invitation.pk}").click()  # a pass promotes: confirmed on its own page (#14)
+    officer.locator("#confirm-button").click()
     officer.wait_for_load_state()
     candidate.refresh_from_db()
     assert candidate.level == Level.TRAINER

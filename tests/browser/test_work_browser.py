@@ -30,7 +30,9 @@ def test_joint_education_session_is_seen_by_both_groups(page, login, live_server
     page.fill("input[name=venue]", "Balai Desa")
     page.fill("input[name=participants]", "25")
     page.select_option("select[name=audience]", "farmers")
-    page.select_option("select[name=credited_other]", str(partner.pk))
+    # Members of other groups: the search-as-you-type picker over the (hidden) select (#14).
+    page.fill("#id_credited_other-search", "Rina Mi")
+    page.locator(f".picker-results button[data-id='{partner.pk}']").click()
     page.click("main form button[type=submit]")
     page.wait_for_url(re.compile(r"/kegiatan/\d+/$"))
 

@@ -495,7 +495,9 @@ class TestCancel:
     ):
         services.invitation_accept(actor=manager_a, invitation=sent["Asep"])
         before = Notification.objects.filter(recipient=manager_a).count()
-        response = client_for(officer_users).post(u("collaboration_cancel", program.pk), follow=True)
+        response = client_for(officer_users).post(
+            u("collaboration_cancel", program.pk), {"confirm": "yes"}, follow=True
+        )
         assert "Program dibatalkan; pengelola yang diundang diberi tahu." in response.content.decode()
         program.refresh_from_db()
         assert program.status == CollaborationProgram.Status.CANCELLED
@@ -515,7 +517,7 @@ class TestCancel:
         client = client_for(officer_users)
         client.post(u("collaboration_log_work", program.pk, "terbitan"), publication_post())
         assert program.works.exists()
-        body = client.post(u("collaboration_cancel", program.pk), follow=True).content.decode()
+        body = client.post(u("collaboration_cancel", program.pk), {"confirm": "yes"}, follow=True).content.decode()
         assert "sudah berlangsung dan tidak dapat dibatalkan lagi" in body  # the officer reads Indonesian
         program.refresh_from_db()
         assert program.status == CollaborationProgram.Status.SCHEDULED

@@ -134,7 +134,7 @@ class TestViews:
         )
         competition = Competition.objects.get()
         assert response["Location"] == competition.get_absolute_url()
-        client.post(u("competition_close", competition.pk))
+        client.post(u("competition_close", competition.pk), {"confirm": "yes"})
         assert CompetitionStanding.objects.get(is_winner=True).member.full_name == "Asep"
 
     @pytest.mark.parametrize("who", ["officer_platform", "officer_communities", "manager_a", "outsider"])
@@ -145,7 +145,7 @@ class TestViews:
         assert Competition.objects.get().status == Competition.Status.OPEN
 
     def test_wrong_method(self, client_for, officer_users, competition):
-        assert client_for(officer_users).get(u("competition_close", competition.pk)).status_code == 405
+        assert client_for(officer_users).put(u("competition_close", competition.pk)).status_code == 405
 
     def test_anonymous(self, client_for, competition):
         assert client_for(None).get(u("competition_detail", competition.pk)).status_code == 302

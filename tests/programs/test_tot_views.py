@@ -144,7 +144,7 @@ class TestAnsweringFromTheUrl:
         member.save()
         client = client_for(member.user)
         assert "Calon A0" in client.get(u("invitation_list")).content.decode()
-        client.post(u("invitation_decline", sent[0].pk))
+        client.post(u("invitation_decline", sent[0].pk), {"confirm": "yes"})
         assert Invitation.objects.get(pk=sent[0].pk).status == S.DECLINED
 
     def test_wrong_method(self, client_for, manager_a, sent):
@@ -179,7 +179,7 @@ class TestAttendanceFromTheUrl:
         TotEvent.objects.filter(pk=tot_event.pk).update(date=timezone.localdate())
         client = client_for(officer_communities)
         client.post(u("invitation_attendance", sent[0].pk), {"attended": "yes"})
-        client.post(u("invitation_result", sent[0].pk), {"passed": "yes"})
+        client.post(u("invitation_result", sent[0].pk), {"passed": "yes", "confirm": "yes"})
         member = sent[0].member
         member.refresh_from_db()
         assert member.level == Level.TRAINER
@@ -215,15 +215,26 @@ class TestAttendanceFromTheUrl:
         assert response["Location"] == tot_event.get_absolute_url()
 
 
+def note_event_pk(invitations: list[Invitation]) -> int:
+    return invitations[0].tot_event_id
+
+
 class TestNotifications:
     def test_bell_count_list_and_read(self, client_for, manager_a, sent):
+        from kpmi_si.notifications.services import notification_send
+
         client = client_for(manager_a)
-        assert client.get(n("notification_count")).json() == {"unread": 3}
+        # Three candidates of A invited at once: one notice for the group, not three (#14).
+        assert client.get(n("notification_count")).json() == {"unread": 1}
         page = client.get(n("notification_list")).content.decode()
-        assert "Calon A0" in page
+        assert "Calon A0" in page and "Calon A2" in page
         note = Notification.objects.filter(recipient=manager_a).first()
+        assert note.link == u("tot_answer", note_event_pk(sent))
         response = client.post(n("notification_read", note.pk))
         assert response["Location"] == note.link
+        assert client.get(n("notification_count")).json() == {"unread": 0}
+        for text in ("satu", "dua"):
+            notification_send(recipient=manager_a, message=lambda text=text: text)
         assert client.get(n("notification_count")).json() == {"unread": 2}
         client.post(n("notification_read_all"))
         assert client.get(n("notification_count")).json() == {"unread": 0}

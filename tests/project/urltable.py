@@ -1500,3 +1500,99 @@ URLS.update(
         "manifest": [V("", public_page())],
     }
 )
+
+
+# --- Safe and quick actions (#14) ---
+# A keeper answers a ToT's invitations for their groups on one page; each keeper's POST names the row
+# of their own group (another group's row is not on their form, so it would be ignored).
+def _tot_answers(w: SimpleNamespace, role: str) -> dict[str, Any]:
+    invitation = w.invitation_b if role == "manager_b" else w.invitation_a
+    return {f"answer_{invitation.pk}": "accept"}
+
+
+PAYLOADS["interventions:tot_answer"] = _tot_answers
+URLS.update(
+    {
+        "interventions:tot_answer": [
+            V("", form("keepers_a", "manager_b", "admin"), kwargs={"pk": pk("tot")}),
+        ],
+        # The world's invitations are sent, not declined: the service refuses with a message (a redirect).
+        "interventions:invitation_undo_decline": [
+            V("ToT, candidate of A", action("keepers_a", "admin"), kwargs={"pk": pk("invitation_a")}),
+            V("ToT, candidate of B", action("manager_b", "admin"), kwargs={"pk": pk("invitation_b")}),
+        ],
+    }
+)
+BUTTONS["interventions:invitation_undo_decline"] = "a button: the URL names the invitation"
+NO_OTHER_SIDE["interventions:tot_answer"] = (
+    "one ToT for every group: each keeper's form lists only their own group's rows (tests/programs/test_tot_answer.py)"
+)
+
+# Steps that cannot be undone answer GET with a page that says what will happen, and act only on a
+# POST carrying that page's confirmation (#14): the rows below replace the buttons' rows above.
+_CONFIRMED = {"confirm": "yes"}
+for _name in (
+    "interventions:competition_close",
+    "interventions:collaboration_cancel",
+    "interventions:invitation_decline",
+    "awards:review_start",
+    "awards:round_finalise",
+    "awards:round_publish",
+):
+    BUTTONS.pop(_name, None)
+    PAYLOADS[_name] = lambda w, role: dict(_CONFIRMED)
+PAYLOADS["interventions:invitation_result"] = lambda w, role: {"passed": "yes", **_CONFIRMED}
+URLS.update(
+    {
+        "interventions:competition_close": [
+            V("", form("admin", "officer_users"), kwargs={"pk": pk("competition")}),
+        ],
+        "interventions:collaboration_cancel": [
+            V("", form("admin", "officer_users"), kwargs={"pk": pk("collaboration_a")}),
+        ],
+        "interventions:invitation_decline": [
+            V("ToT, candidate of A", form("keepers_a", "admin"), kwargs={"pk": pk("invitation_a")}),
+            V("ToT, candidate of B", form("manager_b", "admin"), kwargs={"pk": pk("invitation_b")}),
+        ],
+        # The world's invitation is sent, not attended: the confirmed POST is refused with a message.
+        "interventions:invitation_result": [
+            V("ToT (Communities)", form("officer_communities", "admin"), kwargs={"pk": pk("invitation_a")}),
+            V("collaboration (Users)", form("admin"), kwargs={"pk": pk("collab_invitation_a")}),
+        ],
+        "awards:review_start": [
+            V("draft round", form("admin"), kwargs={"pk": pk("round_draft")}),
+            V("published round", form("admin"), kwargs={"pk": pk("round_published")}),
+        ],
+        "awards:round_finalise": [
+            V("round in review", form("admin"), kwargs={"pk": pk("round_review")}),
+            V("published round", form("admin"), kwargs={"pk": pk("round_published")}),
+        ],
+        "awards:round_publish": [
+            V("round in review", form("admin"), kwargs={"pk": pk("round_review")}),
+            V("published round", form("admin"), kwargs={"pk": pk("round_published")}),
+        ],
+    }
+)
+
+# The picker's searches (#14): JSON for the logging forms (names and KPMI only, for a group the user
+# logs work for) and a district's villages (reference data, behind the login like the forms).
+URLS.update(
+    {
+        "programs:member_search": [
+            V(
+                "for KPMI A",
+                page("member", "keepers_a", "admin"),
+                query=lambda w: f"kpmi={w.kpmi_a.pk}&field=credited_other&q=an",
+            ),
+            V(
+                "for KPMI B",
+                page("manager_b", "admin"),
+                query=lambda w: f"kpmi={w.kpmi_b.pk}&field=lead_trainer&q=an",
+            ),
+        ],
+        "members:desa_options": [
+            V("", page(*ALL_SIGNED_IN), query=lambda w: f"kecamatan={w.kpmi_a.kecamatan_id}"),
+        ],
+    }
+)
+NO_OTHER_SIDE["members:desa_options"] = "villages are public reference data (BPS), the same for everyone"

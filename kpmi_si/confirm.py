@@ -1,0 +1,66 @@
+"""A step that cannot be undone is never one tap (#14): its URL answers GET with a page that says
+what will happen, and carries the step out only on a POST that carries the confirmation from that
+page. A POST without it (an old button, a tampered form) gets the page again, with the reason, and
+nothing changes. Every such view calls `confirmation` first:
+
+    page = confirmation(request, title=..., consequences=[...], button=..., back=obj.get_absolute_url())
+    if page is not None:
+        return page
+    ...  # the one service call, as before
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+CONFIRMED = "yes"
+
+
+class ConfirmForm(forms.Form):
+    confirm = forms.ChoiceField(
+        choices=[(CONFIRMED, CONFIRMED)],
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Nothing was done: confirm on this page to go on."),
+            "invalid_choice": _("Nothing was done: confirm on this page to go on."),
+        },
+    )
+
+
+def confirmation(
+    request: HttpRequest,
+    *,
+    title: str,
+    consequences: Iterable[str],
+    button: str,
+    back: str,
+    warnings: Iterable[str] = (),
+    keep: Mapping[str, Any] | None = None,
+    danger: bool = True,
+) -> HttpResponse | None:
+    """None when this is a POST carrying the confirmation (the caller goes on); otherwise the page
+    that asks for it. `keep`: fields of the original button the confirming POST must carry again
+    (e.g. passed=yes), already validated by the caller."""
+    form = ConfirmForm(request.POST if request.method == "POST" else None, initial={"confirm": CONFIRMED})
+    if request.method == "POST" and form.is_valid():
+        return None
+    return render(
+        request,
+        "confirm.html",
+        {
+            "form": form,
+            "title": title,
+            "consequences": list(consequences),
+            "warnings": list(warnings),
+            "button": button,
+            "back": back,
+            "keep": dict(keep or {}),
+            "danger": danger,
+        },
+    )

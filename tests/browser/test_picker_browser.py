@@ -1,0 +1,100 @@
+"""The picker on the logging form, on a 360-px phone, with and without JavaScript (#14): the same
+field names and ids are posted either way."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from members.models import Desa, Kecamatan, Level
+from programs.models import Activity
+from tests import factories
+from tests.browser.conftest import CSP_REPORTER, CSP_SIGNS
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def partners(kpmi_b):
+    factories.MemberFactory(kpmi=kpmi_b, level=Level.MANAGER, full_name="Rina Mitra Beta")
+    for i in range(30):
+        factories.MemberFactory(kpmi=kpmi_b, level=Level.TRAINER_CANDIDATE, full_name=f"Anggota Beta {i:02d}")
+    return kpmi_b.members.get(full_name="Rina Mitra Beta")
+
+
+def _open(browser, live_server, *, javascript: bool, violations: list[str] | None = None):
+    """Like conftest's new_context (a 360-px phone, watched for CSP violations), JavaScript on or off."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="id-ID", java_script_enabled=javascript
+    )
+    context.add_init_script(CSP_REPORTER)
+    if violations is not None:
+
+        def on_console(message) -> None:
+            if any(sign in message.text for sign in CSP_SIGNS):
+                violations.append(message.text)
+
+        context.on("console", on_console)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/akun/masuk/")
+    page.fill("input[name=username]", "manager_a")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    return context, page
+
+
+def _fill_publication(page, title: str) -> None:
+    page.goto(page.url.split("/", 3)[0] + "//" + page.url.split("/", 3)[2] + "/kegiatan/catat/terbitan/")
+    page.fill("input[name=title]", title)
+    page.fill("input[name=date]", (dt.date.today() - dt.timedelta(days=1)).isoformat())
+    page.select_option("select[name=channel]", "social")
+    page.fill("input[name=link]", "https://facebook.example/kpmi/posts/1")
+
+
+def test_with_javascript_search_pick_and_villages_of_the_district(
+    browser, live_server, manager_a, kpmi_a, partners, csp_violations
+):
+    other_district = Kecamatan.objects.exclude(pk=kpmi_a.kecamatan_id).order_by("pk").first()
+    village = Desa.objects.filter(kecamatan=other_district).order_by("name").first()
+    context, page = _open(browser, live_server, javascript=True, violations=csp_violations)
+    try:
+        _fill_publication(page, "Berita dengan pemilih")
+        assert not page.locator("select[name=credited_other]").is_visible()
+        page.fill("#id_credited_other-search", "mitra")
+        page.locator(f".picker-results button[data-id='{partners.pk}']").click()
+        assert page.locator(".picker-chosen li").count() == 1
+        # The villages follow the district.
+        page.select_option("select[name=kecamatan]", other_district.pk)
+        page.wait_for_function(
+            "n => document.querySelectorAll('select[name=desa] option').length === n",
+            arg=Desa.objects.filter(kecamatan=other_district).count() + 1,
+        )
+        page.select_option("select[name=desa]", village.pk)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.click("main form button[type=submit]")
+        page.wait_for_url(re.compile(r"/kegiatan/\d+/$"))
+        activity = Activity.objects.get(title="Berita dengan pemilih")
+        assert partners.pk in set(activity.credits.values_list("member_id", flat=True))
+        assert activity.desa_id == village.pk
+    finally:
+        context.close()
+
+
+def test_without_javascript_the_plain_list_still_submits(browser, live_server, manager_a, kpmi_a, partners):
+    context, page = _open(browser, live_server, javascript=False)
+    try:
+        _fill_publication(page, "Berita tanpa JavaScript")
+        assert page.locator("select[name=credited_other]").is_visible()
+        assert page.locator("#id_credited_other-search").count() == 0
+        page.select_option("select[name=credited_other]", str(partners.pk))
+        page.click("main form button[type=submit]")
+        page.wait_for_url(re.compile(r"/kegiatan/\d+/$"))
+        activity = Activity.objects.get(title="Berita tanpa JavaScript")
+        assert partners.pk in set(activity.credits.values_list("member_id", flat=True))
+    finally:
+        context.close()
