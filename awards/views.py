@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kpmi_si.confirm import confirmation
@@ -330,7 +331,7 @@ def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
                 _("The winners appear on the public awards page, and anyone can verify their certificates."),
                 _("A published round cannot be taken back."),
             ],
-            "button": _("Publish"),
+            "button": pgettext("award round", "Publish"),
         },
     )
 
