@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from kpmi_si.audit.admin_audit import AuditedAdmin
 
-from .models import Association, Evaluation, MonthlyActual, Officer, Period, Target, TargetResult
+from .models import Association, Evaluation, MonthlyActual, Officer, Period, StaleResult, Target, TargetResult
 
 
 class OfficerInline(admin.TabularInline):
@@ -83,6 +83,22 @@ class MonthlyActualAdmin(admin.ModelAdmin):
     list_display = ("period", "metric", "month", "actual")
     list_filter = ("period", "metric")
     search_fields = ("metric",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StaleResult)
+class StaleResultAdmin(admin.ModelAdmin):
+    """The marks waiting for the incremental refresh (associations/refresh.py): shown, never edited."""
+
+    list_display = ("period", "metric", "kpmi_id", "member_id", "month", "marked_at")
+    list_filter = ("period", "metric")
+    search_fields = ("metric",)
+    list_select_related = ("period",)
 
     def has_add_permission(self, request):
         return False

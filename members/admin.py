@@ -60,8 +60,29 @@ class DesaAdmin(admin.ModelAdmin):
     list_select_related = ("kecamatan",)
 
 
+class KpmiRoleFormSet(forms.BaseInlineFormSet):
+    """Two new rows giving one person the same current role: the database refuses it (one current role
+    per person, group and kind), but Django checks a conditional unique rule row by row against the
+    database only, so the pair reached the database and the admin answered with a server error."""
+
+    def clean(self) -> None:
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or data.get("until"):
+                continue
+            key = (data.get("user"), data.get("role"))
+            if None in key:
+                continue
+            if key in seen:
+                raise ValidationError(_("The same person has the same current role in this KPMI twice."))
+            seen.add(key)
+
+
 class KpmiRoleInline(admin.TabularInline):
     model = KpmiRole
+    formset = KpmiRoleFormSet
     extra = 0
     autocomplete_fields = ("user",)
 

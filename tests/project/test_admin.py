@@ -9,7 +9,18 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-OWN_APPS = {"audit", "idempotency", "privacy", "members", "associations", "programs", "awards", "citizen_journalism"}
+OWN_APPS = {
+    "audit",
+    "accounts",
+    "idempotency",
+    "privacy",
+    "members",
+    "associations",
+    "programs",
+    "awards",
+    "citizen_journalism",
+    "entrepreneurship",
+}
 
 
 def _own_models():
