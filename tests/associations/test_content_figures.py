@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -163,6 +164,7 @@ class TestEvaluation:
         again, _ = services.evaluation_create(actor=None, period=period)
         assert services.period_evaluate(evaluation_id=again.pk).results_changed == 0
 
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="the benchmark and its floors run on PostgreSQL")
     def test_the_benchmarks_raw_sql_floor_finds_the_stored_numbers(self, evaluated, period):
         from kpmi_si.bench import floors
 

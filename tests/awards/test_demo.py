@@ -119,7 +119,10 @@ def test_the_public_sees_the_winners_and_verifies_a_certificate(client, demo_gar
 def test_the_jury_login_lands_on_the_jury_pages(client, demo_garut):
     round = demo.build(today=TODAY)
     response = client.post(reverse("login"), {"username": demo.JURY_USERNAME, "password": DEMO_PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("awards:jury_home")
+    # The juror's home (#14) says what waits for them and leads to the jury's pages.
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert reverse("awards:jury_home") in response.content.decode()
+    response = client.get(reverse("awards:jury_home"))
     assert reverse("awards:jury_round", args=[round.pk]) in response.content.decode()
     assert client.get(reverse("awards:jury_round", args=[round.pk])).status_code == 200
     # Reviewing is over: the jury reads the round but votes no more.
