@@ -134,6 +134,9 @@ def test_pioneer_writes_editor_asks_for_a_change_then_publishes(page, login, liv
     # The pioneer opens their earnings statement and sees their half of the fee.
     page.context.clear_cookies()
     login("perintis_a", PASSWORD)
+    # The dropdowns work once Bootstrap's deferred script has run: on a busy machine a click before
+    # the page's load event opened nothing.
+    page.wait_for_load_state("load")
     page.get_by_role("button", name="Menu").click()
     page.get_by_role("button", name="Lainnya").click()  # one level down: the role's menu is short
     page.get_by_role("link", name="Pendapatan saya").click()

@@ -225,6 +225,7 @@ def test_logout_clears_the_phone(page, login, live_server, manager_a, kpmi_a):
     page.goto(f"{live_server.url}/kegiatan/")
     page.once("dialog", lambda dialog: dialog.accept())  # "1 kegiatan belum terkirim ... Tetap keluar?"
     page.click(".navbar-toggler")
+    page.get_by_role("button", name="manager_a").click()  # the user's own menu (#14): password, log out
     page.get_by_role("button", name="Keluar").click()
     page.wait_for_url(re.compile(r"/kpmi/"))
     names = page.evaluate("() => caches.keys()")

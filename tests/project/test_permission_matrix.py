@@ -70,8 +70,17 @@ def _content(response) -> bytes:
 _CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 
 
+# A PDF's page streams are compressed binary (and its embedded fonts' text is glyph codes, not ASCII):
+# four digits of a birth year turn up in them by chance, and the text cannot be read back without a
+# PDF text extractor. The PDF's own words outside its streams (document info: title, author) are read.
+_PDF_STREAM = re.compile(rb"stream\r?\n.*?endstream", re.S)
+
+
 def _visible_text(response) -> str:
-    return _CSRF_TOKEN.sub("", _content(response).decode("utf-8", "replace"))
+    content = _content(response)
+    if response.get("Content-Type", "").startswith("application/pdf"):
+        content = _PDF_STREAM.sub(b"", content)
+    return _CSRF_TOKEN.sub("", content.decode("utf-8", "replace"))
 
 
 def _url(name: str, variant: Variant, w) -> str:
