@@ -95,6 +95,8 @@ def test_log_offline_then_sync_once(page, login, live_server, manager_a, kpmi_a,
     page.wait_for_url(re.compile(r"/kegiatan/kotak-keluar/"))
 
     # Both wait in the outbox, the photo downscaled on the phone; nothing reached the server.
+    _wait_for_entries(page, 2)
+    page.locator(".outbox-entry").nth(1).wait_for()  # drawn once the phone's storage is read
     assert page.locator(".outbox-entry").count() == 2
     assert page.get_by_text("Info posyandu tanpa sinyal").is_visible()
     assert page.get_by_text("Belajar surel di balai desa").is_visible()
