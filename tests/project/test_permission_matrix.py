@@ -70,16 +70,20 @@ def _content(response) -> bytes:
 _CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 
 
-# A PDF's page streams are compressed binary (and its embedded fonts' text is glyph codes, not ASCII):
-# four digits of a birth year turn up in them by chance, and the text cannot be read back without a
-# PDF text extractor. The PDF's own words outside its streams (document info: title, author) are read.
+# A PDF's page streams are compressed binary (and its embedded fonts' text is glyph codes, not ASCII),
+# and its cross-reference table and dates are digits: four digits of a birth year turn up in them by
+# chance, and the page text cannot be read back without a PDF text extractor. What is read of a PDF is
+# its own words outside the streams: the string literals of its document info (title, author, subject).
 _PDF_STREAM = re.compile(rb"stream\r?\n.*?endstream", re.S)
+_PDF_DATE = re.compile(rb"/(?:CreationDate|ModDate)\s*\([^)]*\)")
+_PDF_STRING = re.compile(rb"\(((?:[^()\\]|\\.)*)\)")
 
 
 def _visible_text(response) -> str:
     content = _content(response)
     if response.get("Content-Type", "").startswith("application/pdf"):
-        content = _PDF_STREAM.sub(b"", content)
+        outside = _PDF_DATE.sub(b"", _PDF_STREAM.sub(b"", content))
+        content = b" ".join(_PDF_STRING.findall(outside))
     return _CSRF_TOKEN.sub("", content.decode("utf-8", "replace"))
 
 
