@@ -24,6 +24,7 @@ from .filters import ResultFilter
 from .forms import DefaultTargetsForm, OverrideForm, PeriodYearForm
 from .metrics import KPMI, METRICS, PERCENT, THOUSAND_RUPIAH, Metric, metrics_of
 from .models import Association, Evaluation, Period, Target, TargetResult
+from .templatetags.dashboard_rows import ROW_FIELDS
 
 
 def _association_or_403(request: HttpRequest, code: str, check=permissions.can_view_dashboard) -> Association:
@@ -51,7 +52,10 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     """Target against actual for every KPMI or manager, for one metric of the association."""
     association = _association_or_403(request, code)
     metrics = metrics_of(code)
-    period = _chosen_period(request)
+    # The period comes from the list the filter shows: one query for both.
+    periods = list(selectors.periods())
+    pk = id_from(request.GET.get("period"))
+    period = next((p for p in periods if p.pk == pk), None) or selectors.current_period_among(periods)
     metric = (
         METRICS.get(request.GET.get("metric", "")) if request.GET.get("metric") in {m.code for m in metrics} else None
     )
@@ -61,7 +65,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "metrics": metrics,
         "metric": metric,
         "period": period,
-        "periods": selectors.periods(),
+        "periods": periods,
         "filter": ResultFilter(request.GET or None, queryset=TargetResult.objects.none()),
         "can_manage_targets": permissions.can_manage_targets(request.user, code),
         "can_evaluate": permissions.can_evaluate(request.user),
@@ -81,7 +85,8 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         # The stored numbers date from the last successful evaluation, or from a later refresh of a row.
         evaluation = selectors.latest_evaluation(period=period)
         totals = selectors.totals(rows)
-        paginator = Paginator(rows, settings.PAGE_SIZE)
+        # The page's rows as plain values (templatetags.dashboard_rows renders them): no model instances.
+        paginator = Paginator(rows.values(*ROW_FIELDS), settings.PAGE_SIZE)
         paginator.count = totals.subjects  # counted with the totals already: no second COUNT(*)
         finished = (
             evaluation.finished_at

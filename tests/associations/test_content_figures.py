@@ -191,7 +191,7 @@ class TestDashboard:
             dashboard(period=period.pk, metric="content_revenue_to_pioneers", sort="-actual")
         )
         assert response.status_code == 200
-        assert [r.kpmi.name for r in response.context["page"].object_list] == ["KPMI Alfa", "KPMI Beta"]
+        assert [r["kpmi__name"] for r in response.context["page"].object_list] == ["KPMI Alfa", "KPMI Beta"]
         body = response.content.decode()
         assert "Rp 100.000" in body and "Rp 300.000" in body and "Pendapatan konten perintis" in body
         assert response.context["trend_data"]["label"].endswith("(ribu Rp)")
@@ -201,7 +201,7 @@ class TestDashboard:
         for code, label in (("articles_published", "Artikel terbit"), ("content_sales", "Penjualan konten")):
             response = client.get(dashboard(period=period.pk, metric=code))
             assert response.status_code == 200 and label in response.content.decode()
-            rows = {r.kpmi_id: r.actual for r in response.context["page"].object_list}
+            rows = {r["kpmi_id"]: r["actual"] for r in response.context["page"].object_list}
             assert rows[kpmi_a.pk] == 2
 
 

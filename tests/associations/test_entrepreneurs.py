@@ -250,7 +250,9 @@ class TestEvaluation:
         assert response.status_code == 302
         assert Evaluation.objects.get().status == Evaluation.Status.SUCCEEDED
         page = client.get(url(period=period.pk, metric="paid_services")).context["page"].object_list
-        assert [(r.kpmi_id, r.actual, r.status) for r in page if r.kpmi_id == kpmi_a.pk] == [(kpmi_a.pk, 2, "achieved")]
+        assert [(r["kpmi_id"], r["actual"], r["status"]) for r in page if r["kpmi_id"] == kpmi_a.pk] == [
+            (kpmi_a.pk, 2, "achieved")
+        ]
         assert result_of("business_income", kpmi_a).status == "achieved"
 
 
@@ -279,7 +281,7 @@ class TestDashboard:
         response = client.get(url(period=period.pk, metric="business_income", sort="-actual"))
         assert response.status_code == 200
         rows = response.context["page"].object_list
-        assert [r.kpmi.name for r in rows] == ["KPMI Alfa", "KPMI Beta"]
+        assert [r["kpmi__name"] for r in rows] == ["KPMI Alfa", "KPMI Beta"]
         body = response.content.decode()
         assert "Rp 250.000" in body and "Rp 1.200.000" in body
         assert response.context["trend_data"]["label"].endswith("(ribu Rp)")
