@@ -1,27 +1,56 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.functional import SimpleLazyObject
 
 from . import permissions
 
 
-def _roles(user: Any) -> dict[str, Any]:
-    from .selectors import kpmi_for_user
+class Roles:
+    """The user's roles as the navigation reads them (`roles.is_admin`, `roles["managed_kpmi"]`), each
+    asked of the database only when a page first reads it: an officer's menu never needs the groups
+    the user keeps, and anonymous visitors pay no queries."""
 
-    member = getattr(user, "member", None) if user.is_authenticated else None
-    return {
-        "is_admin": permissions.is_komtik_admin(user),
-        "officer_association": permissions.officer_association_code(user),
-        "managed_kpmi": list(kpmi_for_user(user=user)) if user.is_authenticated else [],
-        "member": member,
-    }
+    def __init__(self, user: Any) -> None:
+        self._user = user
+        self._known: dict[str, Any] = {}
+
+    def _member(self) -> Any:
+        # Read with the officer code in one query (permissions.officer_association_code).
+        permissions.officer_association_code(self._user)
+        return getattr(self._user, "member", None) if self._user.is_authenticated else None
+
+    def _managed(self) -> list[Any]:
+        from .selectors import kpmi_for_user
+
+        return list(kpmi_for_user(user=self._user)) if self._user.is_authenticated else []
+
+    def _readers(self) -> dict[str, Callable[[], Any]]:
+        return {
+            "is_admin": lambda: permissions.is_komtik_admin(self._user),
+            "officer_association": lambda: permissions.officer_association_code(self._user),
+            "managed_kpmi": self._managed,
+            # Whether there is any, without reading the groups (members.permissions.keeps_any_kpmi).
+            "keeps_kpmi": lambda: (
+                bool(self._known["managed_kpmi"])
+                if "managed_kpmi" in self._known
+                else permissions.keeps_any_kpmi(self._user)
+            ),
+            "member": self._member,
+        }
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._known:
+            self._known[key] = self._readers()[key]()  # KeyError for an unknown role, as a dict
+        return self._known[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._readers()
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:
-    """The navigation needs the user's roles; computed lazily so pages that don't show them
-    (and anonymous visitors) pay no queries."""
-    user = request.user
-    return {"roles": SimpleLazyObject(lambda: _roles(user))}
+    """The navigation needs the user's roles; each is read lazily (Roles), so pages that don't show
+    them (and anonymous visitors) pay no queries."""
+    return {"roles": Roles(request.user)}

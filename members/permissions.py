@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 
 from .models import KpmiRole, Level
 
@@ -26,14 +27,32 @@ def officer_association_code(user: Any) -> str | None:
         return None
     if not hasattr(user, "_officer_code"):
         # Officer lives in the associations app, which builds on this one; going through the
-        # reverse relation keeps this module free of an upward import. One query, cached.
-        codes = (
-            get_user_model()
-            .objects.filter(pk=user.pk, officer__isnull=False)
-            .values_list("officer__association__code", flat=True)
-        )
-        user._officer_code = next(iter(codes), None)
+        # reverse relation keeps this module free of an upward import. One query, cached; it brings
+        # the user's member record along (every page's menu reads both), unless that is already known.
+        user_model = get_user_model()
+        member_known = user_model.member.related.is_cached(user)
+        related = ["officer__association"] if member_known else ["officer__association", "member"]
+        # Whether the user keeps any group comes along too: the offline outbox of every page asks it.
+        keeps = Exists(KpmiRole.objects.current().filter(user=OuterRef("pk")))
+        found = user_model.objects.select_related(*related).annotate(keeps_kpmi=keeps).filter(pk=user.pk).first()
+        officer = getattr(found, "officer", None)
+        user._officer_code = officer.association.code if officer is not None else None
+        user._keeps_kpmi = bool(found and found.keeps_kpmi)
+        if found is not None and not member_known:
+            user_model.member.related.set_cached_value(user, getattr(found, "member", None))
     return user._officer_code
+
+
+def keeps_any_kpmi(user: Any) -> bool:
+    """Is the user a current manager or supervisor of some KPMI? Read with the officer code."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if hasattr(user, "_managed_kpmi_ids"):
+        return bool(user._managed_kpmi_ids)
+    officer_association_code(user)
+    if not hasattr(user, "_keeps_kpmi"):  # the officer code was known before: ask on its own
+        return bool(managed_kpmi_ids(user))
+    return user._keeps_kpmi
 
 
 def is_officer(user: Any, association_code: str | None = None) -> bool:

@@ -48,6 +48,31 @@ def _takes_part(member: Any) -> bool:
     return member is not None and member.level >= Level.MANAGER
 
 
+def menu_inputs(user: Any, roles: Any, *, on_news_pages: bool = False) -> tuple | None:
+    """Everything build_menu's result depends on, as a hashable key, or None where the menu needs a
+    query of its own (a juror or editor, the news pages' newsroom link): the rendered menu is kept per
+    key (kpmi_si.layout.templatetags.layout), so a change here must go with a change there. A
+    member's level and anonymisation, a kept group's name and the URLs are in the key, so a menu is
+    never shown stale; the language and script prefix are added by the caller."""
+    if not user.is_authenticated:
+        return ("anonymous",)
+    if roles["is_admin"]:
+        return ("admin",)
+    if on_news_pages:
+        return None  # is the officer, manager or member an editor too? A query per page.
+    member = roles["member"]
+    member_key = (member.pk, member.level, member.anonymised_at is None) if member is not None else None
+    code = roles["officer_association"]
+    if code:
+        return ("officer", code, member_key)
+    managed = roles["managed_kpmi"]
+    if managed:
+        return ("manager", tuple((kpmi.pk, kpmi.name) for kpmi in managed), member_key)
+    if member is not None:
+        return ("member", member_key)
+    return None  # a juror, an editor, or someone waiting for a role
+
+
 def build_menu(user: Any, roles: Any, *, on_news_pages: bool = False) -> Menu:
     from citizen_journalism import permissions as news_permissions
 

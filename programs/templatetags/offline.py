@@ -60,7 +60,7 @@ def offline_outbox(context: dict[str, Any]) -> dict[str, Any]:
     roles = context.get("roles")
     # The navigation's roles (already read for its "Log work" link) answer without another query.
     logs_work = (
-        bool(roles["managed_kpmi"] or roles["member"] or roles["is_admin"])
+        bool(roles["is_admin"] or roles["member"] or roles["keeps_kpmi"])
         if roles is not None
         else permissions.can_log_work(user)
     )

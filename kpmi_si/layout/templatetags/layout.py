@@ -6,6 +6,8 @@
   shows in front of the value once the header row is hidden; on wider screens the table scrolls in a
   region a keyboard can reach (tabindex, role and label). One tag, so that no template has to repeat
   the header texts cell by cell.
+- `{{ field|filter_field }}`: a filter of a list, as crispy draws it, without crispy's template for the
+  plain cases.
 - `{% active_filters filter %}`: how many of a list's filters are in use (the "Filter" button shows it).
 """
 
@@ -15,24 +17,52 @@ import html as html_lib
 import re
 from typing import Any
 
-from django import template
-from django.utils.html import escape, strip_tags
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django import forms, template
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kpmi_si.layout.menu import build_menu
+from kpmi_si.layout.menu import build_menu, menu_inputs
 
 register = template.Library()
 
 
-@register.inclusion_tag("layout/_menu.html", takes_context=True)
-def site_menu(context: dict[str, Any]) -> dict[str, Any]:
+# Rendered menus by menu_inputs key, language, script prefix and path; cleared when full (paths are
+# many, menus few). Nothing in a menu is a count: the bell's unread count is fetched live by
+# static/js/notifications.js.
+_MENUS: dict[tuple, SafeString] = {}
+_MENUS_KEPT = 2048
+
+
+def _render_menu(user: Any, roles: Any, on_news_pages: bool, path: str) -> SafeString:
+    menu = build_menu(user, roles, on_news_pages=on_news_pages)
+    return render_to_string("layout/_menu.html", {"menu": menu, "current": path})
+
+
+@register.simple_tag(takes_context=True)
+def site_menu(context: dict[str, Any]) -> SafeString:
+    """The role's menu. Its markup depends only on menu_inputs (the role and what it names), the
+    language and the path, so it is rendered once per such key and process: building and rendering it
+    was a tenth of a dashboard's time (README, Benchmark, issue #16)."""
     request = context["request"]
     match = getattr(request, "resolver_match", None)
     on_news_pages = match is not None and match.app_name == "citizen_journalism"
-    menu = build_menu(request.user, context["roles"], on_news_pages=on_news_pages)
-    path = request.path
-    return {"menu": menu, "current": path}
+    user, roles, path = request.user, context["roles"], request.path
+    inputs = menu_inputs(user, roles, on_news_pages=on_news_pages)
+    if inputs is None:
+        return _render_menu(user, roles, on_news_pages, path)
+    key = (inputs, get_language(), get_script_prefix(), path)
+    html = _MENUS.get(key)
+    if html is None:
+        html = _render_menu(user, roles, on_news_pages, path)
+        if len(_MENUS) >= _MENUS_KEPT:
+            _MENUS.clear()
+        _MENUS[key] = html
+    return html
 
 
 _THEAD = re.compile(r"<thead\b.*?</thead>", re.S | re.I)
@@ -124,3 +154,44 @@ def active_filters(context: dict[str, Any], filterset: Any) -> int:
     form = getattr(filterset, "form", filterset)  # a FilterSet, or a plain form of filters
     names = set(form.fields)
     return sum(1 for name in names if any(value.strip() for value in request.GET.getlist(name)))
+
+
+def _plain_filter_field(field: Any) -> bool:
+    """A text box or single select with a label and nothing else to say (no error, help or required
+    mark): the case filter_field draws itself."""
+    widget = field.field.widget
+    plain_widget = isinstance(widget, forms.TextInput) or (
+        isinstance(widget, forms.Select) and not widget.allow_multiple_selected
+    )
+    return (
+        plain_widget
+        and not field.is_hidden
+        and bool(field.label)
+        and not field.field.required
+        and not field.help_text
+        and not field.errors
+        and not field.css_classes()
+    )
+
+
+@register.filter
+def filter_field(field: Any) -> SafeString:
+    """`{{ field|as_crispy_field }}` of a list's filter, with the same markup (Bootstrap 5 crispy's
+    wrapper, label and widget classes). crispy renders a template of some sixty nodes per field; a
+    list's three filters took a sixth of a dashboard's time (README, Benchmark, issue #16). Anything
+    but a plain text box or select goes to crispy."""
+    if not _plain_filter_field(field):
+        return as_crispy_field(field)
+    widget = field.field.widget
+    # crispy's classes: the widget's own, its class name, then Bootstrap's for the kind of control.
+    name = type(widget).__name__.lower()
+    own = widget.attrs.get("class", "")
+    css = own if own and name in own else f"{own} {name}".strip()
+    css += " form-select" if isinstance(widget, forms.Select) else " form-control"
+    return format_html(
+        '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>{}</div>',
+        field.auto_id,
+        field.id_for_label,
+        field.label,
+        field.as_widget(attrs={"class": css}),
+    )
