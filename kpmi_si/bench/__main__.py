@@ -124,7 +124,7 @@ def main() -> None:
             print(f"  {scale:9} goal {name:38} {'met' if g['met'] else 'NOT met':8} {g}")
         for code, d in results[scale]["entrepreneurs_dashboards"].items():
             print(
-                f"  {scale:9} {code:20} {d['ms']:8.1f} ms  {d['queries']:3} queries  floor {d['floor_ms']:8.1f} ms  stored-SQL {d['stored_ms']:6.2f} ms"
+                f"  {scale:9} {code:20} {d['ms']:8.1f} ms  {d['queries']:3} queries  floor {d['floor_ms']:8.1f} ms  stored-SQL {d['stored_ms']:6.2f} ms  page/stored {d.get('vs_stored', 0):5.2f}"
             )
     # Issue #13: the news pages make the same number of queries at every scale.
     for page in ("front", "category", "search"):

@@ -339,11 +339,22 @@ def main() -> None:
             lambda execute, sql, *rest, seen=queries: seen.append(sql) or execute(sql, *rest)
         ):
             client.get(url)
+        # Paired like the other dashboards (#16's goal covers each association's dashboard).
+        timed = paired(
+            {
+                "page": lambda url=url: client.get(url),
+                "stored": lambda metric=metric: floors.dashboard_stored(period, metric),
+                "floor": lambda metric=metric: floors.dashboard(period, metric),
+            },
+            args.repeat,
+        )
+        dashboard_runs[f"entrepreneurs:{metric.code}"] = {"vs_stored": ratios(timed["page"], timed["stored"])}
         entrepreneurs["dashboards"][metric.code] = {
-            "ms": median_ms(lambda url=url: client.get(url), args.repeat),
+            "ms": statistics.median(timed["page"]) * 1000,
             "queries": len(queries),
-            "floor_ms": median_ms(lambda metric=metric: floors.dashboard(period, metric), args.repeat),
-            "stored_ms": median_ms(lambda metric=metric: floors.dashboard_stored(period, metric), args.repeat),
+            "floor_ms": statistics.median(timed["floor"]) * 1000,
+            "stored_ms": statistics.median(timed["stored"]) * 1000,
+            "vs_stored": statistics.median(dashboard_runs[f"entrepreneurs:{metric.code}"]["vs_stored"]),
         }
     minimal_ms = median_ms(lambda: client.get(reverse("healthz")), args.repeat)
 
@@ -358,7 +369,11 @@ def main() -> None:
     content_figures = content.measure(args.repeat, log)
 
     worst = max(dashboards.values(), key=lambda d: d["vs_floor"])
-    worst_stored = max(dashboards, key=lambda code: dashboards[code]["vs_stored"])
+    # The worst of every association's dashboard, the Entrepreneurs one on each of its metrics included.
+    worst_stored = max(dashboard_runs, key=lambda code: statistics.median(dashboard_runs[code]["vs_stored"]))
+    all_queries = [d["queries"] for d in dashboards.values()] + [
+        d["queries"] for d in entrepreneurs["dashboards"].values()
+    ]
     evaluate_ratios = ratios(evaluate_times, floor_times)
     rerun_ratios = ratios(rerun_times, floor_times)
     incremental_ms = statistics.median(incremental) * 1000
@@ -371,7 +386,8 @@ def main() -> None:
         "dashboard_ms": round(max(d["ms"] for d in dashboards.values()), 1),
         "dashboard_queries": max(d["queries"] for d in dashboards.values()),
         "dashboard_vs_sql_floor": round(worst["vs_floor"], 3),
-        "dashboard_vs_stored_sql": round(dashboards[worst_stored]["vs_stored"], 2),
+        "dashboard_vs_stored_sql": round(statistics.median(dashboard_runs[worst_stored]["vs_stored"]), 2),
+        "dashboard_vs_stored_sql_worst": worst_stored,
         "dashboard_vs_stored_sql_spread": spread(dashboard_runs[worst_stored]["vs_stored"], 2),
         "dashboards": {k: {kk: round(vv, 2) for kk, vv in v.items()} for k, v in dashboards.items()},
         "django_minimal_page_ms": round(minimal_ms, 2),
@@ -402,11 +418,7 @@ def main() -> None:
             # Issue #13's: each public news page within 2x its raw-SQL floor.
             **{f"content_vs_sql_floor:{name}": d["goal"] for name, d in content_figures["content_pages"].items()},
             "incremental_vs_evaluate": goal([t / evaluate_s for t in incremental], 0.01),
-            "dashboard_queries": {
-                "goal": 15,
-                "worst": max(d["queries"] for d in dashboards.values()),
-                "met": max(d["queries"] for d in dashboards.values()) <= 15,
-            },
+            "dashboard_queries": {"goal": 15, "worst": max(all_queries), "met": max(all_queries) <= 15},
         },
         "postings": Posting.objects.count(),
         "orders": Order.objects.count(),
