@@ -144,6 +144,39 @@ def totals(qs: QuerySet[TargetResult]) -> Totals:
     return Totals(**{key: value or 0 for key, value in row.items()}, last_written=last_written)
 
 
+def _counts() -> dict[str, Any]:
+    return {
+        "target": Sum("target"),
+        "actual": Sum("actual"),
+        "subjects": Count("pk"),
+        "achieved": Count("pk", filter=Q(status=TargetResult.Status.ACHIEVED)),
+        "on_track": Count("pk", filter=Q(status=TargetResult.Status.ON_TRACK)),
+        "behind": Count("pk", filter=Q(status=TargetResult.Status.BEHIND)),
+        "not_started": Count("pk", filter=Q(status=TargetResult.Status.NOT_STARTED)),
+        "last_written": Max("evaluated_at"),
+    }
+
+
+def totals_and_by_kecamatan(
+    qs: QuerySet[TargetResult], *, average: bool = False
+) -> tuple[Totals, list[dict[str, Any]]]:
+    """totals(qs) and by_kecamatan(qs) from one statement: every figure per district, added up here.
+    For a page whose district chart and totals read the same rows (no district filter)."""
+    groups = list(qs.order_by().values("kecamatan__name").annotate(**_counts()).order_by("kecamatan__name"))
+    fields = ("target", "actual", "subjects", "achieved", "on_track", "behind", "not_started")
+    totals = Totals(
+        **{field: sum(group[field] or 0 for group in groups) for field in fields},
+        last_written=max((g["last_written"] for g in groups if g["last_written"] is not None), default=None),
+    )
+    chart = []
+    for group in groups:
+        target, actual = group["target"], group["actual"]
+        if average:  # Avg over the district's rows, as by_kecamatan's
+            target, actual = round(target / group["subjects"]), round(actual / group["subjects"])
+        chart.append({"kecamatan__name": group["kecamatan__name"], "target": target, "actual": actual})
+    return totals, chart
+
+
 def by_kecamatan(qs: QuerySet[TargetResult], *, average: bool = False) -> list[dict[str, Any]]:
     """Target and actual per district: summed, or (a percentage metric) averaged over its groups."""
     total = Avg if average else Sum

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members.forms import apply_service_errors, id_from, post_data
+from members.permissions import officer_association_code
 from programs import permissions as award_permissions
 
 from . import exports, permissions, selectors, services
@@ -28,10 +29,14 @@ from .templatetags.dashboard_rows import ROW_FIELDS
 
 
 def _association_or_403(request: HttpRequest, code: str, check=permissions.can_view_dashboard) -> Association:
-    try:
-        association = selectors.association_by_code(code=code)
-    except Association.DoesNotExist:
-        raise Http404 from None
+    if officer_association_code(request.user) == code:
+        # An officer's own association came with the officer code (members.permissions): no query.
+        association = request.user.officer.association
+    else:
+        try:
+            association = selectors.association_by_code(code=code)
+        except Association.DoesNotExist:
+            raise Http404 from None
     if not check(request.user, code):
         raise PermissionDenied
     return association
@@ -76,15 +81,20 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         rows = selectors.results(period=period, metric=metric, filters=request.GET, sort=sort)
         if request.GET.get("format") == "xlsx":
             return exports.results_xlsx(association=association, period=period, metric=metric, results=rows)
-        # The district chart compares districts, so it ignores the district filter.
-        unfiltered_kecamatan = {k: v for k, v in request.GET.items() if k != "kecamatan"}
-        by_kecamatan = selectors.by_kecamatan(
-            selectors.results(period=period, metric=metric, filters=unfiltered_kecamatan), average=metric.is_average
-        )
+        # The district chart compares districts, so it ignores the district filter; without one, the
+        # totals and the chart read the same rows, in one statement.
+        if request.GET.get("kecamatan"):
+            unfiltered_kecamatan = {k: v for k, v in request.GET.items() if k != "kecamatan"}
+            by_kecamatan = selectors.by_kecamatan(
+                selectors.results(period=period, metric=metric, filters=unfiltered_kecamatan),
+                average=metric.is_average,
+            )
+            totals = selectors.totals(rows)
+        else:
+            totals, by_kecamatan = selectors.totals_and_by_kecamatan(rows, average=metric.is_average)
         trend = selectors.monthly_trend(period=period, metric=metric)
         # The stored numbers date from the last successful evaluation, or from a later refresh of a row.
         evaluation = selectors.latest_evaluation(period=period)
-        totals = selectors.totals(rows)
         # The page's rows as plain values (templatetags.dashboard_rows renders them): no model instances.
         paginator = Paginator(rows.values(*ROW_FIELDS), settings.PAGE_SIZE)
         paginator.count = totals.subjects  # counted with the totals already: no second COUNT(*)

@@ -40,6 +40,9 @@ def officer_association_code(user: Any) -> str | None:
         user._keeps_kpmi = bool(found and found.keeps_kpmi)
         if found is not None and not member_known:
             user_model.member.related.set_cached_value(user, getattr(found, "member", None))
+        if found is not None and not user_model.officer.related.is_cached(user):
+            # user.officer (and its association) without another query: the dashboard reads it.
+            user_model.officer.related.set_cached_value(user, officer)
     return user._officer_code
 
 

@@ -117,6 +117,19 @@ class TestDashboard:
         assert row[1].value.lstrip("'").replace("\n", "\r") == kpmi_name
         assert {"private", "no-store"} <= {d.strip() for d in response["Cache-Control"].split(",")}
 
+    def test_totals_follow_the_district_filter_and_the_chart_shows_every_district(
+        self, client_for, officer_users, period, evaluated, kpmi_b
+    ):
+        client = client_for(officer_users)
+        everything = client.get(url(period=period.pk, metric="publications")).context
+        totals, chart = everything["totals"], everything["kecamatan_data"]
+        assert chart["labels"] == ["Cibatu", "Tarogong Kidul"] and chart["actual"] == [0, 2]
+        assert (sum(chart["actual"]), sum(chart["target"])) == (totals.actual, totals.target) == (2, 4)
+        assert (totals.subjects, totals.achieved, totals.not_started) == (2, 1, 1)
+        one = client.get(url(period=period.pk, metric="publications", kecamatan=kpmi_b.kecamatan_id)).context
+        assert (one["totals"].subjects, one["totals"].actual, one["totals"].target) == (1, 0, 2)
+        assert one["kecamatan_data"] == chart
+
     def test_export_file_name_is_safe(self, client_for, officer_users, admin_user, period):
         import datetime as dt
 
