@@ -54,6 +54,27 @@ def test_a_juror_and_a_plain_member_see_no_competitions_projects_or_invitations_
     assert "/kegiatan/saya/" in primary
 
 
+def test_a_menu_shown_again_follows_a_change_of_the_role_at_once(client_for, manager_a, kpmi_a):
+    """Menus are rendered once per role key (kpmi_si.layout.templatetags.layout): what they name is in
+    the key, so a promotion or a renamed group shows on the next page."""
+    candidate = factories.UserFactory(username="calon")
+    member = factories.MemberFactory(kpmi=kpmi_a, user=candidate, level=Level.TRAINER_CANDIDATE)
+    client = client_for(candidate)
+    assert "/lomba/" not in _menu(client)[1]
+    type(member).objects.filter(pk=member.pk).update(level=Level.MANAGER)
+    assert "/lomba/" in _menu(client)[1]
+
+    client = client_for(manager_a)
+
+    def menu_html() -> str:
+        body = client.get(reverse("directory:kpmi_list")).content.decode()
+        return re.search(r'id="main-menu".*?\n</ul>', body, re.S).group(0)
+
+    assert "KPMI Alfa" in menu_html() and "KPMI Alfa Baru" not in menu_html()
+    type(kpmi_a).objects.filter(pk=kpmi_a.pk).update(name="KPMI Alfa Baru")
+    assert "KPMI Alfa Baru" in menu_html()
+
+
 def test_a_manager_has_the_groups_work_first(client_for, manager_a, kpmi_a):
     primary, more = _menu(client_for(manager_a))
     assert reverse("members:member_list", args=[kpmi_a.pk]) in primary
