@@ -1,8 +1,10 @@
+from html import escape
+
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Kecamatan
@@ -17,14 +19,13 @@ class LightSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((str(v), " selected" if str(v) in selected else "", label) for v, label in self.choices),
+        # html.escape, which django.utils.html.escape applies, without format_html's wrappers per option.
+        options = "".join(
+            f'<option value="{escape(str(v))}"{" selected" if str(v) in selected else ""}>{escape(str(label))}</option>'
+            for v, label in self.choices
         )
-        return format_html(
-            "<select{}>{}</select>", flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name})), options
-        )
+        attributes = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
+        return mark_safe(f"<select{attributes}>{options}</select>")  # noqa: S308  # nosec B308 B703 - escaped above; flatatt escapes
 
 
 class ResultFilter(django_filters.FilterSet):

@@ -130,6 +130,17 @@ class TestDashboard:
         assert (one["totals"].subjects, one["totals"].actual, one["totals"].target) == (1, 0, 2)
         assert one["kecamatan_data"] == chart
 
+    def test_names_in_the_rows_and_the_district_filter_are_escaped(
+        self, client_for, officer_users, period, evaluated, kpmi_a
+    ):
+        type(evaluated["lead"]).objects.filter(pk=evaluated["lead"].pk).update(full_name='Asep <b>"Rajin"</b> & co')
+        type(kpmi_a).objects.filter(pk=kpmi_a.pk).update(name="KPMI <i>Alfa</i>")
+        type(kpmi_a.kecamatan).objects.filter(pk=kpmi_a.kecamatan_id).update(name="Tarogong <Kidul>")
+        body = client_for(officer_users).get(url(period=period.pk, metric="publications")).content.decode()
+        assert "Asep &lt;b&gt;&quot;Rajin&quot;&lt;/b&gt; &amp; co" in body and "<b>" not in body
+        assert "KPMI &lt;i&gt;Alfa&lt;/i&gt;" in body and "<i>Alfa" not in body
+        assert ">Tarogong &lt;Kidul&gt;</option>" in body and "<Kidul>" not in body
+
     def test_export_file_name_is_safe(self, client_for, officer_users, admin_user, period):
         import datetime as dt
 
