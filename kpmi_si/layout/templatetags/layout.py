@@ -20,7 +20,7 @@ from typing import Any
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -31,7 +31,7 @@ from kpmi_si.layout.menu import build_menu, menu_inputs
 register = template.Library()
 
 
-# Rendered menus by menu_inputs key, language, script prefix and path; cleared when full (paths are
+# Rendered menus by menu_inputs key, language, script prefix, URLconf and path; cleared when full (paths are
 # many, menus few). Nothing in a menu is a count: the bell's unread count is fetched live by
 # static/js/notifications.js.
 _MENUS: dict[tuple, SafeString] = {}
@@ -55,7 +55,7 @@ def site_menu(context: dict[str, Any]) -> SafeString:
     inputs = menu_inputs(user, roles, on_news_pages=on_news_pages)
     if inputs is None:
         return _render_menu(user, roles, on_news_pages, path)
-    key = (inputs, get_language(), get_script_prefix(), path)
+    key = (inputs, get_language(), get_script_prefix(), get_urlconf(), path)
     html = _MENUS.get(key)
     if html is None:
         html = _render_menu(user, roles, on_news_pages, path)
