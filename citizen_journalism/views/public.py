@@ -23,22 +23,20 @@ FRONT_PAGE_SIZE = 12
 FEED_SIZE = 30
 
 
-def _page(request: HttpRequest, articles, size: int = FRONT_PAGE_SIZE):
+def _page(request: HttpRequest, articles: selectors.Cards | selectors.RankedArticles, size: int = FRONT_PAGE_SIZE):
     return Paginator(articles, size).get_page(request.GET.get("page"))
 
 
-def _listing(request: HttpRequest, articles, *, heading: str, **extra) -> HttpResponse:
-    context = {"page_obj": _page(request, articles), "heading": heading, "categories": _categories(), **extra}
+def _listing(
+    request: HttpRequest, articles: selectors.Cards | selectors.RankedArticles, *, heading: str, **extra
+) -> HttpResponse:
+    context = {"page_obj": _page(request, articles), "heading": heading, "categories": selectors.menu(), **extra}
     return render(request, "citizen_journalism/public_list.html", context)
-
-
-def _categories():
-    return Category.objects.filter(active=True).only("name", "slug")
 
 
 @require_GET
 def front(request: HttpRequest) -> HttpResponse:
-    return _listing(request, selectors.public_articles(), heading=_("Garut Citizen Journalism"), front=True)
+    return _listing(request, selectors.listed(), heading=_("Garut Citizen Journalism"), front=True)
 
 
 @require_GET
@@ -61,7 +59,7 @@ def article(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 @require_GET
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(Category, slug=slug, active=True)
-    return _listing(request, selectors.public_articles().filter(category=found), heading=found.name)
+    return _listing(request, selectors.listed(category=found), heading=found.name)
 
 
 @require_GET
@@ -69,7 +67,7 @@ def kecamatan(request: HttpRequest, code: str) -> HttpResponse:
     found = get_object_or_404(Kecamatan, code=code)
     return _listing(
         request,
-        selectors.public_articles().filter(kecamatan=found),
+        selectors.listed(kecamatan=found),
         heading=_("News from %(name)s") % {"name": found.name},
     )
 
@@ -85,7 +83,7 @@ def author(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if found is None:
         raise Http404
-    return _listing(request, selectors.public_articles().filter(author=found), heading=found.full_name, author=found)
+    return _listing(request, selectors.listed(author=found), heading=found.full_name, author=found)
 
 
 @require_GET

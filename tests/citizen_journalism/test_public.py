@@ -153,3 +153,59 @@ def test_public_list_pages_query_a_fixed_number_of_times(
     with django_assert_max_num_queries(6):
         response = client.get(reverse("citizen_journalism:front"))
     assert response.content.decode().count('class="card mb-3"') == 6
+
+
+def test_a_list_card_shows_the_article_as_its_own_page_links_it(client, published, pioneer):
+    """The list pages build their cards from plain rows (links and dates made in Python, not per card
+    in the template): the card still links what reverse() links and dates what the date filter dates."""
+    from django.template.defaultfilters import date as date_filter
+    from django.utils.timezone import localtime
+
+    photo = published.photos.get()
+    when = localtime(published.published_at)
+    card = (
+        f'<img class="card-img-top" src="{photo.url("s")}" srcset="{photo.srcset}" '
+        f'sizes="(min-width: 768px) 50vw, 100vw" alt="Saung tani" width="{photo.width_s}" loading="lazy">\n'
+        '  <div class="card-body">\n'
+        '    <p class="small text-muted mb-1">'
+        f'<a href="{published.category.get_absolute_url()}">Teknologi &amp; TIK</a>'
+        f' · <a href="{reverse("citizen_journalism:kecamatan", args=[published.kecamatan_id])}">'
+        f"{published.kecamatan.name}</a> · "
+        f'<time datetime="{date_filter(when, "c")}">{date_filter(when, "j M Y")}</time></p>\n'
+        f'    <h2 class="h5 card-title"><a href="{published.get_absolute_url()}" '
+        f'class="stretched-link text-decoration-none">{published.title}</a></h2>\n'
+        f'    <p class="card-text mb-1">{published.lead}</p>\n'
+        '    <p class="small text-muted mb-0"><span class="byline">Oleh Asep Perintis '
+        f'<span class="badge text-bg-warning">Perintis</span> · {published.author.kpmi.name}</span>'
+    )
+    for url in (
+        reverse("citizen_journalism:front"),
+        published.category.get_absolute_url(),
+        reverse("citizen_journalism:kecamatan", args=[published.kecamatan_id]),
+        reverse("citizen_journalism:author", args=[published.author_id]),
+        reverse("citizen_journalism:search") + "?q=saung",
+    ):
+        assert card in client.get(url).content.decode(), url
+    nav = client.get(reverse("citizen_journalism:front")).content.decode()
+    rubric = published.category.get_absolute_url()
+    assert f'<a class="nav-link py-1 px-2" href="{rubric}">Teknologi &amp; TIK</a>' in nav
+
+
+def test_card_links_follow_the_script_prefix_as_reverse_does():
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from citizen_journalism.selectors.public import url_filler
+
+    before = get_script_prefix()
+    try:
+        for prefix in ("/", "/kpmi/"):
+            set_script_prefix(prefix)
+            for name, args in (
+                ("citizen_journalism:article", [12345, "internet-masuk-desa"]),
+                ("citizen_journalism:category", ["berita-desa"]),
+                ("citizen_journalism:kecamatan", ["3205030"]),
+                ("citizen_journalism:photo", [7, "m"]),
+            ):
+                assert url_filler(name, len(args))(*args) == reverse(name, args=args)
+    finally:
+        set_script_prefix(before)
