@@ -2,12 +2,11 @@
 
 from .api import buyer_articles, buyer_tokens
 from .newsroom import editor_queue, newsroom_article, writer_articles
-from .public import Cards, RankedArticles, listed, menu, public_article, public_articles, search, visible_photos
+from .public import Listing, listed, menu, public_article, public_articles, search, visible_photos
 from .sales import buyers, earnings_statement, revenue_shares, sales, statement_years
 
 __all__ = [
-    "Cards",
-    "RankedArticles",
+    "Listing",
     "listed",
     "menu",
     "buyer_articles",

@@ -5,13 +5,14 @@ rows whose links and dates are made once in Python; the feeds and the sitemap re
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from functools import cache
 from typing import TypedDict
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 from django.template.defaultfilters import date as date_filter
@@ -82,7 +83,7 @@ class MenuItem(TypedDict):
     url: str
 
 
-@cache
+@functools.cache
 def _url_parts(name: str, script_prefix: str, arity: int) -> tuple[str, ...]:
     """The literal pieces of a URL around its `arity` arguments, from one reverse() per URL name
     (and script prefix): reverse() costs tens of microseconds, and a page of cards needs about 80."""
@@ -130,14 +131,21 @@ def _first_photo() -> Subquery:
     return Subquery(photos.values(json=fields)[:1])
 
 
-def cards(articles: QuerySet[Article]) -> list[Card]:
-    """The cards of `articles` (filtered, ordered and sliced to a page) in one query."""
+@functools.cache
+def _card_rows() -> QuerySet[Article]:
+    """The public articles as card rows. Built once per process and cloned per page: resolving the
+    photo subquery and the joins of the values cost more CPU than PostgreSQL spends on the page."""
+    return Article.objects.filter(state__in=State.PUBLIC).values(*CARD_VALUES, photo=_first_photo())
+
+
+def cards(rows: QuerySet[Article]) -> list[Card]:
+    """The cards of `rows` (card rows of `_card_rows()`, filtered, ordered and sliced to a page)."""
     article_url = url_filler("citizen_journalism:article", 2)
     category_url = url_filler("citizen_journalism:category", 1)
     kecamatan_url = url_filler("citizen_journalism:kecamatan", 1)
     photo_url = url_filler("citizen_journalism:photo", 2)
     out: list[Card] = []
-    for row in articles.values(*CARD_VALUES, photo=_first_photo()):
+    for row in rows:
         published = localtime(row["published_at"])  # as the template's date filter shows it
         photo = row["photo"]
         if photo is not None:
@@ -154,7 +162,7 @@ def cards(articles: QuerySet[Article]) -> list[Card]:
                 url=article_url(row["pk"], row["slug"] or "berita"),
                 title=row["title"],
                 lead=row["lead"],
-                published_iso=date_filter(published, "c"),
+                published_iso=published.isoformat(),  # what the date filter's "c" writes
                 published_day=date_filter(published, "j M Y"),
                 category_name=row["category__name"],
                 category_url=category_url(row["category__slug"]) if row["category__slug"] is not None else "",
@@ -170,31 +178,56 @@ def cards(articles: QuerySet[Article]) -> list[Card]:
 
 
 class Cards:
-    """A list page's articles for the Paginator: the count over the public articles that match, and a
-    page as the cards of `cards()`."""
+    """A list page's articles for the Paginator: the count of the public articles matching `filters`
+    (a rubric, a kecamatan, an author, a plain text match), newest first, and a page as its cards."""
 
-    def __init__(self, articles: QuerySet[Article]) -> None:
-        self.articles = articles
+    def __init__(self, *conditions: Q, **filters: object) -> None:
+        self.conditions, self.filters = conditions, filters
 
     def count(self) -> int:
-        return self.articles.count()
+        return Article.objects.filter(*self.conditions, state__in=State.PUBLIC, **self.filters).count()
 
     def __getitem__(self, window: slice) -> list[Card]:
-        return cards(self.articles[window])
+        rows = _card_rows().filter(*self.conditions, **self.filters).order_by("-published_at", "-pk")
+        return cards(rows[window])
+
+
+class NoCards:
+    """An empty search."""
+
+    def count(self) -> int:
+        return 0
+
+    def __getitem__(self, window: slice) -> list[Card]:
+        return []
 
 
 def listed(**filters: object) -> Cards:
     """The public articles matching `filters` (a rubric, a kecamatan, an author), newest first."""
-    return Cards(Article.objects.filter(state__in=State.PUBLIC, **filters).order_by("-published_at", "-pk"))
+    return Cards(**filters)
+
+
+# The rubric menu changes when KOMTIK edits a rubric in the admin, not when news is published: it is
+# kept in the cache (a query less on every public page) and forgotten when a rubric is saved or
+# deleted (`forget_menu`, connected in apps.py); the timeout covers changes that bypass the signals.
+MENU_KEY = "citizen_journalism:menu"
+MENU_TIMEOUT = 600
 
 
 def menu() -> list[MenuItem]:
     """The rubric menu of the public pages."""
+    rubrics = cache.get(MENU_KEY)
+    if rubrics is None:
+        rubrics = list(Category.objects.filter(active=True).order_by("position", "name").values_list("name", "slug"))
+        cache.set(MENU_KEY, rubrics, MENU_TIMEOUT)
     category_url = url_filler("citizen_journalism:category", 1)
-    return [
-        MenuItem(name=name, url=category_url(slug))
-        for name, slug in Category.objects.filter(active=True).order_by("position", "name").values_list("name", "slug")
-    ]
+    return [MenuItem(name=name, url=category_url(slug)) for name, slug in rubrics]
+
+
+def forget_menu(**_signal: object) -> None:
+    # Now, and again once the change is committed: a page read in between may have cached the old menu.
+    cache.delete(MENU_KEY)
+    transaction.on_commit(lambda: cache.delete(MENU_KEY))
 
 
 class RankedArticles:
@@ -211,7 +244,7 @@ class RankedArticles:
 
     def __getitem__(self, window: slice) -> list[Card]:
         ids = list(self.ranked.values_list("pk", flat=True)[window])
-        found = {card["pk"]: card for card in cards(Article.objects.filter(state__in=State.PUBLIC, pk__in=ids))}
+        found = {card["pk"]: card for card in cards(_card_rows().filter(pk__in=ids))}
         return [found[pk] for pk in ids if pk in found]
 
 
@@ -232,13 +265,16 @@ def public_article(*, pk: int) -> Article:
     )
 
 
-def search(query: str) -> Cards | RankedArticles:
+# What a list page shows: a count and a window of cards, for the Paginator.
+Listing = Cards | NoCards | RankedArticles
+
+
+def search(query: str) -> Listing:
     """Published articles matching `query`: PostgreSQL full-text search (Indonesian stemming, ranked,
     from the GIN-indexed search document); on SQLite a plain match on title, lead and body."""
     query = " ".join((query or "").split())[:SEARCH_MAX]
-    articles = listed().articles
     if not query:
-        return Cards(articles.none())
+        return NoCards()
     if connection.vendor == "postgresql":
         terms = SearchQuery(query, config="indonesian", search_type="websearch")
         return RankedArticles(
@@ -246,4 +282,4 @@ def search(query: str) -> Cards | RankedArticles:
             .annotate(rank=SearchRank(F("search_document"), terms))
             .order_by("-rank", "-published_at", "-pk")
         )
-    return Cards(articles.filter(Q(title__icontains=query) | Q(lead__icontains=query) | Q(body__icontains=query)))
+    return Cards(Q(title__icontains=query) | Q(lead__icontains=query) | Q(body__icontains=query))

@@ -23,13 +23,11 @@ FRONT_PAGE_SIZE = 12
 FEED_SIZE = 30
 
 
-def _page(request: HttpRequest, articles: selectors.Cards | selectors.RankedArticles, size: int = FRONT_PAGE_SIZE):
+def _page(request: HttpRequest, articles: selectors.Listing, size: int = FRONT_PAGE_SIZE):
     return Paginator(articles, size).get_page(request.GET.get("page"))
 
 
-def _listing(
-    request: HttpRequest, articles: selectors.Cards | selectors.RankedArticles, *, heading: str, **extra
-) -> HttpResponse:
+def _listing(request: HttpRequest, articles: selectors.Listing, *, heading: str, **extra) -> HttpResponse:
     context = {"page_obj": _page(request, articles), "heading": heading, "categories": selectors.menu(), **extra}
     return render(request, "citizen_journalism/public_list.html", context)
 

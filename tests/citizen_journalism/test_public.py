@@ -209,3 +209,24 @@ def test_card_links_follow_the_script_prefix_as_reverse_does():
                 assert url_filler(name, len(args))(*args) == reverse(name, args=args)
     finally:
         set_script_prefix(before)
+
+
+def test_the_rubric_menu_follows_rubric_changes_and_costs_no_query_once_kept(
+    client, published, django_assert_num_queries
+):
+    from citizen_journalism.models import Category
+
+    front = reverse("citizen_journalism:front")
+    client.get(front)
+    with django_assert_num_queries(2):  # the count and the cards; the menu is kept
+        client.get(front)
+    shown = 'href="/berita/kategori/{}/">{}</a>'
+    added = Category.objects.create(name="Wisata Garut", slug="wisata-garut", position=99)
+    assert shown.format("wisata-garut", "Wisata Garut") in client.get(front).content.decode()
+    added.delete()
+    assert "wisata-garut" not in client.get(front).content.decode()
+    other = Category.objects.create(name="Kuliner", slug="kuliner", position=98)
+    assert shown.format("kuliner", "Kuliner") in client.get(front).content.decode()
+    other.active = False
+    other.save()
+    assert "kuliner" not in client.get(front).content.decode()
