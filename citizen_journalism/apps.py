@@ -10,8 +10,13 @@ class CitizenJournalismConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from .models import Category
-        from .selectors.public import forget_menu
+        from members.models import Kecamatan
 
-        post_save.connect(forget_menu, sender=Category, dispatch_uid="citizen_journalism.forget_menu.save")
-        post_delete.connect(forget_menu, sender=Category, dispatch_uid="citizen_journalism.forget_menu.delete")
+        from .models import Category
+        from .selectors.public import forget_lookups
+
+        # The public pages keep the rubrics and the kecamatan names (selectors.public._lookups).
+        for model in (Category, Kecamatan):
+            for signal in (post_save, post_delete):
+                uid = f"citizen_journalism.forget_lookups.{model.__name__}.{id(signal)}"
+                signal.connect(forget_lookups, sender=model, dispatch_uid=uid)

@@ -218,7 +218,7 @@ def test_the_rubric_menu_follows_rubric_changes_and_costs_no_query_once_kept(
 
     front = reverse("citizen_journalism:front")
     client.get(front)
-    with django_assert_num_queries(2):  # the count and the cards; the menu is kept
+    with django_assert_num_queries(2):  # the count and the cards; rubrics and kecamatan names are kept
         client.get(front)
     shown = 'href="/berita/kategori/{}/">{}</a>'
     added = Category.objects.create(name="Wisata Garut", slug="wisata-garut", position=99)
@@ -230,3 +230,20 @@ def test_the_rubric_menu_follows_rubric_changes_and_costs_no_query_once_kept(
     other.active = False
     other.save()
     assert "kuliner" not in client.get(front).content.decode()
+
+
+def test_cards_name_the_rubric_and_kecamatan_as_they_are_now(client, published):
+    """The rubrics and kecamatan names the cards show are kept in the cache: a rename in the admin is
+    seen at once, and a rubric given to an article behind the signals' back is read when first met."""
+    from citizen_journalism.models import Article, Category
+
+    front = reverse("citizen_journalism:front")
+    client.get(front)
+    kecamatan = published.kecamatan
+    kecamatan.name = "Garut Kota Baru"
+    kecamatan.save()
+    assert ">Garut Kota Baru</a> · <time" in client.get(front).content.decode()
+    sneaked = Category.objects.bulk_create([Category(name="Seni Budaya", slug="seni-budaya", position=50)])[0]
+    Article.objects.filter(pk=published.pk).update(category=sneaked)
+    page = client.get(front).content.decode()
+    assert '<a href="/berita/kategori/seni-budaya/">Seni Budaya</a> · ' in page
