@@ -247,3 +247,27 @@ def test_cards_name_the_rubric_and_kecamatan_as_they_are_now(client, published):
     Article.objects.filter(pk=published.pk).update(category=sneaked)
     page = client.get(front).content.decode()
     assert '<a href="/berita/kategori/seni-budaya/">Seni Budaya</a> · ' in page
+
+
+def test_a_card_escapes_what_writers_and_admins_typed(client, published):
+    from citizen_journalism.models import Article, ArticlePhoto, Category
+
+    hostile = "<script>alert(\"x\")</script> & 'co'"
+    shown = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;co&#x27;"
+    Article.objects.filter(pk=published.pk).update(title=hostile, lead=hostile)
+    ArticlePhoto.objects.filter(article=published).update(caption=hostile)
+    Category.objects.filter(pk=published.category_id).update(name=hostile)
+    author = published.author
+    author.full_name = hostile
+    author.save()
+    kpmi = author.kpmi
+    kpmi.name = hostile
+    kpmi.save()
+    page = client.get(reverse("citizen_journalism:front")).content.decode()
+    assert "<script>" not in page
+    assert f'stretched-link text-decoration-none">{shown}</a>' in page  # title
+    assert f'<p class="card-text mb-1">{shown}</p>' in page  # lead
+    assert f'alt="{shown}"' in page  # photo caption
+    assert f'">{shown}</a> · ' in page  # rubric
+    badge = '<span class="badge text-bg-warning">Perintis</span>'
+    assert f'<span class="byline">Oleh {shown} {badge} · {shown}</span>' in page  # writer, KPMI
