@@ -5,7 +5,7 @@ from __future__ import annotations
 import mimetypes
 
 from django.contrib.syndication.views import Feed
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -23,8 +23,29 @@ FRONT_PAGE_SIZE = 12
 FEED_SIZE = 30
 
 
-def _page(request: HttpRequest, articles: selectors.Listing, size: int = FRONT_PAGE_SIZE):
-    return Paginator(articles, size).get_page(request.GET.get("page"))
+class _Paginator(Paginator):
+    """Paginator.get_page reads the count, then the page; a page of `Cards` that has cards comes with
+    its count in one statement. Anything else (a page past the end, no articles, a search) goes the
+    Paginator's way."""
+
+    def get_page(self, number: object) -> Page:
+        listing = self.object_list
+        if isinstance(listing, selectors.Cards):
+            try:
+                wanted = int(number)  # as validate_number reads it; not a number: Paginator's page 1
+            except (TypeError, ValueError):
+                wanted = 1
+            if wanted >= 1:
+                bottom = (wanted - 1) * self.per_page
+                found, total = listing.page_and_count(bottom, bottom + self.per_page)
+                if found:
+                    self.count = total  # a cached_property of Paginator
+                    return self._get_page(found, wanted, self)
+        return super().get_page(number)
+
+
+def _page(request: HttpRequest, articles: selectors.Listing, size: int = FRONT_PAGE_SIZE) -> Page:
+    return _Paginator(articles, size).get_page(request.GET.get("page"))
 
 
 def _listing(request: HttpRequest, articles: selectors.Listing, *, heading: str, **extra) -> HttpResponse:

@@ -218,7 +218,7 @@ def test_the_rubric_menu_follows_rubric_changes_and_costs_no_query_once_kept(
 
     front = reverse("citizen_journalism:front")
     client.get(front)
-    with django_assert_num_queries(2):  # the count and the cards; rubrics and kecamatan names are kept
+    with django_assert_num_queries(1):  # the cards with their count; rubrics and kecamatan names are kept
         client.get(front)
     shown = 'href="/berita/kategori/{}/">{}</a>'
     added = Category.objects.create(name="Wisata Garut", slug="wisata-garut", position=99)
@@ -271,3 +271,24 @@ def test_a_card_escapes_what_writers_and_admins_typed(client, published):
     assert f'">{shown}</a> · ' in page  # rubric
     badge = '<span class="badge text-bg-warning">Perintis</span>'
     assert f'<span class="byline">Oleh {shown} {badge} · {shown}</span>' in page  # writer, KPMI
+
+
+def test_pages_of_a_list_say_where_they_are_whatever_page_is_asked(client, pioneer, editor, kpmi_a, category):
+    """A page of cards comes with its count in one statement; a page past the end, a page that is not
+    a number and an empty list go the Paginator's way, as before."""
+    for i in range(14):
+        article = services.article_write(
+            actor=pioneer, data=article_data(kpmi_a, category, title=f"Kabar desa {i}"), submit=True
+        )
+        services.article_approve(actor=editor, article=article)
+    front = reverse("citizen_journalism:front")
+    for asked, shown, titles in (("1", 1, range(13, 1, -1)), ("2", 2, (1, 0)), ("99", 2, (1, 0)), ("x", 1, (13,))):
+        page = client.get(front, {"page": asked}).content.decode()
+        assert f"Halaman {shown} dari 2" in page, asked
+        for i in titles:
+            assert f">Kabar desa {i}</a>" in page, (asked, i)
+    from members.models import Kecamatan
+
+    quiet = Kecamatan.objects.exclude(code=kpmi_a.kecamatan_id).first()
+    empty = client.get(reverse("citizen_journalism:kecamatan", args=[quiet.code]), {"page": "3"})
+    assert empty.status_code == 200 and "Belum ada berita di sini." in empty.content.decode()
