@@ -274,6 +274,18 @@ def forget_lookups(**_signal: object) -> None:
     transaction.on_commit(lambda: cache.delete(LOOKUPS_KEY))
 
 
+def active_rubric(slug: str) -> tuple[int, str] | None:
+    """The id and name of the active rubric `slug`, from the kept lookups (a rubric page needs no
+    query for its rubric); one the lookups do not know is looked for in the database."""
+    for pk, (name, rubric_slug, active) in _lookups()[0].items():
+        if rubric_slug == slug:
+            return (pk, name) if active else None
+    found = Category.objects.filter(slug=slug, active=True).values_list("pk", "name").first()
+    if found is not None:
+        forget_lookups()  # added in a way the signals missed
+    return found
+
+
 def menu() -> list[MenuItem]:
     """The rubric menu of the public pages: the active rubrics."""
     category_url = url_filler("citizen_journalism:category", 1)

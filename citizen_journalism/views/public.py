@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from members.models import Kecamatan, Member
 
 from .. import permissions, selectors
-from ..models import RENDITIONS, Article, ArticlePhoto, Category, State
+from ..models import RENDITIONS, Article, ArticlePhoto, State
 
 FRONT_PAGE_SIZE = 12
 FEED_SIZE = 30
@@ -77,8 +77,11 @@ def article(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 
 @require_GET
 def category(request: HttpRequest, slug: str) -> HttpResponse:
-    found = get_object_or_404(Category, slug=slug, active=True)
-    return _listing(request, selectors.listed(category=found), heading=found.name)
+    found = selectors.active_rubric(slug)
+    if found is None:
+        raise Http404
+    pk, name = found
+    return _listing(request, selectors.listed(category_id=pk), heading=name)
 
 
 @require_GET

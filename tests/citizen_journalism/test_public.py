@@ -292,3 +292,21 @@ def test_pages_of_a_list_say_where_they_are_whatever_page_is_asked(client, pione
     quiet = Kecamatan.objects.exclude(code=kpmi_a.kecamatan_id).first()
     empty = client.get(reverse("citizen_journalism:kecamatan", args=[quiet.code]), {"page": "3"})
     assert empty.status_code == 200 and "Belum ada berita di sini." in empty.content.decode()
+
+
+def test_a_rubric_page_knows_its_rubric_from_the_kept_rubrics(client, published, django_assert_num_queries):
+    from citizen_journalism.models import Category
+
+    rubric = published.category.get_absolute_url()
+    client.get(rubric)
+    with django_assert_num_queries(1):  # the cards with their count
+        assert published.title in client.get(rubric).content.decode()
+    assert client.get(reverse("citizen_journalism:category", args=["tidak-ada"])).status_code == 404
+    closed = published.category
+    closed.active = False
+    closed.save()
+    assert client.get(rubric).status_code == 404
+    # One added behind the signals' back (a bulk create) is found all the same.
+    sneaked = Category.objects.bulk_create([Category(name="Olahraga", slug="olahraga", position=40)])[0]
+    page = client.get(sneaked.get_absolute_url())
+    assert page.status_code == 200 and '<h1 class="h3">Olahraga</h1>' in page.content.decode()
