@@ -14,8 +14,8 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.models import F, Func, IntegerField, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.template.defaultfilters import date as date_filter
 from django.urls import get_script_prefix, reverse
+from django.utils.dates import MONTHS_3
 from django.utils.timezone import localtime
 
 from members.models import Kecamatan, Level
@@ -159,6 +159,9 @@ def cards(rows: QuerySet[Article]) -> list[Card]:
     kecamatan_url = url_filler("citizen_journalism:kecamatan", 1)
     photo_url = url_filler("citizen_journalism:photo", 2)
     rows = list(rows)
+    # The date filter's "j M Y" (day, MONTHS_3 titled, year), with the twelve month names translated
+    # once per page: the filter set up a formatter per card.
+    months = {number: str(name).title() for number, name in MONTHS_3.items()}
     rubrics, districts = _lookups()
     if any(
         (r["category_id"] is not None and r["category_id"] not in rubrics)
@@ -190,7 +193,7 @@ def cards(rows: QuerySet[Article]) -> list[Card]:
                 title=row["title"],
                 lead=row["lead"],
                 published_iso=published.isoformat(),  # what the date filter's "c" writes
-                published_day=date_filter(published, "j M Y"),
+                published_day=f"{published.day} {months[published.month]} {published.year:04d}",
                 category_name=rubric[0] if rubric else None,
                 category_url=category_url(rubric[1]) if rubric else "",
                 kecamatan_name=district,

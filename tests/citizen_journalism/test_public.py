@@ -310,3 +310,24 @@ def test_a_rubric_page_knows_its_rubric_from_the_kept_rubrics(client, published,
     sneaked = Category.objects.bulk_create([Category(name="Olahraga", slug="olahraga", position=40)])[0]
     page = client.get(sneaked.get_absolute_url())
     assert page.status_code == 200 and '<h1 class="h3">Olahraga</h1>' in page.content.decode()
+
+
+def test_a_card_dates_its_article_as_the_date_filter_does_in_every_month_and_language(published):
+    import datetime as dt
+
+    from django.template.defaultfilters import date as date_filter
+    from django.utils import translation
+    from django.utils.timezone import localtime
+
+    from citizen_journalism.models import Article
+    from citizen_journalism.selectors.public import Cards
+
+    for month in range(1, 13):
+        # 20:30 UTC is the next day in Garut (UTC+7): the card dates in the site's time zone.
+        when = dt.datetime(2025, month, 28 if month != 2 else 27, 20, 30, tzinfo=dt.UTC)
+        Article.objects.filter(pk=published.pk).update(published_at=when)
+        for language in ("id", "en"):
+            with translation.override(language):
+                (card,) = Cards(pk=published.pk)[0:1]
+                assert card["published_day"] == date_filter(localtime(when), "j M Y"), (month, language)
+                assert card["published_iso"] == date_filter(localtime(when), "c")
