@@ -1,7 +1,8 @@
-"""Reads of the public news site: only published articles. The list pages read a page of cards in
-one query (`Cards`: the columns a card shows, joined, with the first photo readers may see) as plain
-rows whose links and dates are made once in Python; the feeds and the sitemap read the models
-(`public_articles`). A search ranks its matches alone, then loads the cards of the page it shows."""
+"""Reads of the public news site: only published articles. The list pages read a page of cards and
+their count in one statement (`Cards`: the columns a card shows, with the first photo readers may
+see) as plain rows whose links and dates are made in Python, the rubric and kecamatan names from
+lookups kept in the cache; the feeds read models (`public_articles`). A search ranks its matches
+alone, then loads the cards of the page it shows. README "The content part" has the measurements."""
 
 from __future__ import annotations
 
@@ -112,7 +113,7 @@ def url_filler(name: str, arity: int) -> Callable[..., str]:
 
 
 # The card's columns, read as one row per article; the first photo readers may see comes with it
-# as one JSON object (a correlated subquery limited to one row, like the floor's lateral join). The
+# as one JSON array (a correlated subquery limited to one row, like the floor's lateral join). The
 # rubric's and the kecamatan's names come from `_lookups()`, not from joins: two tables fewer in the
 # statement cut PostgreSQL's planning of it from 0.9 to 0.4 ms (more than its execution).
 CARD_VALUES = (
