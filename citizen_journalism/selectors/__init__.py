@@ -2,10 +2,15 @@
 
 from .api import buyer_articles, buyer_tokens
 from .newsroom import editor_queue, newsroom_article, writer_articles
-from .public import public_article, public_articles, search, visible_photos
+from .public import Cards, Listing, active_rubric, listed, menu, public_article, public_articles, search, visible_photos
 from .sales import buyers, earnings_statement, revenue_shares, sales, statement_years
 
 __all__ = [
+    "Cards",
+    "Listing",
+    "active_rubric",
+    "listed",
+    "menu",
     "buyer_articles",
     "buyer_tokens",
     "buyers",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import mimetypes
 
 from django.contrib.syndication.views import Feed
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -17,28 +17,45 @@ from django.views.decorators.http import require_GET
 from members.models import Kecamatan, Member
 
 from .. import permissions, selectors
-from ..models import RENDITIONS, Article, ArticlePhoto, Category, State
+from ..models import RENDITIONS, Article, ArticlePhoto, State
 
 FRONT_PAGE_SIZE = 12
 FEED_SIZE = 30
 
 
-def _page(request: HttpRequest, articles, size: int = FRONT_PAGE_SIZE):
-    return Paginator(articles, size).get_page(request.GET.get("page"))
+class _Paginator(Paginator):
+    """Paginator.get_page reads the count, then the page; a page of `Cards` that has cards comes with
+    its count in one statement. Anything else (a page past the end, no articles, a search) goes the
+    Paginator's way."""
+
+    def get_page(self, number: object) -> Page:
+        listing = self.object_list
+        if isinstance(listing, selectors.Cards):
+            try:
+                wanted = int(number)  # as validate_number reads it; not a number: Paginator's page 1
+            except (TypeError, ValueError):
+                wanted = 1
+            if wanted >= 1:
+                bottom = (wanted - 1) * self.per_page
+                found, total = listing.page_and_count(bottom, bottom + self.per_page)
+                if found:
+                    self.count = total  # a cached_property of Paginator
+                    return self._get_page(found, wanted, self)
+        return super().get_page(number)
 
 
-def _listing(request: HttpRequest, articles, *, heading: str, **extra) -> HttpResponse:
-    context = {"page_obj": _page(request, articles), "heading": heading, "categories": _categories(), **extra}
+def _page(request: HttpRequest, articles: selectors.Listing, size: int = FRONT_PAGE_SIZE) -> Page:
+    return _Paginator(articles, size).get_page(request.GET.get("page"))
+
+
+def _listing(request: HttpRequest, articles: selectors.Listing, *, heading: str, **extra) -> HttpResponse:
+    context = {"page_obj": _page(request, articles), "heading": heading, "categories": selectors.menu(), **extra}
     return render(request, "citizen_journalism/public_list.html", context)
-
-
-def _categories():
-    return Category.objects.filter(active=True).only("name", "slug")
 
 
 @require_GET
 def front(request: HttpRequest) -> HttpResponse:
-    return _listing(request, selectors.public_articles(), heading=_("Garut Citizen Journalism"), front=True)
+    return _listing(request, selectors.listed(), heading=_("Garut Citizen Journalism"), front=True)
 
 
 @require_GET
@@ -60,8 +77,11 @@ def article(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 
 @require_GET
 def category(request: HttpRequest, slug: str) -> HttpResponse:
-    found = get_object_or_404(Category, slug=slug, active=True)
-    return _listing(request, selectors.public_articles().filter(category=found), heading=found.name)
+    found = selectors.active_rubric(slug)
+    if found is None:
+        raise Http404
+    pk, name = found
+    return _listing(request, selectors.listed(category_id=pk), heading=name)
 
 
 @require_GET
@@ -69,7 +89,7 @@ def kecamatan(request: HttpRequest, code: str) -> HttpResponse:
     found = get_object_or_404(Kecamatan, code=code)
     return _listing(
         request,
-        selectors.public_articles().filter(kecamatan=found),
+        selectors.listed(kecamatan=found),
         heading=_("News from %(name)s") % {"name": found.name},
     )
 
@@ -85,7 +105,7 @@ def author(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if found is None:
         raise Http404
-    return _listing(request, selectors.public_articles().filter(author=found), heading=found.full_name, author=found)
+    return _listing(request, selectors.listed(author=found), heading=found.full_name, author=found)
 
 
 @require_GET

@@ -153,3 +153,181 @@ def test_public_list_pages_query_a_fixed_number_of_times(
     with django_assert_max_num_queries(6):
         response = client.get(reverse("citizen_journalism:front"))
     assert response.content.decode().count('class="card mb-3"') == 6
+
+
+def test_a_list_card_shows_the_article_as_its_own_page_links_it(client, published, pioneer):
+    """The list pages build their cards from plain rows (links and dates made in Python, not per card
+    in the template): the card still links what reverse() links and dates what the date filter dates."""
+    from django.template.defaultfilters import date as date_filter
+    from django.utils.timezone import localtime
+
+    photo = published.photos.get()
+    when = localtime(published.published_at)
+    card = (
+        f'<img class="card-img-top" src="{photo.url("s")}" srcset="{photo.srcset}" '
+        f'sizes="(min-width: 768px) 50vw, 100vw" alt="Saung tani" width="{photo.width_s}" loading="lazy">\n'
+        '  <div class="card-body">\n'
+        '    <p class="small text-muted mb-1">'
+        f'<a href="{published.category.get_absolute_url()}">Teknologi &amp; TIK</a>'
+        f' · <a href="{reverse("citizen_journalism:kecamatan", args=[published.kecamatan_id])}">'
+        f"{published.kecamatan.name}</a> · "
+        f'<time datetime="{date_filter(when, "c")}">{date_filter(when, "j M Y")}</time></p>\n'
+        f'    <h2 class="h5 card-title"><a href="{published.get_absolute_url()}" '
+        f'class="stretched-link text-decoration-none">{published.title}</a></h2>\n'
+        f'    <p class="card-text mb-1">{published.lead}</p>\n'
+        '    <p class="small text-muted mb-0"><span class="byline">Oleh Asep Perintis '
+        f'<span class="badge text-bg-warning">Perintis</span> · {published.author.kpmi.name}</span>'
+    )
+    for url in (
+        reverse("citizen_journalism:front"),
+        published.category.get_absolute_url(),
+        reverse("citizen_journalism:kecamatan", args=[published.kecamatan_id]),
+        reverse("citizen_journalism:author", args=[published.author_id]),
+        reverse("citizen_journalism:search") + "?q=saung",
+    ):
+        assert card in client.get(url).content.decode(), url
+    nav = client.get(reverse("citizen_journalism:front")).content.decode()
+    rubric = published.category.get_absolute_url()
+    assert f'<a class="nav-link py-1 px-2" href="{rubric}">Teknologi &amp; TIK</a>' in nav
+
+
+def test_card_links_follow_the_script_prefix_as_reverse_does():
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from citizen_journalism.selectors.public import url_filler
+
+    before = get_script_prefix()
+    try:
+        for prefix in ("/", "/kpmi/"):
+            set_script_prefix(prefix)
+            for name, args in (
+                ("citizen_journalism:article", [12345, "internet-masuk-desa"]),
+                ("citizen_journalism:category", ["berita-desa"]),
+                ("citizen_journalism:kecamatan", ["3205030"]),
+                ("citizen_journalism:photo", [7, "m"]),
+            ):
+                assert url_filler(name, len(args))(*args) == reverse(name, args=args)
+    finally:
+        set_script_prefix(before)
+
+
+def test_the_rubric_menu_follows_rubric_changes_and_costs_no_query_once_kept(
+    client, published, django_assert_num_queries
+):
+    from citizen_journalism.models import Category
+
+    front = reverse("citizen_journalism:front")
+    client.get(front)
+    with django_assert_num_queries(1):  # the cards with their count; rubrics and kecamatan names are kept
+        client.get(front)
+    shown = 'href="/berita/kategori/{}/">{}</a>'
+    added = Category.objects.create(name="Wisata Garut", slug="wisata-garut", position=99)
+    assert shown.format("wisata-garut", "Wisata Garut") in client.get(front).content.decode()
+    added.delete()
+    assert "wisata-garut" not in client.get(front).content.decode()
+    other = Category.objects.create(name="Kuliner", slug="kuliner", position=98)
+    assert shown.format("kuliner", "Kuliner") in client.get(front).content.decode()
+    other.active = False
+    other.save()
+    assert "kuliner" not in client.get(front).content.decode()
+
+
+def test_cards_name_the_rubric_and_kecamatan_as_they_are_now(client, published):
+    """The rubrics and kecamatan names the cards show are kept in the cache: a rename in the admin is
+    seen at once, and a rubric given to an article behind the signals' back is read when first met."""
+    from citizen_journalism.models import Article, Category
+
+    front = reverse("citizen_journalism:front")
+    client.get(front)
+    kecamatan = published.kecamatan
+    kecamatan.name = "Garut Kota Baru"
+    kecamatan.save()
+    assert ">Garut Kota Baru</a> · <time" in client.get(front).content.decode()
+    sneaked = Category.objects.bulk_create([Category(name="Seni Budaya", slug="seni-budaya", position=50)])[0]
+    Article.objects.filter(pk=published.pk).update(category=sneaked)
+    page = client.get(front).content.decode()
+    assert '<a href="/berita/kategori/seni-budaya/">Seni Budaya</a> · ' in page
+
+
+def test_a_card_escapes_what_writers_and_admins_typed(client, published):
+    from citizen_journalism.models import Article, ArticlePhoto, Category
+
+    hostile = "<script>alert(\"x\")</script> & 'co'"
+    shown = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;co&#x27;"
+    Article.objects.filter(pk=published.pk).update(title=hostile, lead=hostile)
+    ArticlePhoto.objects.filter(article=published).update(caption=hostile)
+    Category.objects.filter(pk=published.category_id).update(name=hostile)
+    author = published.author
+    author.full_name = hostile
+    author.save()
+    kpmi = author.kpmi
+    kpmi.name = hostile
+    kpmi.save()
+    page = client.get(reverse("citizen_journalism:front")).content.decode()
+    assert "<script>" not in page
+    assert f'stretched-link text-decoration-none">{shown}</a>' in page  # title
+    assert f'<p class="card-text mb-1">{shown}</p>' in page  # lead
+    assert f'alt="{shown}"' in page  # photo caption
+    assert f'">{shown}</a> · ' in page  # rubric
+    badge = '<span class="badge text-bg-warning">Perintis</span>'
+    assert f'<span class="byline">Oleh {shown} {badge} · {shown}</span>' in page  # writer, KPMI
+
+
+def test_pages_of_a_list_say_where_they_are_whatever_page_is_asked(client, pioneer, editor, kpmi_a, category):
+    """A page of cards comes with its count in one statement; a page past the end, a page that is not
+    a number and an empty list go the Paginator's way, as before."""
+    for i in range(14):
+        article = services.article_write(
+            actor=pioneer, data=article_data(kpmi_a, category, title=f"Kabar desa {i}"), submit=True
+        )
+        services.article_approve(actor=editor, article=article)
+    front = reverse("citizen_journalism:front")
+    for asked, shown, titles in (("1", 1, range(13, 1, -1)), ("2", 2, (1, 0)), ("99", 2, (1, 0)), ("x", 1, (13,))):
+        page = client.get(front, {"page": asked}).content.decode()
+        assert f"Halaman {shown} dari 2" in page, asked
+        for i in titles:
+            assert f">Kabar desa {i}</a>" in page, (asked, i)
+    from members.models import Kecamatan
+
+    quiet = Kecamatan.objects.exclude(code=kpmi_a.kecamatan_id).first()
+    empty = client.get(reverse("citizen_journalism:kecamatan", args=[quiet.code]), {"page": "3"})
+    assert empty.status_code == 200 and "Belum ada berita di sini." in empty.content.decode()
+
+
+def test_a_rubric_page_knows_its_rubric_from_the_kept_rubrics(client, published, django_assert_num_queries):
+    from citizen_journalism.models import Category
+
+    rubric = published.category.get_absolute_url()
+    client.get(rubric)
+    with django_assert_num_queries(1):  # the cards with their count
+        assert published.title in client.get(rubric).content.decode()
+    assert client.get(reverse("citizen_journalism:category", args=["tidak-ada"])).status_code == 404
+    closed = published.category
+    closed.active = False
+    closed.save()
+    assert client.get(rubric).status_code == 404
+    # One added behind the signals' back (a bulk create) is found all the same.
+    sneaked = Category.objects.bulk_create([Category(name="Olahraga", slug="olahraga", position=40)])[0]
+    page = client.get(sneaked.get_absolute_url())
+    assert page.status_code == 200 and '<h1 class="h3">Olahraga</h1>' in page.content.decode()
+
+
+def test_a_card_dates_its_article_as_the_date_filter_does_in_every_month_and_language(published):
+    import datetime as dt
+
+    from django.template.defaultfilters import date as date_filter
+    from django.utils import translation
+    from django.utils.timezone import localtime
+
+    from citizen_journalism.models import Article
+    from citizen_journalism.selectors.public import Cards
+
+    for month in range(1, 13):
+        # 20:30 UTC is the next day in Garut (UTC+7): the card dates in the site's time zone.
+        when = dt.datetime(2025, month, 28 if month != 2 else 27, 20, 30, tzinfo=dt.UTC)
+        Article.objects.filter(pk=published.pk).update(published_at=when)
+        for language in ("id", "en"):
+            with translation.override(language):
+                (card,) = Cards(pk=published.pk)[0:1]
+                assert card["published_day"] == date_filter(localtime(when), "j M Y"), (month, language)
+                assert card["published_iso"] == date_filter(localtime(when), "c")
