@@ -178,6 +178,7 @@ def project_complete(request: HttpRequest, pk: int) -> HttpResponse:
         back=project.get_absolute_url(),
         keep={name: request.POST.get(name, "") for name in ("date", "beneficiaries", "summary")},
         danger=False,
+        asking="confirm" not in request.POST,
     )
     if page is not None:
         return page

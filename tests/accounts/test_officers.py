@@ -194,3 +194,26 @@ class TestOfficersWithDates:
         )
         assert officer.since == days(-9)
         assert permissions.is_officer(get_user_model().objects.get(pk=officer_users.pk), "platform")
+
+
+def test_the_migration_dates_existing_officers_from_the_trail(admin_user, officer_users, officer_platform):
+    """Officers appointed before dates were kept: the start is their latest `officer.assign` entry's,
+    and stays empty (unknown) for one appointed in Django admin, of whom the trail says nothing."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from kpmi_si.audit.services import audit_log
+
+    Officer.objects.update(since=None)
+    users = Association.objects.get(code="users")
+    audit_log(
+        actor=admin_user,
+        action="officer.assign",
+        target=users,
+        changes={"officer": [None, f"{officer_users} ({officer_users.username})"], "since": [None, "2024-03-01"]},
+    )
+    migration = import_module("associations.migrations.0008_officer_dates")
+    migration.since_from_the_trail(apps, None)
+    assert Officer.objects.get(user=officer_users).since == dt.date(2024, 3, 1)
+    assert Officer.objects.get(user=officer_platform).since is None

@@ -232,6 +232,8 @@ class TestViews:
         body = page.content.decode()
         assert "One ICT deployment (30 beneficiaries) is logged and credited to the 1 team members" in body
         assert manager_member_a.full_name in body
+        # Asked, not refused: no error, and the page's form carries the confirmation.
+        assert 'id="confirm-errors"' not in body and 'name="confirm" value="yes"' in body
         # The confirming form carries the values typed on the project's page.
         assert page.context["keep"] == {"date": data["date"], "beneficiaries": "30", "summary": "Dua lab\nsiap"}
         project.refresh_from_db()

@@ -90,6 +90,8 @@ class TestCancellingAToT:
         response = client_for(officer_communities).post(u("tot_cancel", tot_event.pk), {}, **EN)
         assert response.status_code == 200
         assert "Nothing was done: confirm on this page to go on." in response.content.decode()
+        # The page answering that POST can still confirm: its hidden field carries the confirmation.
+        assert 'name="confirm" value="yes"' in response.content.decode()
         assert TotEvent.objects.get(pk=tot_event.pk).status == "scheduled"
         assert not AuditEntry.objects.filter(action__in=["tot.cancel", "invitation.withdraw"]).exists()
 
