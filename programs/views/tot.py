@@ -109,8 +109,8 @@ def tot_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             )
             % {"n": open_rows.count()},
             _(
-                "%(n)s of them were sent already: the invited members and the managers of their KPMI are told "
-                "it is off. Proposals not sent yet are withdrawn without a message."
+                "%(n)s of them were sent already: the invited members and their KPMI's managers and supervisors "
+                "are told it is off. Proposals not sent yet are withdrawn without a message."
             )
             % {"n": told},
             _("The ToT can no longer be edited; schedule a new one instead."),
