@@ -2,7 +2,17 @@ from django.contrib import admin
 
 from kpmi_si.audit.admin_audit import AuditedAdmin
 
-from .models import Association, Evaluation, MonthlyActual, Officer, Period, StaleResult, Target, TargetResult
+from .models import (
+    Association,
+    Evaluation,
+    MonthlyActual,
+    Officer,
+    OfficerTerm,
+    Period,
+    StaleResult,
+    Target,
+    TargetResult,
+)
 
 
 class OfficerInline(admin.TabularInline):
@@ -20,11 +30,30 @@ class AssociationAdmin(AuditedAdmin):
 
 @admin.register(Officer)
 class OfficerAdmin(AuditedAdmin):
-    list_display = ("user", "association", "title")
+    list_display = ("user", "association", "title", "since")
     list_filter = ("association",)
     search_fields = ("user__username", "user__first_name", "user__last_name", "title")
     autocomplete_fields = ("user",)
     list_select_related = ("user", "association")
+
+
+@admin.register(OfficerTerm)
+class OfficerTermAdmin(admin.ModelAdmin):
+    """The officers' history: written when the KOMTIK admin ends an appointment (audited there)."""
+
+    list_display = ("user", "association", "title", "since", "until", "ended_by")
+    list_filter = ("association",)
+    search_fields = ("user__username", "user__first_name", "user__last_name", "title")
+    list_select_related = ("user", "association", "ended_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # history: who served which association when
 
 
 @admin.register(Period)

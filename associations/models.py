@@ -38,7 +38,12 @@ class Association(models.Model):
 
 
 class Officer(models.Model):
-    """A user who works for exactly one association."""
+    """A user who works for exactly one association now.
+
+    The row is the current appointment: `user.officer` is what every permission check and every
+    notification to an association's officers reads, and none of them knows dates. So, as with
+    KpmiRole.until, an officer's dates are never in the future: the start is today or earlier, and the
+    end is recorded when it happens, moving the appointment to OfficerTerm (the history)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="officer"
@@ -47,6 +52,8 @@ class Officer(models.Model):
         Association, verbose_name=_("association"), on_delete=models.PROTECT, related_name="officers"
     )
     title = models.CharField(pgettext_lazy("job title", "title"), max_length=100, blank=True)
+    # Empty for officers appointed before dates were kept (and not found in the audit trail).
+    since = models.DateField(_("since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("association officer")
@@ -55,6 +62,38 @@ class Officer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.association})"
+
+
+class OfficerTerm(models.Model):
+    """An officer's ended appointment: who served which association from when until when. A person
+    may serve again later (a new Officer row, then a new term here)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="officer_terms"
+    )
+    association = models.ForeignKey(
+        Association, verbose_name=_("association"), on_delete=models.PROTECT, related_name="officer_terms"
+    )
+    title = models.CharField(pgettext_lazy("job title", "title"), max_length=100, blank=True)
+    since = models.DateField(_("since"), null=True, blank=True)
+    until = models.DateField(_("until"))
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("past association officer")
+        verbose_name_plural = _("past association officers")
+        ordering = ["-until", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(since__isnull=True) | models.Q(until__gte=models.F("since")),
+                name="officerterm_until_after_since",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.association}, {self.since or '?'} – {self.until})"
 
 
 class Period(models.Model):

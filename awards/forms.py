@@ -159,7 +159,21 @@ def specs_of(round: AwardRound) -> list[CategorySpec]:
 
 
 class JuryMemberForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150)
+    """A juror who logs in already (by username), or a new person, who gets an account and a one-time
+    code on this page in the same step."""
+
+    username = forms.CharField(label=_("Username"), max_length=150, required=False)
+    full_name = forms.CharField(
+        label=_("Or a new person: full name"),
+        max_length=150,
+        required=False,
+        help_text=_("An account is made for them, with a one-time code to set their password."),
+    )
+    email = forms.EmailField(
+        label=_("E-mail for the invitation (optional)"),
+        required=False,
+        help_text=_("Without an e-mail the code is shown here, to hand over in person."),
+    )
     categories = forms.ModelMultipleChoiceField(
         label=_("Categories"), queryset=AwardCategory.objects.none(), widget=forms.CheckboxSelectMultiple
     )
@@ -173,10 +187,25 @@ class JuryMemberForm(forms.Form):
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"].strip()
+        if not username:
+            return ""
         self.user = get_user_model().objects.filter(username__iexact=username).first()
         if self.user is None:
             raise forms.ValidationError(_("No account with this username."))
         return username
+
+    def clean_full_name(self) -> str:
+        return " ".join(self.cleaned_data.get("full_name", "").split())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "username" in self.errors:
+            return data
+        if bool(data.get("username")) == bool(data.get("full_name")):
+            raise forms.ValidationError(_("Give an existing account's username, or a new person's name: one of them."))
+        if data.get("email") and not data.get("full_name"):
+            self.add_error("email", _("The e-mail is for a new person's invitation; leave it empty for an account."))
+        return data
 
 
 class VoteForm(forms.Form):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kpmi_si.accounts.services import invitation_link
 from kpmi_si.confirm import confirmation
 from kpmi_si.idempotency.views import create_once
 from members.forms import apply_service_errors, id_from, post_data
@@ -342,21 +343,49 @@ def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def jury_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round's jury and the form that seats someone: an account by username, or a new person who
+    gets their account and one-time code here (shown in this one answer only, never stored)."""
     round = _round_or_403(request, pk)
     form = JuryMemberForm(post_data(request), round=round)
+    new_code = None
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.jury_member_set(
-                actor=request.user, round=round, user=form.user, categories=form.cleaned_data["categories"]
-            )
+            if data["full_name"]:
+                seat, new_code = services.jury_member_seat_new_person(
+                    actor=request.user,
+                    round=round,
+                    full_name=data["full_name"],
+                    email=data["email"],
+                    categories=data["categories"],
+                )
+            else:
+                seat = services.jury_member_set(
+                    actor=request.user, round=round, user=form.user, categories=data["categories"]
+                )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("%(user)s is on the jury.") % {"user": form.user})
-            return redirect("awards:jury_manage", pk=round.pk)
-    return render(
-        request, "awards/jury_manage.html", {"round": round, "form": form, "jury": selectors.jury_of(round=round)}
+            messages.success(request, _("%(user)s is on the jury.") % {"user": seat.user})
+            if not new_code:
+                return redirect("awards:jury_manage", pk=round.pk)
+            form = JuryMemberForm(None, round=round)
+    response = render(
+        request,
+        "awards/jury_manage.html",
+        {
+            "round": round,
+            "form": form,
+            "jury": selectors.jury_of(round=round),
+            "new_code": new_code,
+            "new_link": invitation_link(new_code) if new_code else "",
+            "new_user": seat.user if new_code else None,
+        },
     )
+    if new_code:
+        # A page that shows a one-time code is kept by no cache, the browser's included.
+        response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

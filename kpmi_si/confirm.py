@@ -43,18 +43,25 @@ def confirmation(
     warnings: Iterable[str] = (),
     keep: Mapping[str, Any] | None = None,
     danger: bool = True,
+    asking: bool = False,
 ) -> HttpResponse | None:
     """None when this is a POST carrying the confirmation (the caller goes on); otherwise the page
     that asks for it. `keep`: fields of the original button the confirming POST must carry again
-    (e.g. passed=yes), already validated by the caller."""
-    form = ConfirmForm(request.POST if request.method == "POST" else None, initial={"confirm": CONFIRMED})
-    if request.method == "POST" and form.is_valid():
+    (e.g. passed=yes), already validated by the caller. `asking`: this POST is the step's own first
+    one (a form on another page whose values `keep` carries on), so the page asks without an error."""
+    bound = ConfirmForm(request.POST) if request.method == "POST" else None
+    if bound is not None and bound.is_valid():
         return None
+    # `form` says what was wrong with a POST; the page's hidden field comes from a fresh form, so it
+    # carries the confirmation also then (the bound form would render the value that POST sent: none,
+    # and the page could never confirm).
+    fresh = ConfirmForm(initial={"confirm": CONFIRMED})
     return render(
         request,
         "confirm.html",
         {
-            "form": form,
+            "form": bound if bound is not None and not asking else fresh,
+            "hidden": fresh,
             "title": title,
             "consequences": list(consequences),
             "warnings": list(warnings),

@@ -29,6 +29,7 @@ intervention_patterns = (
         path("program/tot/baru/", views.tot_create, name="tot_create"),
         path("program/tot/<int:pk>/", views.tot_detail, name="tot_detail"),
         path("program/tot/<int:pk>/ubah/", views.tot_edit, name="tot_edit"),
+        path("program/tot/<int:pk>/batal/", views.tot_cancel, name="tot_cancel"),
         path("program/tot/<int:pk>/kirim/", views.tot_send, name="tot_send"),
         path("program/tot/<int:pk>/tambah/", views.tot_add_candidate, name="tot_add_candidate"),
         path("program/kolaborasi/", views.collaboration_list, name="collaboration_list"),

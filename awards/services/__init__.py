@@ -32,6 +32,7 @@ from .decisions import (
 from .jury import (
     award_round_start_review,
     jury_member_remove,
+    jury_member_seat_new_person,
     jury_member_set,
     vote_cast,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "categories_decide_empty",
     "category_decide",
     "jury_member_remove",
+    "jury_member_seat_new_person",
     "jury_member_set",
     "logger",
     "shortlist_build",

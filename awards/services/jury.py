@@ -76,6 +76,22 @@ def jury_member_set(*, actor: Any, round: AwardRound, user: Any, categories: Ite
 
 
 @transaction.atomic
+def jury_member_seat_new_person(
+    *, actor: Any, round: AwardRound, full_name: str, categories: Iterable[AwardCategory], email: str = ""
+) -> tuple[JuryMember, str]:
+    """Bring a new person onto the round's jury in one step: their account (without a password), a
+    one-time invitation code (returned, shown once; e-mailed when `email` is given) and their seat.
+    One transaction: if the seat is refused (a finalised round, no category) no account is left behind."""
+    from kpmi_si.accounts.services import person_invite
+
+    _require_admin(actor)
+    _jury_open(_lock(round))
+    user, code = person_invite(actor=actor, full_name=full_name, email=email)
+    seat = jury_member_set(actor=actor, round=round, user=user, categories=categories)
+    return seat, code
+
+
+@transaction.atomic
 def jury_member_remove(*, actor: Any, seat: JuryMember) -> None:
     _require_admin(actor)
     round = _lock(seat.round)

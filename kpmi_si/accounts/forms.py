@@ -100,12 +100,14 @@ class OfficerAssignForm(forms.Form):
         help_text=_("Without an e-mail the code is shown here, to hand over in person."),
     )
     title = forms.CharField(label=_("Job title (optional)"), max_length=100, required=False)
+    since = forms.DateField(label=_("Since"), widget=DateInput(), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from associations.models import Association
 
         super().__init__(*args, **kwargs)
         self.fields["association"].queryset = Association.objects.order_by("pk")
+        self.fields["since"].initial = timezone.localdate()
         # Officer is one per login: only people who are not officers yet.
         self.fields["user"].queryset = (
             get_user_model()

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from associations.models import Association, Officer
+from associations.models import Association, Officer, OfficerTerm
 from kpmi_si.audit.models import AuditEntry
 from kpmi_si.audit.services import audit_log
 from members import permissions as member_permissions
@@ -343,14 +343,28 @@ def _require_admin(actor: Any) -> None:
 
 @transaction.atomic
 def officer_assign(
-    *, actor: Any, association: Association, user: Any = None, full_name: str = "", email: str = "", title: str = ""
+    *,
+    actor: Any,
+    association: Association,
+    user: Any = None,
+    full_name: str = "",
+    email: str = "",
+    title: str = "",
+    since: dt.date | None = None,
 ) -> tuple[Officer, str | None]:
-    """Make a person an officer of one association (an existing login, or a new person). A person
-    without a password gets an invitation; its code is returned (None when not needed)."""
+    """Make a person an officer of one association from `since` (today by default; never in the
+    future: see Officer), an existing login or a new person. A person without a password gets an
+    invitation; its code is returned (None when not needed)."""
     _require_admin(actor)
+    today = timezone.localdate()
+    since = since or today
     if bool(user) == bool(full_name.strip()):
         raise ValidationError(_("Choose an existing account, or give a new person's name: one of them."))
+    if since > today:
+        raise ValidationError({"since": _("The date cannot be in the future.")})
     if user is not None:
+        # The person's row is the lock: two admins appointing the same login at once get the message.
+        user = get_user_model().objects.select_for_update().get(pk=user.pk)
         current = Officer.objects.select_related("association").filter(user=user).first()
         if current is not None:
             raise ValidationError(
@@ -359,16 +373,24 @@ def officer_assign(
                     % {"user": user, "association": current.association}
                 }
             )
+        last = OfficerTerm.objects.filter(user=user).order_by("-until").first()
+        if last is not None and since <= last.until:
+            raise ValidationError(
+                {
+                    "since": _("%(user)s served %(association)s until %(date)s: the new appointment starts later.")
+                    % {"user": user, "association": last.association, "date": last.until.strftime("%d-%m-%Y")}
+                }
+            )
     else:
         user = person_account_create(actor=actor, full_name=full_name, email=email)
-    officer = Officer(user=user, association=association, title=title.strip())
+    officer = Officer(user=user, association=association, title=title.strip(), since=since)
     officer.full_clean()
     officer.save()
     audit_log(
         actor=actor,
         action="officer.assign",
         target=association,
-        changes={"officer": [None, f"{user} ({user.username})"], "since": [None, timezone.localdate().isoformat()]},
+        changes={"officer": [None, f"{user} ({user.username})"], "since": [None, since.isoformat()]},
     )
     code = None
     if user.is_active and not user.has_usable_password():
@@ -377,21 +399,44 @@ def officer_assign(
 
 
 @transaction.atomic
-def officer_end(*, actor: Any, officer: Officer) -> None:
-    """End an officer's work for their association. The row goes (an officer is one per login); the
-    audit trail keeps who served which association until when."""
+def officer_end(*, actor: Any, officer: Officer, until: dt.date | None = None) -> OfficerTerm:
+    """End an officer's work for their association on `until`, their last day (today by default;
+    never in the future: the pages' permission checks read the current row, not dates). The current
+    row goes (an officer is one per login) and the appointment stays as history (OfficerTerm)."""
     _require_admin(actor)
-    officer = Officer.objects.select_for_update().select_related("user", "association").get(pk=officer.pk)
+    until = until or timezone.localdate()
+    officer = (
+        Officer.objects.select_for_update(of=("self",)).select_related("user", "association").filter(pk=officer.pk)
+    ).first()
+    if officer is None:
+        raise ValidationError(_("This appointment has already ended."))
+    if until > timezone.localdate():
+        raise ValidationError({"until": _("The date cannot be in the future.")})
+    if officer.since and until < officer.since:
+        raise ValidationError(
+            {"until": _("The end cannot be before the start (%(date)s).") % {"date": officer.since.isoformat()}}
+        )
+    term = OfficerTerm(
+        user=officer.user,
+        association=officer.association,
+        title=officer.title,
+        since=officer.since,
+        until=until,
+        ended_by=actor,
+    )
+    term.full_clean(exclude=["ended_by"])
+    term.save()
     audit_log(
         actor=actor,
         action="officer.end",
         target=officer.association,
         changes={
             "officer": [f"{officer.user} ({officer.user.username})", None],
-            "until": [None, timezone.localdate().isoformat()],
+            "until": [None, until.isoformat()],
         },
     )
     officer.delete()
+    return term
 
 
 @transaction.atomic

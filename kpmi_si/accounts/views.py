@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from associations.models import Officer
+from associations.models import Officer, OfficerTerm
 from members import permissions as member_permissions
 from members import services as member_services
 from members.forms import apply_service_errors, post_data
@@ -227,6 +227,7 @@ def officers(request: HttpRequest) -> HttpResponse:
                 full_name=data["full_name"],
                 email=data["email"],
                 title=data["title"],
+                since=data["since"],
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -247,6 +248,7 @@ def officers(request: HttpRequest) -> HttpResponse:
             "officers": Officer.objects.select_related("user", "association").order_by(
                 "association_id", "user__username"
             ),
+            "past_officers": OfficerTerm.objects.select_related("user", "association").order_by("-until", "-pk")[:50],
             "waiting": AccountInvitation.objects.filter(used_at__isnull=True, revoked_at__isnull=True)
             .select_related("user", "created_by")
             .order_by("-created_at")[:50],
@@ -258,17 +260,29 @@ def officers(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def officer_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """The last day of an officer's appointment (today by default): a page, as for a KPMI's roles."""
     _admin_only(request)
-    officer = get_object_or_404(Officer.objects.select_related("user", "association"), pk=pk)
-    services.officer_end(actor=request.user, officer=officer)
-    messages.success(
-        request,
-        _("%(person)s is no longer an officer of %(association)s.")
-        % {"person": officer.user, "association": officer.association},
-    )
-    return redirect("accounts:officers")
+    officer = Officer.objects.select_related("user", "association").filter(pk=pk).first()
+    if officer is None:
+        # Ended meanwhile (the row goes): say so rather than a bare 404.
+        messages.error(request, _("This appointment has already ended."))
+        return redirect("accounts:officers")
+    form = RoleEndForm(post_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.officer_end(actor=request.user, officer=officer, until=form.cleaned_data["until"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(person)s is no longer an officer of %(association)s.")
+                % {"person": officer.user, "association": officer.association},
+            )
+            return redirect("accounts:officers")
+    return render(request, "accounts/officer_end.html", {"officer": officer, "form": form})
 
 
 @login_required

@@ -51,6 +51,7 @@ ACTION_LABELS: dict[str, Promise] = {
     # ToT and invitations
     "tot.create": _("ToT created"),
     "tot.update": _("ToT edited"),
+    "tot.cancel": _("ToT cancelled"),
     "invitation.propose": _("Invitation proposed"),
     "invitation.send": _("Invitation sent"),
     "invitation.withdraw": _("Invitation withdrawn"),

@@ -27,8 +27,10 @@ class TotEventForm(IdempotentFormMixin, VersionedFormMixin, forms.ModelForm):
 
 
 class TotEventEditForm(TotEventForm):
+    """The ToT's details. No status: cancelling is its own step behind a confirmation page."""
+
     class Meta(TotEventForm.Meta):
-        fields = [*TotEventForm.Meta.fields, "status"]
+        fields = TotEventForm.Meta.fields
 
 
 class TotCandidateForm(VersionedFormMixin, forms.Form):

@@ -25,7 +25,8 @@ from .invitations import _locked, _move, _notify_member_side, _propose, _seats_t
 
 # --- Central ToT: events and invitations ------------------------------------------------------------
 
-TOT_EDITABLE_FIELDS = ("name", "date", "venue", "capacity", "respond_by", "status")
+# The status is not edited: cancelling is its own step (tot_event_cancel), asked for on its own page.
+TOT_EDITABLE_FIELDS = ("name", "date", "venue", "capacity", "respond_by")
 
 
 def _require_tot_officer(actor: Any) -> None:
@@ -72,9 +73,7 @@ def tot_event_create(
 @transaction.atomic
 def tot_event_update(*, actor: Any, event: TotEvent, data: dict[str, Any], version: str | None = None) -> TotEvent:
     """Change a ToT; raising its capacity is how an officer makes room for more invitations.
-
-    Cancelling is final: every open invitation is withdrawn (so nobody can still accept it, and its
-    candidates are free for the next ToT) and the member side of those already sent is told.
+    Cancelling is not a change of this form: see tot_event_cancel.
 
     `version` is the version the form was opened on (kpmi_si.concurrency): a form older than the
     stored ToT is refused rather than saved over another officer's change."""
@@ -90,13 +89,8 @@ def tot_event_update(*, actor: Any, event: TotEvent, data: dict[str, Any], versi
     for name, value in data.items():
         setattr(event, name, value.strip() if isinstance(value, str) else value)
     _check_tot_event(event)
-    cancelling = event.status == TotEvent.Status.CANCELLED
-    if cancelling and event.invitations.filter(status__in=TOT_RECORDED).exists():
-        raise ValidationError(
-            {"status": _("Attendance is already recorded for this ToT; it can no longer be cancelled.")}
-        )
     taken = _seats_taken(event)
-    if not cancelling and event.capacity < taken:
+    if event.capacity < taken:
         raise ValidationError(
             {"capacity": _("%(n)s invitations are already sent; the capacity cannot be lower.") % {"n": taken}}
         )
@@ -104,8 +98,34 @@ def tot_event_update(*, actor: Any, event: TotEvent, data: dict[str, Any], versi
     if changes:
         event.save()
         audit_log(actor=actor, action="tot.update", target=event, changes=changes)
-    if cancelling:
-        _withdraw_open_invitations(actor=actor, event=event)
+    return event
+
+
+def tot_cancel_refusal(event: TotEvent) -> str | None:
+    """Why this ToT cannot be cancelled (None when it can): the confirmation page and the service
+    give the same reason."""
+    if event.status == TotEvent.Status.CANCELLED:
+        return _("This ToT was cancelled already.")
+    if event.invitations.filter(status__in=TOT_RECORDED).exists():
+        return _("Attendance is already recorded for this ToT; it can no longer be cancelled.")
+    return None
+
+
+@transaction.atomic
+def tot_event_cancel(*, actor: Any, event: TotEvent) -> TotEvent:
+    """Call a ToT off. Final: every open invitation is withdrawn (so nobody can still accept it, and
+    its candidates are free for the next ToT) and the member side of those already sent is told.
+    A ToT whose attendance is recorded took place: it stays."""
+    _require_tot_officer(actor)
+    event = TotEvent.objects.select_for_update(of=("self",)).get(pk=event.pk)
+    refusal = tot_cancel_refusal(event)
+    if refusal:
+        raise ValidationError(refusal)
+    old = event.status
+    event.status = TotEvent.Status.CANCELLED
+    event.save(update_fields=["status", "updated_at"])
+    audit_log(actor=actor, action="tot.cancel", target=event, changes={"status": [old, event.status]})
+    _withdraw_open_invitations(actor=actor, event=event)
     return event
 
 

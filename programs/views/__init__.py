@@ -46,6 +46,7 @@ from .projects import (
 )
 from .tot import (
     tot_add_candidate,
+    tot_cancel,
     tot_create,
     tot_detail,
     tot_edit,
@@ -112,6 +113,7 @@ __all__ = [
     "project_sign_up",
     "project_signup_withdraw",
     "tot_add_candidate",
+    "tot_cancel",
     "tot_create",
     "tot_detail",
     "tot_edit",

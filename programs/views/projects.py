@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kpmi_si.confirm import confirmation
 from kpmi_si.idempotency.views import create_once
 from members.forms import apply_service_errors, id_from, post_data
 from members.models import Member
@@ -141,17 +142,48 @@ def project_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def project_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    """The form on the project's page posts here; a valid one gets a page that says what closing the
+    project will do, and only its confirming POST (carrying the same values) completes it (#14)."""
     if not permissions.can_run_projects(request.user):
         raise PermissionDenied
     project = _project_or_404(pk)
+    if not project.can_move_to(VolunteerProject.Status.COMPLETED):
+        messages.error(
+            request,
+            _("This project is %(state)s; it cannot be completed.") % {"state": project.get_status_display()},
+        )
+        return redirect(project)
     form = ProjectCompleteForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return redirect(project)
+    data = form.cleaned_data
+    signups = selectors.project_signups(project)
+    team = [s.member.full_name for s in signups if s.status == ProjectSignup.Status.CONFIRMED]
+    page = confirmation(
+        request,
+        title=_("Complete %(project)s?") % {"project": project.title},
+        consequences=[
+            _("The project is closed as completed on %(date)s; it can no longer be changed or cancelled.")
+            % {"date": data["date"].strftime("%d-%m-%Y")},
+            _(
+                "One ICT deployment (%(n)s beneficiaries) is logged and credited to the %(team)s team members "
+                "(%(names)s); it counts at once."
+            )
+            % {"n": data["beneficiaries"], "team": len(team), "names": ", ".join(team)},
+        ],
+        button=_("Complete and log the deployment"),
+        back=project.get_absolute_url(),
+        keep={name: request.POST.get(name, "") for name in ("date", "beneficiaries", "summary")},
+        danger=False,
+        asking="confirm" not in request.POST,
+    )
+    if page is not None:
+        return page
     try:
-        activity = services.project_complete(actor=request.user, project=project, **form.cleaned_data)
+        activity = services.project_complete(actor=request.user, project=project, **data)
     except ValidationError as exc:
         _refused(request, exc)
         return redirect(project)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kpmi_si.confirm import confirmation
 from kpmi_si.idempotency.views import create_once
 from members.forms import apply_service_errors, post_data
 
@@ -86,6 +87,49 @@ def tot_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def tot_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET says what cancelling will do; only the confirming POST cancels (#14)."""
+    event = _tot_or_403(request, pk)
+    refusal = services.tot_cancel_refusal(event)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(event)
+    open_rows = event.invitations.filter(
+        status__in=[Invitation.Status.PROPOSED, Invitation.Status.SENT, Invitation.Status.ACCEPTED]
+    )
+    told = open_rows.exclude(status=Invitation.Status.PROPOSED).count()
+    page = confirmation(
+        request,
+        title=_("Cancel %(name)s?") % {"name": event.name},
+        consequences=[
+            _(
+                "The ToT is cancelled: %(n)s open invitations are withdrawn and their candidates are free for "
+                "the next ToT."
+            )
+            % {"n": open_rows.count()},
+            _(
+                "%(n)s of them were sent already: the invited members and their KPMI's managers and supervisors "
+                "are told it is off. Proposals not sent yet are withdrawn without a message."
+            )
+            % {"n": told},
+            _("The ToT can no longer be edited; schedule a new one instead."),
+        ],
+        button=_("Cancel the ToT"),
+        back=event.get_absolute_url(),
+    )
+    if page is not None:
+        return page
+    try:
+        services.tot_event_cancel(actor=request.user, event=event)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The ToT is cancelled; the member side of the invitations sent is told."))
+    return redirect(event)
+
+
+@login_required
 @require_GET
 def tot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = _tot_or_403(request, pk)
@@ -104,6 +148,7 @@ def tot_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "seats_left": max(event.capacity - taken, 0),
             "proposed_count": sum(n for _kpmi, _rows, n in groups),
             "attendance_open": timezone.localdate() >= event.date,
+            "can_cancel": services.tot_cancel_refusal(event) is None,
             "Status": Invitation.Status,
         },
     )

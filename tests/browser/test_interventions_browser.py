@@ -169,6 +169,10 @@ def test_volunteer_project_with_two_kpmi(session, live_server, officer_platform,
     officer.wait_for_load_state()
     officer.fill("input[name=beneficiaries]", "80")
     officer.locator(f"form[action$='/proyek/{project.pk}/selesai/'] button").click()
+    # A page says what closing the project does (#14); nothing is logged before its confirmation.
+    officer.wait_for_selector("#confirm-consequences")
+    assert VolunteerProject.objects.get(pk=project.pk).status == VolunteerProject.Status.TEAM_CONFIRMED
+    officer.locator("#confirm-button").click()
     officer.wait_for_url("**/kegiatan/*/")
     project.refresh_from_db()
     assert project.status == VolunteerProject.Status.COMPLETED

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import timezone
 
 from members.models import KpmiRole, Level
 from tests import factories
@@ -88,3 +89,30 @@ def test_manager_invites_a_member_who_sets_a_password_and_logs_in(
     other.fill("input[name=password]", NEW_PASSWORD)
     other.click("main form button[type=submit]")
     other.wait_for_url(re.compile(rf"/anggota/{member.pk}/$"))
+
+
+def test_admin_brings_a_new_juror_onto_a_jury_who_then_logs_in(page, login, new_context, live_server, admin_user):
+    """From the round's jury page, in one step: the new person's account, their code and their seat."""
+    from awards import services as award_services
+
+    year = timezone.localdate().year - 1
+    round = award_services.award_round_open(actor=admin_user, year=year)
+    login("admin", PASSWORD)
+    page.goto(f"{live_server.url}/penghargaan/kelola/{round.pk}/juri/")
+    page.get_by_label("Atau orang baru: nama lengkap").fill("Pak Dosen Rahmat")
+    page.locator("input[name=categories]").first.check()
+    page.locator("main form:has(input[name=full_name]) button[type=submit]").click()
+    code = page.get_by_test_id("invitation-code").inner_text()
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", code)
+    assert page.locator("main table").get_by_text("Pak Dosen Rahmat").is_visible()
+    assert _no_horizontal_scroll(page)
+
+    # The juror, on their own phone: opens the link, keeps the proposed username, sets a password.
+    phone = new_context().new_page()
+    phone.goto(f"{live_server.url}/akun/aktifkan/?kode={code}")
+    phone.fill("input[name=password1]", NEW_PASSWORD)
+    phone.fill("input[name=password2]", NEW_PASSWORD)
+    phone.get_by_role("button", name="Simpan kata sandi dan masuk").click()
+    phone.wait_for_load_state()
+    phone.goto(f"{live_server.url}/penghargaan/juri/")
+    assert phone.locator(f"main a[href='/penghargaan/juri/{round.pk}/']").count() >= 1

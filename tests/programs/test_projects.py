@@ -16,6 +16,7 @@ from kpmi_si.notifications.models import Notification
 from members.models import Level
 from programs import services
 from programs.models import (
+    Activity,
     ActivityCredit,
     ActivityKpmi,
     Kind,
@@ -212,11 +213,40 @@ class TestViews:
         officer = client_for(officer_platform)
         officer.post(u("project_confirm", project.pk), {"signups": list(project.signups.values_list("pk", flat=True))})
         response = officer.post(
-            u("project_complete", project.pk), {"date": timezone.localdate().isoformat(), "beneficiaries": 30}
+            u("project_complete", project.pk),
+            {"date": timezone.localdate().isoformat(), "beneficiaries": 30, "confirm": "yes"},
         )
         project.refresh_from_db()
         assert project.status == P.COMPLETED
         assert response["Location"] == project.activity.get_absolute_url()
+
+    def test_completing_asks_first_with_what_will_happen(
+        self, client_for, officer_platform, manager_a, manager_member_a, project
+    ):
+        signup = services.project_sign_up(actor=manager_a, project=project, member=manager_member_a)
+        services.project_confirm_team(actor=officer_platform, project=project, signup_ids=[signup.pk])
+        officer = client_for(officer_platform)
+        data = {"date": timezone.localdate().isoformat(), "beneficiaries": 30, "summary": "Dua lab\nsiap"}
+        page = officer.post(u("project_complete", project.pk), data, HTTP_ACCEPT_LANGUAGE="en")
+        assert page.status_code == 200
+        body = page.content.decode()
+        assert "One ICT deployment (30 beneficiaries) is logged and credited to the 1 team members" in body
+        assert manager_member_a.full_name in body
+        # Asked, not refused: no error, and the page's form carries the confirmation.
+        assert 'id="confirm-errors"' not in body and 'name="confirm" value="yes"' in body
+        # The confirming form carries the values typed on the project's page.
+        assert page.context["keep"] == {"date": data["date"], "beneficiaries": "30", "summary": "Dua lab\nsiap"}
+        project.refresh_from_db()
+        assert project.status == P.TEAM_CONFIRMED and project.activity is None
+        assert not ActivityCredit.objects.exists()
+        done = officer.post(u("project_complete", project.pk), {**data, "confirm": "yes"})
+        project.refresh_from_db()
+        assert project.status == P.COMPLETED and done["Location"] == project.activity.get_absolute_url()
+        again = officer.post(
+            u("project_complete", project.pk), {**data, "confirm": "yes"}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert [str(m) for m in again.context["messages"]][-1] == "This project is Completed; it cannot be completed."
+        assert Activity.objects.count() == 1
 
     def test_completing_before_the_start_shows_why_and_logs_nothing(
         self, client_for, officer_platform, manager_a, manager_member_a, project
@@ -226,7 +256,7 @@ class TestViews:
         day_before = project.start_date - dt.timedelta(days=1)
         response = client_for(officer_platform).post(
             u("project_complete", project.pk),
-            {"date": day_before.isoformat(), "beneficiaries": 30},
+            {"date": day_before.isoformat(), "beneficiaries": 30, "confirm": "yes"},
             follow=True,
             HTTP_ACCEPT_LANGUAGE="en",
         )

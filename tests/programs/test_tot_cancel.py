@@ -44,7 +44,6 @@ def edit_data(event: TotEvent, **changes) -> dict:
         "venue": event.venue,
         "capacity": event.capacity,
         "respond_by": "",
-        "status": event.status,
     }
     return opened_now({**data, **changes}, event)
 
@@ -67,15 +66,43 @@ def accepted(sent, manager_a) -> Invitation:
     return services.invitation_accept(actor=manager_a, invitation=sent[0])
 
 
+CONFIRM = {"confirm": "yes"}
+
+
 class TestCancellingAToT:
+    def test_the_page_says_what_will_happen_and_changes_nothing(
+        self, client_for, officer_communities, tot_event, sent, accepted
+    ):
+        client = client_for(officer_communities)
+        assert u("tot_cancel", tot_event.pk) in client.get(u("tot_detail", tot_event.pk)).content.decode()
+        Notification.objects.all().delete()
+        response = client.get(u("tot_cancel", tot_event.pk), **EN)
+        assert response.status_code == 200
+        page = response.content.decode()
+        # Five open invitations (A0 accepted, A1 sent, three proposed); two of them reached the member side.
+        assert "5 open invitations are withdrawn" in page
+        assert "2 of them were sent already" in page
+        assert TotEvent.objects.get(pk=tot_event.pk).status == "scheduled"
+        assert not tot_event.invitations.filter(status=S.WITHDRAWN).exists()
+        assert not Notification.objects.exists()
+
+    def test_a_post_without_the_confirmation_changes_nothing(self, client_for, officer_communities, tot_event, sent):
+        response = client_for(officer_communities).post(u("tot_cancel", tot_event.pk), {}, **EN)
+        assert response.status_code == 200
+        assert "Nothing was done: confirm on this page to go on." in response.content.decode()
+        # The page answering that POST can still confirm: its hidden field carries the confirmation.
+        assert 'name="confirm" value="yes"' in response.content.decode()
+        assert TotEvent.objects.get(pk=tot_event.pk).status == "scheduled"
+        assert not AuditEntry.objects.filter(action__in=["tot.cancel", "invitation.withdraw"]).exists()
+
     def test_every_open_invitation_is_withdrawn_and_the_member_side_is_told(
         self, client_for, officer_communities, manager_a, tot_event, sent, accepted
     ):
         Notification.objects.all().delete()
-        response = client_for(officer_communities).post(
-            u("tot_edit", tot_event.pk), edit_data(tot_event, status="cancelled"), **EN
-        )
-        assert response.status_code == 302
+        response = client_for(officer_communities).post(u("tot_cancel", tot_event.pk), CONFIRM, **EN)
+        assert response.status_code == 302 and response["Location"] == tot_event.get_absolute_url()
+        assert TotEvent.objects.get(pk=tot_event.pk).status == "cancelled"
+        assert AuditEntry.objects.get(action="tot.cancel").changes == {"status": ["scheduled", "cancelled"]}
         assert set(tot_event.invitations.values_list("status", flat=True)) == {S.WITHDRAWN}
         # Audited one by one, old -> new.
         changes = sorted(tuple(e.changes["status"]) for e in AuditEntry.objects.filter(action="invitation.withdraw"))
@@ -84,10 +111,33 @@ class TestCancellingAToT:
         told = list(Notification.objects.filter(recipient=manager_a).values_list("message", flat=True))
         assert len(told) == 2 and all("ToT Pusat 1" in text for text in told)
 
+    @pytest.mark.parametrize("who", ["manager_a", "officer_users", "outsider"])
+    def test_only_the_tot_officers_may_cancel(self, request, client_for, tot_event, sent, who):
+        client = client_for(request.getfixturevalue(who))
+        assert client.get(u("tot_cancel", tot_event.pk)).status_code == 403
+        assert client.post(u("tot_cancel", tot_event.pk), CONFIRM).status_code == 403
+        assert TotEvent.objects.get(pk=tot_event.pk).status == "scheduled"
+        assert not tot_event.invitations.filter(status=S.WITHDRAWN).exists()
+
+    def test_an_unknown_tot_is_404(self, client_for, officer_communities):
+        assert client_for(officer_communities).get(u("tot_cancel", 999999)).status_code == 404
+
+    def test_the_edit_form_no_longer_offers_cancelling(self, client_for, officer_communities, tot_event, sent):
+        client = client_for(officer_communities)
+        assert 'name="status"' not in client.get(u("tot_edit", tot_event.pk)).content.decode()
+        # An old form that still posts a status saves the rest and leaves the status alone.
+        response = client.post(
+            u("tot_edit", tot_event.pk), {**edit_data(tot_event, capacity=12), "status": "cancelled"}
+        )
+        assert response.status_code == 302
+        tot_event.refresh_from_db()
+        assert tot_event.status == "scheduled" and tot_event.capacity == 12
+        assert not tot_event.invitations.filter(status=S.WITHDRAWN).exists()
+
     def test_the_member_side_cannot_accept_afterwards(
         self, client_for, officer_communities, manager_a, tot_event, sent
     ):
-        services.tot_event_update(actor=officer_communities, event=tot_event, data={"status": "cancelled"})
+        services.tot_event_cancel(actor=officer_communities, event=tot_event)
         response = client_for(manager_a).post(u("invitation_accept", sent[1].pk), follow=True, **EN)
         assert messages_of(response) == ["ToT Pusat 1 was cancelled; the invitation can no longer be answered."]
         assert Invitation.objects.get(pk=sent[1].pk).status == S.WITHDRAWN
@@ -95,7 +145,7 @@ class TestCancellingAToT:
     def test_its_candidates_are_proposed_for_the_next_tot(
         self, officer_communities, tot_event, sent, accepted, trainer_evaluation
     ):
-        services.tot_event_update(actor=officer_communities, event=tot_event, data={"status": "cancelled"})
+        services.tot_event_cancel(actor=officer_communities, event=tot_event)
         later = services.tot_event_create(
             actor=officer_communities, name="ToT Pusat 2", date=today() + dt.timedelta(days=40), capacity=10
         )
@@ -109,14 +159,27 @@ class TestCancellingAToT:
         }
 
     def test_a_cancelled_tot_stays_cancelled(self, client_for, officer_communities, tot_event, sent):
-        services.tot_event_update(actor=officer_communities, event=tot_event, data={"status": "cancelled"})
+        services.tot_event_cancel(actor=officer_communities, event=tot_event)
         client = client_for(officer_communities)
-        assert 'id="edit-tot"' not in client.get(u("tot_detail", tot_event.pk)).content.decode()
-        response = client.post(u("tot_edit", tot_event.pk), edit_data(tot_event, status="scheduled", capacity=20), **EN)
+        detail = client.get(u("tot_detail", tot_event.pk)).content.decode()
+        assert 'id="edit-tot"' not in detail and 'id="cancel-tot"' not in detail
+        response = client.post(u("tot_edit", tot_event.pk), edit_data(tot_event, capacity=20), **EN)
         assert response.status_code == 200
         assert "This ToT was cancelled; schedule a new one instead." in response.content.decode()
         tot_event.refresh_from_db()
         assert tot_event.status == "cancelled" and tot_event.capacity == 10
+
+    @pytest.mark.parametrize("method", ["get", "post"])
+    def test_cancelling_again_says_so_and_changes_nothing(
+        self, client_for, officer_communities, tot_event, sent, method
+    ):
+        services.tot_event_cancel(actor=officer_communities, event=tot_event)
+        before = AuditEntry.objects.count()
+        client = client_for(officer_communities)
+        response = getattr(client, method)(u("tot_cancel", tot_event.pk), CONFIRM, follow=True, **EN)
+        assert response.status_code == 200
+        assert messages_of(response) == ["This ToT was cancelled already."]
+        assert AuditEntry.objects.count() == before
 
     def test_once_attendance_is_recorded_it_cannot_be_cancelled(
         self, client_for, officer_communities, tot_event, accepted
@@ -124,11 +187,10 @@ class TestCancellingAToT:
         TotEvent.objects.filter(pk=tot_event.pk).update(date=today())
         tot_event.refresh_from_db()
         services.invitation_record_attendance(actor=officer_communities, invitation=accepted, attended=True)
-        response = client_for(officer_communities).post(
-            u("tot_edit", tot_event.pk), edit_data(tot_event, status="cancelled"), **EN
-        )
-        assert response.status_code == 200
-        assert "it can no longer be cancelled" in response.content.decode()
+        client = client_for(officer_communities)
+        assert 'id="cancel-tot"' not in client.get(u("tot_detail", tot_event.pk)).content.decode()
+        response = client.post(u("tot_cancel", tot_event.pk), CONFIRM, follow=True, **EN)
+        assert messages_of(response) == ["Attendance is already recorded for this ToT; it can no longer be cancelled."]
         tot_event.refresh_from_db()
         assert tot_event.status == "scheduled"
         assert Invitation.objects.get(pk=accepted.pk).status == S.ATTENDED

@@ -1596,3 +1596,31 @@ URLS.update(
     }
 )
 NO_OTHER_SIDE["members:desa_options"] = "villages are public reference data (BPS), the same for everyone"
+
+# Cancelling a ToT is its own step behind a confirmation page (#14): the edit form has no status.
+PAYLOADS["interventions:tot_edit"] = lambda w, role: {
+    "name": "ToT Pusat",
+    "date": iso(w.tot.date),
+    "venue": "Aula KOMTIK",
+    "capacity": 12,
+    "respond_by": "",
+}
+PAYLOADS["interventions:tot_cancel"] = lambda w, role: dict(_CONFIRMED)
+URLS["interventions:tot_cancel"] = [
+    V("", form("admin", "officer_communities"), kwargs={"pk": pk("tot")}),
+]
+NO_OTHER_SIDE["interventions:tot_cancel"] = "every ToT is the Communities association's"
+
+# An officer's appointment ends on a date chosen on its own page (#14), as a KPMI's roles do.
+BUTTONS.pop("accounts:officer_end", None)
+PAYLOADS["accounts:officer_end"] = lambda w, role: {"until": iso(w.today)}
+URLS["accounts:officer_end"] = [V("", form("admin"), kwargs={"pk": lambda w: w.officer_users.officer.pk})]
+
+# Completing a volunteer project closes it for good: its form's POST answers with a page that says
+# what will happen, and the confirming POST (the same values and confirm=yes) completes it (#14).
+PAYLOADS["interventions:project_complete"] = lambda w, role: {
+    "date": iso(w.today),
+    "beneficiaries": 30,
+    "summary": "",
+    **_CONFIRMED,
+}
