@@ -87,58 +87,60 @@ def mark_on_change(
 
 
 def stale_results_refresh(*, today: dt.date | None = None) -> int:
-    """Recompute every marked number of every open period; returns how many stored rows changed."""
+    """Recompute every marked number of every open period; returns how many stored rows changed.
+
+    One transaction of a handful of statements whatever was marked — the periods with marks, locked,
+    with their runs' state; the marks claimed and deleted in one; one statement per marked metric for
+    its subjects; one count per marked month and one write of the months — as a refresh's cost is
+    mostly its round trips (an approval's refresh is a few milliseconds of them)."""
     today = today or timezone.localdate()
-    changed = 0
-    period_ids = list(StaleResult.objects.order_by().values_list("period_id", flat=True).distinct())
-    for period_id in period_ids:
-        changed += _refresh_period(period_id, today)
-    return changed
-
-
-def _refresh_period(period_id: int, today: dt.date) -> int:
-    """A handful of statements whatever was marked: the period (locked) with its runs' state, the marks
-    claimed and deleted in one, one statement per marked metric for its subjects, one count per marked
-    month and one write of the months — a refresh's cost is mostly its round trips."""
+    runs = Evaluation.objects.filter(period=OuterRef("pk"))
     with transaction.atomic():
-        # The evaluation's write locks this row too: a refresh and an evaluation's write never overlap.
-        runs = Evaluation.objects.filter(period=OuterRef("pk"))
-        period = (
+        # The evaluation's write locks a period's row too: a refresh and an evaluation's write never
+        # overlap. In id order, so that two refreshes queue rather than deadlock.
+        periods = list(
             Period.objects.select_for_update()
+            .filter(pk__in=StaleResult.objects.values("period_id"))
             .annotate(
                 running=Exists(runs.filter(status__in=[Evaluation.Status.QUEUED, Evaluation.Status.RUNNING])),
                 evaluated=Exists(runs.filter(status=Evaluation.Status.SUCCEEDED)),
             )
-            .get(pk=period_id)
+            .order_by("pk")
         )
-        if period.running:
-            # Its stage may predate a marked change: the marks wait for the run after it (an evaluation
-            # settles only the marks committed before it started).
+        # While an evaluation is queued or running, its stage may predate a marked change: the marks
+        # wait for the run after it (an evaluation settles only the marks committed before it
+        # started). A period never evaluated is left to its first evaluation, marks included.
+        due = {period.pk: period for period in periods if period.evaluated and not period.running}
+        if not due:
             return 0
-        if not period.evaluated:
-            return 0  # never evaluated: the first evaluation computes every number, marks included
         with connection.cursor() as cursor:
             # Claimed by deleting them: killed before the commit, the deletion rolls back with the
             # numbers and the marks wait for the next run.
             cursor.execute(
-                f"DELETE FROM {StaleResult._meta.db_table} WHERE period_id = %s "  # nosec B608
-                "RETURNING metric, kpmi_id, member_id, month",
-                [period.pk],
+                f"DELETE FROM {StaleResult._meta.db_table} WHERE period_id IN ({', '.join(['%s'] * len(due))}) "  # nosec B608
+                "RETURNING period_id, metric, kpmi_id, member_id, month",
+                list(due),
             )
             marks = cursor.fetchall()
-        if period.is_closed:  # a closed period is frozen: its marks just go
-            return 0
         changed = 0
-        elapsed = float(services._elapsed(period, today))
-        months: dict[str, set[dt.date]] = {}
-        for code, metric in METRICS.items():
-            mine = [m for m in marks if m[0] in ("", code)]
-            ids = {kpmi_id if metric.subject == KPMI else member_id for _m, kpmi_id, member_id, _month in mine}
-            if ids - {None}:
-                changed += _refresh_subjects(period, metric, sorted(ids - {None}), elapsed)
-            months[code] = {_as_date(month) for *_rest, month in mine if month}
-        changed += _refresh_months(period, {code: sorted(days) for code, days in months.items() if days})
+        for period in due.values():
+            if not period.is_closed:  # a closed period is frozen: its marks just go
+                changed += _refresh_period(period, [mark[1:] for mark in marks if mark[0] == period.pk], today)
     return changed
+
+
+def _refresh_period(period: Period, marks: list[tuple], today: dt.date) -> int:
+    """The marked subjects' results of each marked metric, and the marked months."""
+    changed = 0
+    elapsed = float(services._elapsed(period, today))
+    months: dict[str, set[dt.date]] = {}
+    for code, metric in METRICS.items():
+        mine = [m for m in marks if m[0] in ("", code)]
+        ids = {kpmi_id if metric.subject == KPMI else member_id for _m, kpmi_id, member_id, _month in mine}
+        if ids - {None}:
+            changed += _refresh_subjects(period, metric, sorted(ids - {None}), elapsed)
+        months[code] = {_as_date(month) for *_rest, month in mine if month}
+    return changed + _refresh_months(period, {code: sorted(days) for code, days in months.items() if days})
 
 
 def _as_date(value: dt.date | str) -> dt.date:

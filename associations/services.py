@@ -448,16 +448,22 @@ def _write_results(cursor: Any, period: Period, tables: list[str]) -> int:
     stage = " UNION ALL ".join(f"SELECT * FROM {table}" for table in tables)
     differs = " OR ".join(f"r.{name} <> excluded.{name}" for name in COMPARED)
     assign = ", ".join(f"{name} = excluded.{name}" for name in (*COMPARED, "evaluated_at"))
-    # One statement per unique index (a KPMI's result has no member; a manager's has one).
+    same = " AND ".join(f"r.{name} = s.{name}" for name in COMPARED)
+    # One statement per unique index (a KPMI's result has no member; a manager's has one). A stored
+    # result equal to its staged one is left out before the upsert, not only by its WHERE: ON CONFLICT
+    # DO UPDATE locks (writes) every conflicting row even when it updates none, which made the
+    # re-evaluation with nothing new rewrite every page of the period's results.
     for subject, which in (("kpmi_id", "member_id IS NULL"), ("member_id", "member_id IS NOT NULL")):
         cursor.execute(
             f"""
             INSERT INTO {RESULTS} AS r (period_id, metric, member_id, {", ".join(COMPARED)}, evaluated_at)
-            SELECT %s, metric, member_id, {", ".join(COMPARED)}, %s FROM ({stage}) s WHERE {which}
+            SELECT %s, metric, member_id, {", ".join(COMPARED)}, %s FROM ({stage}) s WHERE s.{which}
+              AND NOT EXISTS (SELECT 1 FROM {RESULTS} r WHERE r.period_id = %s AND r.metric = s.metric
+                              AND r.{subject} = s.{subject} AND r.{which} AND {same})
             ON CONFLICT (period_id, metric, {subject}) WHERE {which}
             DO UPDATE SET {assign} WHERE {differs}
             """,  # nosec B608
-            [period.pk, now],
+            [period.pk, now, period.pk],
         )
         changed += cursor.rowcount
     # The results no longer due, in one statement for both kinds of subject: a result's key is its
