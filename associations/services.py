@@ -11,7 +11,10 @@ ORM; every value is a query parameter (hence its S608 exemption in pyproject.tom
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -305,6 +308,18 @@ def _drop_stage(cursor: Any) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {', '.join(names)}")
 
 
+@functools.lru_cache(maxsize=256)
+def _compiled(
+    metric: Metric, start: dt.date, end: dt.date, vendor: str, zone: str
+) -> tuple[str, tuple[Any, ...], str, tuple[Any, ...]]:
+    """A metric's subjects and its counting query over [start, end], compiled by the ORM once per
+    process (per database and time zone, which a date's condition may name): compiling them cost
+    about as much as running them for the few subjects of a refresh."""
+    subjects_sql, subjects_params = subjects(metric).query.sql_with_params()
+    actuals_sql, actuals_params = metric.per_subject(start, end).query.sql_with_params()
+    return subjects_sql, tuple(subjects_params), actuals_sql, tuple(actuals_params)
+
+
 def metric_results_sql(
     metric: Metric, n: int, period: Period, elapsed: float, ids: list[int] | None = None
 ) -> tuple[list[str], list[Any], str, list[Any]]:
@@ -315,8 +330,9 @@ def metric_results_sql(
     computed in one statement. A condition on `ids` is on the grouping column of the counting query,
     which PostgreSQL pushes into it: an index lookup per subject, not a scan of the period."""
     key = "kpmi_id" if metric.subject == KPMI else "member_id"
-    subjects_sql, subjects_params = subjects(metric).query.sql_with_params()
-    actuals_sql, actuals_params = metric.per_subject(period.start, period.end).query.sql_with_params()
+    subjects_sql, subjects_params, actuals_sql, actuals_params = _compiled(
+        metric, period.start, period.end, connection.vendor, timezone.get_current_timezone_name()
+    )
     ids = list(ids or ())
     only = f"SELECT * FROM {{}} WHERE id IN ({', '.join(['%s'] * len(ids))})" if ids else "SELECT * FROM {}"
     targets = f"SELECT {{}} FROM {TARGETS} WHERE period_id = %s AND metric = %s AND {{}}"  # nosec B608
@@ -337,6 +353,21 @@ def metric_results_sql(
         f"{'CAST(NULL AS BIGINT)' if metric.subject == KPMI else 'id'} AS member_id FROM r{n} WHERE target IS NOT NULL"
     )
     return ctes, cte_params, select, [metric.code, elapsed, metric.association]
+
+
+@contextmanager
+def _unsynced(cursor: Any) -> Iterator[None]:
+    """Commits that need not wait for the disk: the stage's temporary tables and the progress reports
+    are lost with the process anyway, and each synchronous commit waited for a WAL flush (a few ms on a
+    busy server). Whatever commits later synchronously (the results' write) flushes them too."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        cursor.execute("RESET synchronous_commit")
 
 
 def _stage(cursor: Any, period: Period, evaluation: Evaluation, today: dt.date) -> tuple[list[str], dict]:
@@ -412,7 +443,7 @@ def _evaluate(evaluation_id: int, today: dt.date) -> Evaluation:
                 # Changes committed before the stage are in it: their marks for the refresh job
                 # (associations.refresh) are settled by this run; a mark written later waits for it.
                 settled = list(StaleResult.objects.filter(period=period).values_list("pk", flat=True))
-                with shared_scans():
+                with shared_scans(), _unsynced(cursor):
                     tables, monthly = _stage(cursor, period, evaluation, today)
                 with transaction.atomic():
                     # Closing the period waits for this write, and this write for a close under way.
@@ -425,7 +456,8 @@ def _evaluate(evaluation_id: int, today: dt.date) -> Evaluation:
                     StaleResult.objects.filter(pk__in=settled).delete()
                     evaluation.succeed(results_changed=changed)
             finally:
-                _drop_stage(cursor)
+                with _unsynced(cursor):
+                    _drop_stage(cursor)
     except Exception as exc:
         # The write transaction rolled back: the previous results stand. The run is marked failed
         # for the officer to see; the exception is logged, not re-raised, so an in-process run
