@@ -23,7 +23,7 @@ from collections.abc import Iterable
 
 from celery import shared_task
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from . import services
@@ -94,53 +94,86 @@ def stale_results_refresh(*, today: dt.date | None = None) -> int:
     its subjects; one count per marked month and one write of the months — as a refresh's cost is
     mostly its round trips (an approval's refresh is a few milliseconds of them)."""
     today = today or timezone.localdate()
-    runs = Evaluation.objects.filter(period=OuterRef("pk"))
     with transaction.atomic():
-        # The evaluation's write locks a period's row too: a refresh and an evaluation's write never
-        # overlap. In id order, so that two refreshes queue rather than deadlock.
-        periods = list(
-            Period.objects.select_for_update()
-            .filter(pk__in=StaleResult.objects.values("period_id"))
-            .annotate(
-                running=Exists(runs.filter(status__in=[Evaluation.Status.QUEUED, Evaluation.Status.RUNNING])),
-                evaluated=Exists(runs.filter(status=Evaluation.Status.SUCCEEDED)),
-            )
-            .order_by("pk")
-        )
-        # While an evaluation is queued or running, its stage may predate a marked change: the marks
-        # wait for the run after it (an evaluation settles only the marks committed before it
-        # started). A period never evaluated is left to its first evaluation, marks included.
-        due = {period.pk: period for period in periods if period.evaluated and not period.running}
-        if not due:
-            return 0
-        with connection.cursor() as cursor:
-            # Claimed by deleting them: killed before the commit, the deletion rolls back with the
-            # numbers and the marks wait for the next run.
-            cursor.execute(
-                f"DELETE FROM {StaleResult._meta.db_table} WHERE period_id IN ({', '.join(['%s'] * len(due))}) "  # nosec B608
-                "RETURNING period_id, metric, kpmi_id, member_id, month",
-                list(due),
-            )
-            marks = cursor.fetchall()
         changed = 0
-        for period in due.values():
+        for period, marks in _claim().items():
             if not period.is_closed:  # a closed period is frozen: its marks just go
-                changed += _refresh_period(period, [mark[1:] for mark in marks if mark[0] == period.pk], today)
+                changed += _refresh_period(period, marks, today)
     return changed
 
 
+# The periods with marks and their runs' state. Locked: the evaluation's write locks a period's row too,
+# so a refresh and an evaluation's write never overlap; in id order, so that two refreshes queue
+# rather than deadlock. While an evaluation is queued or running, its stage may predate a marked change:
+# the marks wait for the run after it (an evaluation settles only the marks committed before it
+# started). A period never evaluated is left to its first evaluation, marks included.
+MARKED_PERIODS = f"""SELECT p.id, p.start, p."end", p.status,
+    EXISTS (SELECT 1 FROM {Evaluation._meta.db_table} e WHERE e.period_id = p.id AND e.status IN (%s, %s)) AS running,
+    EXISTS (SELECT 1 FROM {Evaluation._meta.db_table} e WHERE e.period_id = p.id AND e.status = %s) AS evaluated
+    FROM {Period._meta.db_table} p WHERE p.id IN (SELECT period_id FROM {StaleResult._meta.db_table})
+    ORDER BY p.id"""  # nosec B608
+MARKED_PARAMS = [s.value for s in (Evaluation.Status.QUEUED, Evaluation.Status.RUNNING, Evaluation.Status.SUCCEEDED)]
+CLAIMED = "period_id, metric, kpmi_id, member_id, month"
+
+
+def _claim() -> dict[Period, list[tuple]]:
+    """Lock the marked periods and claim the marks of those due, by deleting them: killed before the
+    commit, the deletion rolls back with the numbers and the marks wait for the next run. One
+    statement on PostgreSQL, two on SQLite (no row locks there: it writes one transaction at a time)."""
+    stale = StaleResult._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"""WITH p AS ({MARKED_PERIODS} FOR UPDATE OF p),
+                    claimed AS (DELETE FROM {stale} s USING p WHERE s.period_id = p.id AND p.evaluated
+                                AND NOT p.running RETURNING {CLAIMED})
+                    SELECT p.id, p.start, p."end", p.status, c.metric, c.kpmi_id, c.member_id, c.month
+                    FROM p JOIN claimed c ON c.period_id = p.id""",  # nosec B608
+                MARKED_PARAMS,
+            )
+            rows = cursor.fetchall()
+        else:
+            cursor.execute(MARKED_PERIODS, MARKED_PARAMS)
+            due = {row[0]: row[:4] for row in cursor.fetchall() if row[5] and not row[4]}
+            if not due:
+                return {}
+            cursor.execute(
+                f"DELETE FROM {stale} WHERE period_id IN ({', '.join(['%s'] * len(due))}) RETURNING {CLAIMED}",  # nosec B608
+                list(due),
+            )
+            rows = [(*due[mark[0]], *mark[1:]) for mark in cursor.fetchall()]
+    claimed: dict[int, tuple[Period, list[tuple]]] = {}
+    for pk, start, end, status, *mark in rows:
+        period = Period(pk=pk, start=_as_date(start), end=_as_date(end), status=status)
+        claimed.setdefault(pk, (period, []))[1].append(tuple(mark))
+    return dict(claimed.values())
+
+
 def _refresh_period(period: Period, marks: list[tuple], today: dt.date) -> int:
-    """The marked subjects' results of each marked metric, and the marked months."""
-    changed = 0
+    """The marked subjects' results of each marked metric, and the marked months. The months are
+    counted first, so that on PostgreSQL their write rides on the last subjects' statement."""
     elapsed = float(services._elapsed(period, today))
-    months: dict[str, set[dt.date]] = {}
+    marked: list[tuple[Metric, list[int]]] = []
+    months: dict[str, list[dt.date]] = {}
     for code, metric in METRICS.items():
         mine = [m for m in marks if m[0] in ("", code)]
-        ids = {kpmi_id if metric.subject == KPMI else member_id for _m, kpmi_id, member_id, _month in mine}
-        if ids - {None}:
-            changed += _refresh_subjects(period, metric, sorted(ids - {None}), elapsed)
-        months[code] = {_as_date(month) for *_rest, month in mine if month}
-    return changed + _refresh_months(period, {code: sorted(days) for code, days in months.items() if days})
+        ids = {kpmi_id if metric.subject == KPMI else member_id for _m, kpmi_id, member_id, _month in mine} - {None}
+        if ids:
+            marked.append((metric, sorted(ids)))
+        days = {_as_date(month) for *_rest, month in mine if month}
+        if days:
+            months[code] = sorted(days)
+    changed, months_write = _refresh_months(period, months)
+    if marked and months_write and connection.vendor == "postgresql":
+        *others, (metric, ids) = marked
+        changed += sum(_refresh_subjects(period, other, other_ids, elapsed) for other, other_ids in others)
+        return changed + _refresh_subjects(period, metric, ids, elapsed, also=months_write)
+    changed += sum(_refresh_subjects(period, metric, ids, elapsed) for metric, ids in marked)
+    if months_write:
+        with connection.cursor() as cursor:
+            cursor.execute(*months_write)
+            changed += _rowcount(cursor)
+    return changed
 
 
 def _as_date(value: dt.date | str) -> dt.date:
@@ -148,11 +181,14 @@ def _as_date(value: dt.date | str) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
-def _refresh_subjects(period: Period, metric: Metric, ids: list[int], elapsed: float) -> int:
+def _refresh_subjects(
+    period: Period, metric: Metric, ids: list[int], elapsed: float, also: tuple[str, list] | None = None
+) -> int:
     """Some subjects' results of one metric, computed with the full evaluation's own SQL
     (associations.services), written where they changed, and the results of those no longer due (a
     manager promoted to pioneer, a dissolved group, a removed target) deleted: one statement on
-    PostgreSQL (the write and the delete touch different rows), two on SQLite."""
+    PostgreSQL (the write and the delete touch different rows), with `also` (another write, of other
+    rows) in it too; two on SQLite, which has no writes in WITH."""
     S = services
     key = "kpmi_id" if metric.subject == KPMI else "member_id"
     which = "member_id IS NULL" if metric.subject == KPMI else "member_id IS NOT NULL"
@@ -171,10 +207,11 @@ def _refresh_subjects(period: Period, metric: Metric, ids: list[int], elapsed: f
     head = [*cte_params, *select_params]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            also_sql, also_params = (f"{also[0]} RETURNING 1", also[1]) if also else ("SELECT 1 WHERE false", [])
             cursor.execute(
-                f"{prefix}, up AS ({upsert} RETURNING 1), gone AS ({delete} RETURNING 1) "
-                "SELECT (SELECT COUNT(*) FROM up) + (SELECT COUNT(*) FROM gone)",
-                [*head, *upsert_params, *delete_params],
+                f"{prefix}, up AS ({upsert} RETURNING 1), gone AS ({delete} RETURNING 1), more AS ({also_sql}) "
+                "SELECT (SELECT COUNT(*) FROM up) + (SELECT COUNT(*) FROM gone) + (SELECT COUNT(*) FROM more)",
+                [*head, *upsert_params, *delete_params, *also_params],
             )
             return cursor.fetchone()[0]
         cursor.execute(f"{prefix} {upsert}", [*head, *upsert_params])
@@ -192,10 +229,11 @@ def _rowcount(cursor) -> int:
     return cursor.fetchone()[0]
 
 
-def _refresh_months(period: Period, months: dict[str, list[dt.date]]) -> int:
+def _refresh_months(period: Period, months: dict[str, list[dt.date]]) -> tuple[int, tuple[str, list] | None]:
     """The regency's actual of each metric in its marked months, as the full evaluation stores it (a
     month with nothing done has no row; a metric without a target in the period, none): one count per
-    month, then one statement writing the changed months."""
+    month; the months now empty deleted. Returns how many rows that deleted and the statement writing
+    the counted months where they changed (the caller runs it, alone or with another)."""
     counted, empty = [], Q(pk__in=[])
     for code, days in months.items():
         for month in days:
@@ -208,19 +246,14 @@ def _refresh_months(period: Period, months: dict[str, list[dt.date]]) -> int:
                 counted.append((code, month, n))
     changed = MonthlyActual.objects.filter(empty, period=period).delete()[0] if empty.children else 0
     if not counted:
-        return changed
-    table = MonthlyActual._meta.db_table
+        return changed, None
     values = ", ".join(["(%s, %s, %s)"] * len(counted))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""INSERT INTO {table} AS m (period_id, metric, month, actual)
-                SELECT %s, v.column1, v.column2, v.column3 FROM (VALUES {values}) AS v
-                WHERE EXISTS (SELECT 1 FROM {services.TARGETS} t WHERE t.period_id = %s AND t.metric = v.column1)
-                ON CONFLICT (period_id, metric, month) DO UPDATE SET actual = excluded.actual
-                WHERE m.actual <> excluded.actual""",  # nosec B608
-            [period.pk, *(value for row in counted for value in row), period.pk],
-        )
-        return changed + _rowcount(cursor)
+    write = f"""INSERT INTO {MonthlyActual._meta.db_table} AS m (period_id, metric, month, actual)
+        SELECT %s, v.column1, v.column2, v.column3 FROM (VALUES {values}) AS v
+        WHERE EXISTS (SELECT 1 FROM {services.TARGETS} t WHERE t.period_id = %s AND t.metric = v.column1)
+        ON CONFLICT (period_id, metric, month) DO UPDATE SET actual = excluded.actual
+        WHERE m.actual <> excluded.actual"""  # nosec B608
+    return changed, (write, [period.pk, *(value for row in counted for value in row), period.pk])
 
 
 def stale_count(*, period: Period) -> int:
