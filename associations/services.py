@@ -31,7 +31,7 @@ from kpmi_si.outbox.services import task_enqueue
 from members.models import Kpmi, Level, Member
 
 from . import permissions, refresh
-from .metrics import KPMI, METRICS, Metric, shared_scans, subjects
+from .metrics import KPMI, MANAGER, METRICS, Metric, shared_scans, subjects
 from .models import Association, Evaluation, MonthlyActual, Period, StaleResult, Target, TargetResult
 from .signals import evaluation_succeeded
 
@@ -296,13 +296,16 @@ def evaluation_request(*, actor: Any, period: Period) -> Evaluation:
     return evaluation
 
 
-def _stage_tables() -> list[str]:
-    """The stage's tables: one per association, in the registry's order (see `_stage`)."""
-    return [f"{STAGE}_{code}" for code in dict.fromkeys(metric.association for metric in METRICS.values())]
+def _stage_tables() -> list[tuple[str, str, str]]:
+    """The stage's tables, (name, association, subject): one per association and kind of subject, in
+    the registry's order (see `_stage`). One kind per table, so that the write reads a kind's rows
+    without a filter the planner cannot estimate (a temporary table has no statistics)."""
+    pairs = dict.fromkeys((metric.association, metric.subject) for metric in METRICS.values())
+    return [(f"{STAGE}_{association}_{subject}", association, subject) for association, subject in pairs]
 
 
 def _drop_stage(cursor: Any) -> None:
-    tables = _stage_tables()
+    tables = [name for name, _association, _subject in _stage_tables()]
     # One statement on PostgreSQL; SQLite drops one table per statement.
     for names in [tables] if connection.vendor == "postgresql" else [[table] for table in tables]:
         cursor.execute(f"DROP TABLE IF EXISTS {', '.join(names)}")
@@ -370,16 +373,17 @@ def _unsynced(cursor: Any) -> Iterator[None]:
         cursor.execute("RESET synchronous_commit")
 
 
-def _stage(cursor: Any, period: Period, evaluation: Evaluation, today: dt.date) -> tuple[list[str], dict]:
-    """Compute every result the period should have into the stage, one statement per association
-    (all its metrics' subjects, actuals, default and overridden targets, ratio and status joined in the
-    database); returns the stage's tables and the regency's month series. Each statement commits on
-    its own, so that the progress bar moves while it works; nothing the dashboards read changes here.
+def _stage(cursor: Any, period: Period, evaluation: Evaluation, today: dt.date) -> tuple[list[tuple[str, str]], dict]:
+    """Compute every result the period should have into the stage, one statement per association and
+    kind of subject (all its metrics' subjects, actuals, default and overridden targets, ratio and
+    status joined in the database); returns the stage's tables (name, subject) and the regency's month
+    series. Each statement commits on its own, so that the progress bar moves while it works; nothing
+    the dashboards read changes here.
 
-    Few statements, as each costs a round trip and a commit whatever it computes (a run of about a
-    hundred statements spent half of a Garut evaluation on them): CREATE TABLE AS straight from the
-    counting, no copy into a common table, no index or ANALYZE of the stage (the write joins it by
-    hash), one progress report per association."""
+    Few statements, as each costs a round trip and often a commit whatever it computes (about a
+    hundred per run before issue #16's second pass, a fixed cost that weighed most at Garut): CREATE
+    TABLE AS straight from the counting, no copy into a common table, no index or ANALYZE of the stage
+    (the write joins it by hash), one progress report per table."""
     # Left over by a run of this pooled connection that could not drop them.
     _drop_stage(cursor)
     with_target = set(Target.objects.filter(period=period).values_list("metric", flat=True))
@@ -388,8 +392,8 @@ def _stage(cursor: Any, period: Period, evaluation: Evaluation, today: dt.date) 
     elapsed = float(_elapsed(period, today))
     monthly: dict[tuple[str, dt.date], int] = {}
     tables, done = [], 0
-    for table in _stage_tables():
-        group = [code for code in codes if table == f"{STAGE}_{METRICS[code].association}"]
+    for table, association, subject in _stage_tables():
+        group = [code for code in codes if (METRICS[code].association, METRICS[code].subject) == (association, subject)]
         if not group:
             continue
         ctes, cte_params, selects, select_params = [], [], [], []
@@ -406,7 +410,7 @@ def _stage(cursor: Any, period: Period, evaluation: Evaluation, today: dt.date) 
             f"CREATE TEMPORARY TABLE {table} AS WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}",  # nosec B608
             [*cte_params, *select_params],
         )
-        tables.append(table)
+        tables.append((table, subject))
         for code in group:
             for month, n in METRICS[code].per_month(period.start, period.end).items():
                 monthly[(code, month)] = n
@@ -468,7 +472,7 @@ def _evaluate(evaluation_id: int, today: dt.date) -> Evaluation:
     return evaluation
 
 
-def _write_results(cursor: Any, period: Period, tables: list[str]) -> int:
+def _write_results(cursor: Any, period: Period, tables: list[tuple[str, str]]) -> int:
     """Store the staged results: insert the new, rewrite the changed, delete the ones no longer due
     (a dissolved group, a removed target). Set-based, so that a first evaluation of tens of thousands
     of subjects costs about what computing them costs. Returns how many rows changed."""
@@ -477,7 +481,7 @@ def _write_results(cursor: Any, period: Period, tables: list[str]) -> int:
         return cursor.rowcount
     changed = 0
     now = timezone.now()
-    stage = " UNION ALL ".join(f"SELECT * FROM {table}" for table in tables)
+    stage = " UNION ALL ".join(f"SELECT * FROM {table}" for table, _subject in tables)
     differs = " OR ".join(f"r.{name} <> excluded.{name}" for name in COMPARED)
     assign = ", ".join(f"{name} = excluded.{name}" for name in (*COMPARED, "evaluated_at"))
     same = " AND ".join(f"r.{name} = s.{name}" for name in COMPARED)
@@ -485,11 +489,17 @@ def _write_results(cursor: Any, period: Period, tables: list[str]) -> int:
     # result equal to its staged one is left out before the upsert, not only by its WHERE: ON CONFLICT
     # DO UPDATE locks (writes) every conflicting row even when it updates none, which made the
     # re-evaluation with nothing new rewrite every page of the period's results.
-    for subject, which in (("kpmi_id", "member_id IS NULL"), ("member_id", "member_id IS NOT NULL")):
+    for kind, subject, which in (
+        (KPMI, "kpmi_id", "member_id IS NULL"),
+        (MANAGER, "member_id", "member_id IS NOT NULL"),
+    ):
+        staged = " UNION ALL ".join(f"SELECT * FROM {table}" for table, of in tables if of == kind)
+        if not staged:
+            continue
         cursor.execute(
             f"""
             INSERT INTO {RESULTS} AS r (period_id, metric, member_id, {", ".join(COMPARED)}, evaluated_at)
-            SELECT %s, metric, member_id, {", ".join(COMPARED)}, %s FROM ({stage}) s WHERE s.{which}
+            SELECT %s, metric, member_id, {", ".join(COMPARED)}, %s FROM ({staged}) s WHERE true
               AND NOT EXISTS (SELECT 1 FROM {RESULTS} r WHERE r.period_id = %s AND r.metric = s.metric
                               AND r.{subject} = s.{subject} AND r.{which} AND {same})
             ON CONFLICT (period_id, metric, {subject}) WHERE {which}
