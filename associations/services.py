@@ -479,12 +479,22 @@ def _write_results(cursor: Any, period: Period, tables: list[tuple[str, str]]) -
     if not tables:  # no targets: every stored result of the period is no longer due
         cursor.execute(f"DELETE FROM {RESULTS} WHERE period_id = %s", [period.pk])  # nosec B608
         return cursor.rowcount
-    changed = 0
     now = timezone.now()
     stage = " UNION ALL ".join(f"SELECT * FROM {table}" for table, _subject in tables)
     differs = " OR ".join(f"r.{name} <> excluded.{name}" for name in COMPARED)
     assign = ", ".join(f"{name} = excluded.{name}" for name in (*COMPARED, "evaluated_at"))
     same = " AND ".join(f"r.{name} = s.{name}" for name in COMPARED)
+    # The results no longer due first, in one statement for both kinds of subject (a result's key is
+    # its member, or its KPMI negated when it has none: ids are positive, and the database joins by
+    # hash): before the upsert, the period's stored rows are only the old ones (none at all in a first
+    # evaluation), not those just written too.
+    cursor.execute(
+        f"""DELETE FROM {RESULTS} WHERE period_id = %s AND NOT EXISTS (
+              SELECT 1 FROM ({stage}) s WHERE s.metric = {RESULTS}.metric
+                AND COALESCE(s.member_id, -s.kpmi_id) = COALESCE({RESULTS}.member_id, -{RESULTS}.kpmi_id))""",  # nosec B608
+        [period.pk],
+    )
+    changed = cursor.rowcount
     # One statement per unique index (a KPMI's result has no member; a manager's has one). A stored
     # result equal to its staged one is left out before the upsert, not only by its WHERE: ON CONFLICT
     # DO UPDATE locks (writes) every conflicting row even when it updates none, which made the
@@ -508,15 +518,7 @@ def _write_results(cursor: Any, period: Period, tables: list[tuple[str, str]]) -
             [period.pk, now, period.pk],
         )
         changed += cursor.rowcount
-    # The results no longer due, in one statement for both kinds of subject: a result's key is its
-    # member, or its KPMI negated when it has none (ids are positive), which the database joins by hash.
-    cursor.execute(
-        f"""DELETE FROM {RESULTS} WHERE period_id = %s AND NOT EXISTS (
-              SELECT 1 FROM ({stage}) s WHERE s.metric = {RESULTS}.metric
-                AND COALESCE(s.member_id, -s.kpmi_id) = COALESCE({RESULTS}.member_id, -{RESULTS}.kpmi_id))""",  # nosec B608
-        [period.pk],
-    )
-    return changed + cursor.rowcount
+    return changed
 
 
 def _write_monthly(period: Period, monthly: dict[tuple[str, dt.date], int]) -> int:
