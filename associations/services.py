@@ -337,7 +337,7 @@ def metric_results_sql(
         metric, period.start, period.end, connection.vendor, timezone.get_current_timezone_name()
     )
     ids = list(ids or ())
-    only = f"SELECT * FROM {{}} WHERE id IN ({', '.join(['%s'] * len(ids))})" if ids else "SELECT * FROM {}"
+    only = f"SELECT * FROM {{}} WHERE id IN ({', '.join(['%s'] * len(ids))})" if ids else "SELECT * FROM {}"  # nosec B608
     targets = f"SELECT {{}} FROM {TARGETS} WHERE period_id = %s AND metric = %s AND {{}}"  # nosec B608
     ctes = [
         f"s{n}_(id, kpmi_id, kecamatan_id) AS ({subjects_sql})",
@@ -346,7 +346,7 @@ def metric_results_sql(
         f"a{n} AS ({only.format(f'a{n}_')})",
         f"o{n}(id, value) AS ({targets.format(f'{key}, value', f'{key} IS NOT NULL')})",
         f"d{n}(value) AS ({targets.format('value', 'kpmi_id IS NULL AND member_id IS NULL')})",
-        f"r{n} AS (SELECT s.id, s.kpmi_id, s.kecamatan_id, COALESCE(o.value, (SELECT value FROM d{n})) AS target, "
+        f"r{n} AS (SELECT s.id, s.kpmi_id, s.kecamatan_id, COALESCE(o.value, (SELECT value FROM d{n})) AS target, "  # nosec B608
         f"COALESCE(a.n, 0) AS actual FROM s{n} s LEFT JOIN a{n} a ON a.id = s.id LEFT JOIN o{n} o ON o.id = s.id)",
     ]
     cte_params = [*subjects_params, *ids, *actuals_params, *ids, period.pk, metric.code, period.pk, metric.code]
@@ -480,7 +480,7 @@ def _write_results(cursor: Any, period: Period, tables: list[tuple[str, str]]) -
         cursor.execute(f"DELETE FROM {RESULTS} WHERE period_id = %s", [period.pk])  # nosec B608
         return cursor.rowcount
     now = timezone.now()
-    stage = " UNION ALL ".join(f"SELECT * FROM {table}" for table, _subject in tables)
+    stage = " UNION ALL ".join(f"SELECT * FROM {table}" for table, _subject in tables)  # nosec B608
     differs = " OR ".join(f"r.{name} <> excluded.{name}" for name in COMPARED)
     assign = ", ".join(f"{name} = excluded.{name}" for name in (*COMPARED, "evaluated_at"))
     same = " AND ".join(f"r.{name} = s.{name}" for name in COMPARED)
@@ -503,7 +503,7 @@ def _write_results(cursor: Any, period: Period, tables: list[tuple[str, str]]) -
         (KPMI, "kpmi_id", "member_id IS NULL"),
         (MANAGER, "member_id", "member_id IS NOT NULL"),
     ):
-        staged = " UNION ALL ".join(f"SELECT * FROM {table}" for table, of in tables if of == kind)
+        staged = " UNION ALL ".join(f"SELECT * FROM {table}" for table, of in tables if of == kind)  # nosec B608
         if not staged:
             continue
         cursor.execute(
