@@ -234,7 +234,7 @@ def _refresh_months(period: Period, months: dict[str, list[dt.date]]) -> tuple[i
     month with nothing done has no row; a metric without a target in the period, none): one count per
     month; the months now empty deleted. Returns how many rows that deleted and the statement writing
     the counted months where they changed (the caller runs it, alone or with another)."""
-    counted, empty = [], Q(pk__in=[])
+    counted, empty = [], Q()
     for code, days in months.items():
         for month in days:
             start = max(month, period.start)
@@ -244,7 +244,7 @@ def _refresh_months(period: Period, months: dict[str, list[dt.date]]) -> tuple[i
                 empty |= Q(metric=code, month=month)
             else:
                 counted.append((code, month, n))
-    changed = MonthlyActual.objects.filter(empty, period=period).delete()[0] if empty.children else 0
+    changed = MonthlyActual.objects.filter(empty, period=period).delete()[0] if empty else 0
     if not counted:
         return changed, None
     values = ", ".join(["(%s, %s, %s)"] * len(counted))
