@@ -122,10 +122,19 @@ def _work_per_member(kind: str) -> Callable[[dt.date, dt.date], CountsQuery]:
     return count
 
 
+# The kinds of logged work the metrics count.
+WORK_KINDS = (Kind.PUBLICATION, Kind.EDUCATION, Kind.DEPLOYMENT)
+
+
 def _work_per_month(kind: str) -> Callable[[dt.date, dt.date], dict[dt.date, int]]:
     def count(start: dt.date, end: dt.date) -> dict[dt.date, int]:
-        rows = work_metrics.work_counts(by=("month",), kinds=[kind], start=start, end=end)
-        return {(r["month"].date() if isinstance(r["month"], dt.datetime) else r["month"]): r["n"] for r in rows}
+        # During an evaluation one scan counts every kind's months (see `shared_scans`); else this kind's.
+        kinds = WORK_KINDS if _SCANS.get() is not None else (kind,)
+        rows = _scanned(
+            ("work", start, end),
+            lambda: list(work_metrics.work_counts(by=("kind", "month"), kinds=kinds, start=start, end=end)),
+        )
+        return {_month(r["month"]): r["n"] for r in rows if r["kind"] == kind}
 
     return count
 

@@ -23,10 +23,11 @@ from collections.abc import Iterable
 
 from celery import shared_task
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import services
-from .metrics import KPMI, METRICS, Metric, subjects
+from .metrics import KPMI, METRICS, Metric
 from .models import Evaluation, MonthlyActual, Period, StaleResult, Target
 
 # Which metrics a kind of logged work moves (programs.metrics counts them per manager); a change of
@@ -86,108 +87,136 @@ def mark_on_change(
 
 
 def stale_results_refresh(*, today: dt.date | None = None) -> int:
-    """Recompute every marked number of every open period; returns how many stored rows changed."""
+    """Recompute every marked number of every open period; returns how many stored rows changed.
+
+    One transaction of a handful of statements whatever was marked — the periods with marks, locked,
+    with their runs' state; the marks claimed and deleted in one; one statement per marked metric for
+    its subjects; one count per marked month and one write of the months — as a refresh's cost is
+    mostly its round trips (an approval's refresh is a few milliseconds of them)."""
     today = today or timezone.localdate()
-    changed = 0
-    period_ids = list(StaleResult.objects.order_by().values_list("period_id", flat=True).distinct())
-    for period_id in period_ids:
-        changed += _refresh_period(period_id, today)
-    return changed
-
-
-def _refresh_period(period_id: int, today: dt.date) -> int:
     with transaction.atomic():
-        # The evaluation's write locks this row too: a refresh and an evaluation's write never overlap.
-        period = Period.objects.select_for_update().get(pk=period_id)
-        evaluations = Evaluation.objects.filter(period=period)
-        if evaluations.filter(status__in=[Evaluation.Status.QUEUED, Evaluation.Status.RUNNING]).exists():
-            # Its stage may predate a marked change: the marks wait for the run after it (an evaluation
-            # settles only the marks committed before it started).
-            return 0
-        if not evaluations.filter(status=Evaluation.Status.SUCCEEDED).exists():
-            return 0  # never evaluated: the first evaluation computes every number, marks included
-        marks = list(StaleResult.objects.select_for_update(skip_locked=True).filter(period=period))
-        if not marks:
-            return 0
         changed = 0
-        if not period.is_closed:  # a closed period is frozen: its marks just go
-            targets = list(Target.objects.filter(period=period))
-            elapsed = float(services._elapsed(period, today))
-            for code in [c for c in METRICS if any(t.metric == c for t in targets)]:
-                metric = METRICS[code]
-                mine = [m for m in marks if m.metric in ("", code)]
-                ids = {m.kpmi_id if metric.subject == KPMI else m.member_id for m in mine} - {None}
-                if ids:
-                    changed += _refresh_subjects(period, metric, sorted(ids), targets, elapsed)
-                months = sorted({m.month for m in mine if m.month})
-                changed += _refresh_months(period, metric, months)
-        StaleResult.objects.filter(pk__in=[m.pk for m in marks]).delete()
+        for period, marks in _claim().items():
+            if not period.is_closed:  # a closed period is frozen: its marks just go
+                changed += _refresh_period(period, marks, today)
     return changed
 
 
-def _refresh_subjects(period: Period, metric: Metric, ids: list[int], targets: list[Target], elapsed: float) -> int:
-    """Some subjects' results of one metric, computed and written in one statement with the full
-    evaluation's own rules (associations.services), and the results of those no longer due deleted.
-    The subjects' condition is on the grouping column of the counting query, which PostgreSQL pushes
-    into it: an index lookup per subject, not a scan of the period."""
+# The periods with marks and their runs' state. Locked: the evaluation's write locks a period's row too,
+# so a refresh and an evaluation's write never overlap; in id order, so that two refreshes queue
+# rather than deadlock. While an evaluation is queued or running, its stage may predate a marked change:
+# the marks wait for the run after it (an evaluation settles only the marks committed before it
+# started). A period never evaluated is left to its first evaluation, marks included.
+MARKED_PERIODS = f"""SELECT p.id, p.start, p."end", p.status,
+    EXISTS (SELECT 1 FROM {Evaluation._meta.db_table} e WHERE e.period_id = p.id AND e.status IN (%s, %s)) AS running,
+    EXISTS (SELECT 1 FROM {Evaluation._meta.db_table} e WHERE e.period_id = p.id AND e.status = %s) AS evaluated
+    FROM {Period._meta.db_table} p WHERE p.id IN (SELECT period_id FROM {StaleResult._meta.db_table})
+    ORDER BY p.id"""  # nosec B608
+MARKED_PARAMS = [s.value for s in (Evaluation.Status.QUEUED, Evaluation.Status.RUNNING, Evaluation.Status.SUCCEEDED)]
+CLAIMED = "period_id, metric, kpmi_id, member_id, month"
+
+
+def _claim() -> dict[Period, list[tuple]]:
+    """Lock the marked periods and claim the marks of those due, by deleting them: killed before the
+    commit, the deletion rolls back with the numbers and the marks wait for the next run. One
+    statement on PostgreSQL, two on SQLite (no row locks there: it writes one transaction at a time)."""
+    stale = StaleResult._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"""WITH p AS ({MARKED_PERIODS} FOR UPDATE OF p),
+                    claimed AS (DELETE FROM {stale} s USING p WHERE s.period_id = p.id AND p.evaluated
+                                AND NOT p.running RETURNING {CLAIMED})
+                    SELECT p.id, p.start, p."end", p.status, c.metric, c.kpmi_id, c.member_id, c.month
+                    FROM p JOIN claimed c ON c.period_id = p.id""",  # nosec B608
+                MARKED_PARAMS,
+            )
+            rows = cursor.fetchall()
+        else:
+            cursor.execute(MARKED_PERIODS, MARKED_PARAMS)
+            due = {row[0]: row[:4] for row in cursor.fetchall() if row[5] and not row[4]}
+            if not due:
+                return {}
+            cursor.execute(
+                f"DELETE FROM {stale} WHERE period_id IN ({', '.join(['%s'] * len(due))}) RETURNING {CLAIMED}",  # nosec B608
+                list(due),
+            )
+            rows = [(*due[mark[0]], *mark[1:]) for mark in cursor.fetchall()]
+    claimed: dict[int, tuple[Period, list[tuple]]] = {}
+    for pk, start, end, status, *mark in rows:
+        period = Period(pk=pk, start=_as_date(start), end=_as_date(end), status=status)
+        claimed.setdefault(pk, (period, []))[1].append(tuple(mark))
+    return dict(claimed.values())
+
+
+def _refresh_period(period: Period, marks: list[tuple], today: dt.date) -> int:
+    """The marked subjects' results of each marked metric, and the marked months. The months are
+    counted first, so that on PostgreSQL their write rides on the last subjects' statement."""
+    elapsed = float(services._elapsed(period, today))
+    marked: list[tuple[Metric, list[int]]] = []
+    months: dict[str, list[dt.date]] = {}
+    for code, metric in METRICS.items():
+        mine = [m for m in marks if m[0] in ("", code)]
+        ids = {kpmi_id if metric.subject == KPMI else member_id for _m, kpmi_id, member_id, _month in mine} - {None}
+        if ids:
+            marked.append((metric, sorted(ids)))
+        days = {_as_date(month) for *_rest, month in mine if month}
+        if days:
+            months[code] = sorted(days)
+    changed, months_write = _refresh_months(period, months)
+    if marked and months_write and connection.vendor == "postgresql":
+        *others, (metric, ids) = marked
+        changed += sum(_refresh_subjects(period, other, other_ids, elapsed) for other, other_ids in others)
+        return changed + _refresh_subjects(period, metric, ids, elapsed, also=months_write)
+    changed += sum(_refresh_subjects(period, metric, ids, elapsed) for metric, ids in marked)
+    if months_write:
+        with connection.cursor() as cursor:
+            cursor.execute(*months_write)
+            changed += _rowcount(cursor)
+    return changed
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    """A mark's month as read by a raw cursor: a date on PostgreSQL, ISO text on SQLite."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def _refresh_subjects(
+    period: Period, metric: Metric, ids: list[int], elapsed: float, also: tuple[str, list] | None = None
+) -> int:
+    """Some subjects' results of one metric, computed with the full evaluation's own SQL
+    (associations.services), written where they changed, and the results of those no longer due (a
+    manager promoted to pioneer, a dissolved group, a removed target) deleted: one statement on
+    PostgreSQL (the write and the delete touch different rows), with `also` (another write, of other
+    rows) in it too; two on SQLite, which has no writes in WITH."""
     S = services
     key = "kpmi_id" if metric.subject == KPMI else "member_id"
     which = "member_id IS NULL" if metric.subject == KPMI else "member_id IS NOT NULL"
-    default = next((t.value for t in targets if t.metric == metric.code and not t.kpmi_id and not t.member_id), None)
-    association_id = next(t.association_id for t in targets if t.metric == metric.code)
-    subjects_sql, subjects_params = subjects(metric).query.sql_with_params()
-    actuals_sql, actuals_params = metric.per_subject(period.start, period.end).query.sql_with_params()
-    listed = ", ".join(["%s"] * len(ids))
+    ctes, cte_params, select, select_params = S.metric_results_sql(metric, 0, period, elapsed, ids)
     columns = ", ".join(S.COMPARED)
     differs = " OR ".join(f"r.{name} <> excluded.{name}" for name in S.COMPARED)
     assign = ", ".join(f"{name} = excluded.{name}" for name in (*S.COMPARED, "evaluated_at"))
+    prefix = f"WITH {', '.join(ctes)}, x AS ({select})"
+    upsert = f"""INSERT INTO {S.RESULTS} AS r (period_id, metric, member_id, {columns}, evaluated_at)
+        SELECT %s, metric, member_id, {columns}, %s FROM x WHERE true
+        ON CONFLICT (period_id, metric, {key}) WHERE {which} DO UPDATE SET {assign} WHERE {differs}"""  # nosec B608
+    upsert_params = [period.pk, timezone.now()]
+    delete = f"""DELETE FROM {S.RESULTS} WHERE period_id = %s AND metric = %s AND {which}
+        AND {key} IN ({", ".join(["%s"] * len(ids))}) AND {key} NOT IN (SELECT {key} FROM x)"""  # nosec B608
+    delete_params = [period.pk, metric.code, *ids]
+    head = [*cte_params, *select_params]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            WITH s0(id, kpmi_id, kecamatan_id) AS ({subjects_sql}),
-                 s AS (SELECT * FROM s0 WHERE id IN ({listed})),
-                 a0(id, n) AS ({actuals_sql}),
-                 a AS (SELECT * FROM a0 WHERE id IN ({listed})),
-                 o(id, value) AS (SELECT {key}, value FROM {S.TARGETS}
-                                  WHERE period_id = %s AND metric = %s AND {key} IS NOT NULL),
-                 r AS (SELECT s.id, s.kpmi_id, s.kecamatan_id, COALESCE(o.value, %s) AS target,
-                              COALESCE(a.n, 0) AS actual
-                       FROM s LEFT JOIN a ON a.id = s.id LEFT JOIN o ON o.id = s.id)
-            INSERT INTO {S.RESULTS} AS r (period_id, metric, member_id, {columns}, evaluated_at)
-            SELECT %s, %s, {"CAST(NULL AS BIGINT)" if metric.subject == KPMI else "id"}, target, actual,
-                   {S.RATIO_SQL}, {S.STATUS_SQL}, kecamatan_id, kpmi_id, %s, %s
-            FROM r WHERE target IS NOT NULL
-            ON CONFLICT (period_id, metric, {key}) WHERE {which}
-            DO UPDATE SET {assign} WHERE {differs}
-            """,  # nosec B608
-            [
-                *subjects_params,
-                *ids,
-                *actuals_params,
-                *ids,
-                period.pk,
-                metric.code,
-                default,
-                period.pk,
-                metric.code,
-                elapsed,
-                association_id,
-                timezone.now(),
-            ],
-        )
+        if connection.vendor == "postgresql":
+            also_sql, also_params = (f"{also[0]} RETURNING 1", also[1]) if also else ("SELECT 1 WHERE false", [])
+            cursor.execute(
+                f"{prefix}, up AS ({upsert} RETURNING 1), gone AS ({delete} RETURNING 1), more AS ({also_sql}) "  # nosec B608
+                "SELECT (SELECT COUNT(*) FROM up) + (SELECT COUNT(*) FROM gone) + (SELECT COUNT(*) FROM more)",
+                [*head, *upsert_params, *delete_params, *also_params],
+            )
+            return cursor.fetchone()[0]
+        cursor.execute(f"{prefix} {upsert}", [*head, *upsert_params])
         changed = _rowcount(cursor)
-        # A subject no longer due (a manager promoted to pioneer, a dissolved group) loses its result.
-        cursor.execute(
-            f"""
-            WITH s0(id, kpmi_id, kecamatan_id) AS ({subjects_sql}),
-                 o(id, value) AS (SELECT {key}, value FROM {S.TARGETS}
-                                  WHERE period_id = %s AND metric = %s AND {key} IS NOT NULL)
-            DELETE FROM {S.RESULTS} WHERE period_id = %s AND metric = %s AND {which} AND {key} IN ({listed})
-              AND {key} NOT IN (SELECT s0.id FROM s0 LEFT JOIN o ON o.id = s0.id
-                                WHERE s0.id IN ({listed}) AND COALESCE(o.value, %s) IS NOT NULL)
-            """,  # nosec B608
-            [*subjects_params, period.pk, metric.code, period.pk, metric.code, *ids, *ids, default],
-        )
+        cursor.execute(f"{prefix} {delete}", [*head, *delete_params])
         return changed + _rowcount(cursor)
 
 
@@ -200,27 +229,31 @@ def _rowcount(cursor) -> int:
     return cursor.fetchone()[0]
 
 
-def _refresh_months(period: Period, metric: Metric, months: list[dt.date]) -> int:
-    """The regency's actual of a metric in the marked months, as the full evaluation stores it (a
-    month with nothing done has no row)."""
-    changed = 0
-    for month in months:
-        start = max(month, period.start)
-        end = min((month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), period.end)
-        n = metric.per_month(start, end).get(month)
-        stored = MonthlyActual.objects.filter(period=period, metric=metric.code, month=month).first()
-        if n is None:
-            if stored is not None:
-                stored.delete()
-                changed += 1
-        elif stored is None:
-            MonthlyActual.objects.create(period=period, metric=metric.code, month=month, actual=n)
-            changed += 1
-        elif stored.actual != n:
-            stored.actual = n
-            stored.save(update_fields=["actual"])
-            changed += 1
-    return changed
+def _refresh_months(period: Period, months: dict[str, list[dt.date]]) -> tuple[int, tuple[str, list] | None]:
+    """The regency's actual of each metric in its marked months, as the full evaluation stores it (a
+    month with nothing done has no row; a metric without a target in the period, none): one count per
+    month; the months now empty deleted. Returns how many rows that deleted and the statement writing
+    the counted months where they changed (the caller runs it, alone or with another)."""
+    counted, empty = [], Q()
+    for code, days in months.items():
+        for month in days:
+            start = max(month, period.start)
+            end = min((month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), period.end)
+            n = METRICS[code].per_month(start, end).get(month)
+            if n is None:
+                empty |= Q(metric=code, month=month)
+            else:
+                counted.append((code, month, n))
+    changed = MonthlyActual.objects.filter(empty, period=period).delete()[0] if empty else 0
+    if not counted:
+        return changed, None
+    values = ", ".join(["(%s, %s, %s)"] * len(counted))
+    write = f"""INSERT INTO {MonthlyActual._meta.db_table} AS m (period_id, metric, month, actual)
+        SELECT %s, v.column1, v.column2, v.column3 FROM (VALUES {values}) AS v
+        WHERE EXISTS (SELECT 1 FROM {services.TARGETS} t WHERE t.period_id = %s AND t.metric = v.column1)
+        ON CONFLICT (period_id, metric, month) DO UPDATE SET actual = excluded.actual
+        WHERE m.actual <> excluded.actual"""  # nosec B608
+    return changed, (write, [period.pk, *(value for row in counted for value in row), period.pk])
 
 
 def stale_count(*, period: Period) -> int:

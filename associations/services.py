@@ -11,7 +11,10 @@ ORM; every value is a query parameter (hence its S608 exemption in pyproject.tom
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +31,7 @@ from kpmi_si.outbox.services import task_enqueue
 from members.models import Kpmi, Level, Member
 
 from . import permissions, refresh
-from .metrics import KPMI, METRICS, Metric, shared_scans, subjects
+from .metrics import KPMI, MANAGER, METRICS, Metric, shared_scans, subjects
 from .models import Association, Evaluation, MonthlyActual, Period, StaleResult, Target, TargetResult
 from .signals import evaluation_succeeded
 
@@ -230,10 +233,10 @@ def targets_apply_defaults(*, actor: Any, period: Period, association: Associati
 
 RESULTS = TargetResult._meta.db_table
 TARGETS = Target._meta.db_table
-# Where a run puts the results it computed before it writes them: a temporary table, private to the
-# database connection and gone with it, so concurrent runs never see each other's rows.
+# Where a run puts the results it computed before it writes them: temporary tables (one per
+# association), private to the database connection and gone with it, so concurrent runs never see
+# each other's rows.
 STAGE = "kpmi_evaluation_stage"
-STAGE_PART = "kpmi_evaluation_stage_part"  # one metric's results on their way into the stage
 S = TargetResult.Status
 # The status rule over a row's target and actual and the elapsed share of the period (one parameter):
 # achieved when the target is met; not started with nothing done; on track when the actual keeps pace
@@ -293,77 +296,130 @@ def evaluation_request(*, actor: Any, period: Period) -> Evaluation:
     return evaluation
 
 
-def _stage(cursor: Any, period: Period, evaluation: Evaluation, today: dt.date) -> dict[tuple[str, dt.date], int]:
-    """Compute every result the period should have into the stage table, metric by metric, each in one
-    statement (subjects, their actuals, default and overridden targets, ratio and status are joined in
-    the database); returns the regency's month series. Autocommitted per metric, so that the progress
-    bar moves while it works; nothing the dashboards read changes here."""
-    cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
-    # Left over by a run of this session that failed half-way; each metric's part is dropped once copied.
-    cursor.execute(f"DROP TABLE IF EXISTS {STAGE_PART}")
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE {STAGE} AS SELECT metric, {', '.join(COMPARED)}, member_id FROM {RESULTS} WHERE 1 = 0"  # nosec B608
+def _stage_tables() -> list[tuple[str, str, str]]:
+    """The stage's tables, (name, association, subject): one per association and kind of subject, in
+    the registry's order (see `_stage`). One kind per table, so that the write reads a kind's rows
+    without a filter the planner cannot estimate (a temporary table has no statistics)."""
+    pairs = dict.fromkeys((metric.association, metric.subject) for metric in METRICS.values())
+    return [(f"{STAGE}_{association}_{subject}", association, subject) for association, subject in pairs]
+
+
+def _drop_stage(cursor: Any) -> None:
+    tables = [name for name, _association, _subject in _stage_tables()]
+    # One statement on PostgreSQL; SQLite drops one table per statement.
+    for names in [tables] if connection.vendor == "postgresql" else [[table] for table in tables]:
+        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(names)}")
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(
+    metric: Metric, start: dt.date, end: dt.date, vendor: str, zone: str
+) -> tuple[str, tuple[Any, ...], str, tuple[Any, ...]]:
+    """A metric's subjects and its counting query over [start, end], compiled by the ORM once per
+    process (per database and time zone, which a date's condition may name): compiling them cost
+    about as much as running them for the few subjects of a refresh."""
+    subjects_sql, subjects_params = subjects(metric).query.sql_with_params()
+    actuals_sql, actuals_params = metric.per_subject(start, end).query.sql_with_params()
+    return subjects_sql, tuple(subjects_params), actuals_sql, tuple(actuals_params)
+
+
+def metric_results_sql(
+    metric: Metric, n: int, period: Period, elapsed: float, ids: list[int] | None = None
+) -> tuple[list[str], list[Any], str, list[Any]]:
+    """One metric's results as SQL: common table expressions suffixed `n` — its subjects (only `ids`
+    when given: the refresh's), their actuals, the default and overridden targets — and the SELECT of
+    its rows with ratio and status in the stage's columns (none when the metric has no target).
+    Returns (CTEs, their params, the SELECT, its params), so that several metrics' results can be
+    computed in one statement. A condition on `ids` is on the grouping column of the counting query,
+    which PostgreSQL pushes into it: an index lookup per subject, not a scan of the period."""
+    key = "kpmi_id" if metric.subject == KPMI else "member_id"
+    subjects_sql, subjects_params, actuals_sql, actuals_params = _compiled(
+        metric, period.start, period.end, connection.vendor, timezone.get_current_timezone_name()
     )
-    targets = list(Target.objects.filter(period=period))
-    by_metric: dict[str, list[Target]] = {}
-    for target in targets:
-        by_metric.setdefault(target.metric, []).append(target)
-    codes = [code for code in METRICS if code in by_metric]
+    ids = list(ids or ())
+    only = f"SELECT * FROM {{}} WHERE id IN ({', '.join(['%s'] * len(ids))})" if ids else "SELECT * FROM {}"  # nosec B608
+    targets = f"SELECT {{}} FROM {TARGETS} WHERE period_id = %s AND metric = %s AND {{}}"  # nosec B608
+    ctes = [
+        f"s{n}_(id, kpmi_id, kecamatan_id) AS ({subjects_sql})",
+        f"s{n} AS ({only.format(f's{n}_')})",
+        f"a{n}_(id, n) AS ({actuals_sql})",
+        f"a{n} AS ({only.format(f'a{n}_')})",
+        f"o{n}(id, value) AS ({targets.format(f'{key}, value', f'{key} IS NOT NULL')})",
+        f"d{n}(value) AS ({targets.format('value', 'kpmi_id IS NULL AND member_id IS NULL')})",
+        # The default (at most one row) joined, not a scalar subquery: the ratio and status repeat the
+        # target, and PostgreSQL planned the subquery once per mention.
+        f"r{n} AS (SELECT s.id, s.kpmi_id, s.kecamatan_id, COALESCE(o.value, d.value) AS target, "  # nosec B608
+        f"COALESCE(a.n, 0) AS actual FROM s{n} s LEFT JOIN a{n} a ON a.id = s.id LEFT JOIN o{n} o ON o.id = s.id "
+        f"LEFT JOIN d{n} d ON 1 = 1)",
+    ]
+    cte_params = [*subjects_params, *ids, *actuals_params, *ids, period.pk, metric.code, period.pk, metric.code]
+    select = (
+        f"SELECT CAST(%s AS VARCHAR(32)) AS metric, target, actual, {RATIO_SQL} AS ratio, {STATUS_SQL} AS status, "  # nosec B608
+        f"kecamatan_id, kpmi_id, (SELECT id FROM {Association._meta.db_table} WHERE code = %s) AS association_id, "
+        f"{'CAST(NULL AS BIGINT)' if metric.subject == KPMI else 'id'} AS member_id FROM r{n} WHERE target IS NOT NULL"
+    )
+    return ctes, cte_params, select, [metric.code, elapsed, metric.association]
+
+
+@contextmanager
+def _unsynced(cursor: Any) -> Iterator[None]:
+    """Commits that need not wait for the disk: the stage's temporary tables and the progress reports
+    are lost with the process anyway, and each synchronous commit waited for a WAL flush (a few ms on a
+    busy server). Whatever commits later synchronously (the results' write) flushes them too."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        cursor.execute("RESET synchronous_commit")
+
+
+def _stage(cursor: Any, period: Period, evaluation: Evaluation, today: dt.date) -> tuple[list[tuple[str, str]], dict]:
+    """Compute every result the period should have into the stage, one statement per association and
+    kind of subject (all its metrics' subjects, actuals, default and overridden targets, ratio and
+    status joined in the database); returns the stage's tables (name, subject) and the regency's month
+    series. Each statement commits on its own, so that the progress bar moves while it works; nothing
+    the dashboards read changes here.
+
+    Few statements, as each costs a round trip and often a commit whatever it computes (about a
+    hundred per run before issue #16's second pass, a fixed cost that weighed most at Garut): CREATE
+    TABLE AS straight from the counting, no copy into a common table, no index or ANALYZE of the stage
+    (the write joins it by hash), one progress report per table."""
+    # Left over by a run of this pooled connection that could not drop them.
+    _drop_stage(cursor)
+    with_target = set(Target.objects.filter(period=period).values_list("metric", flat=True))
+    codes = [code for code in METRICS if code in with_target]
     evaluation.report_steps(done=0, total=len(codes))
     elapsed = float(_elapsed(period, today))
     monthly: dict[tuple[str, dt.date], int] = {}
-    for step, code in enumerate(codes, start=1):
-        # One transaction per metric: its few statements commit once (a commit per statement cost
-        # more than some of them on a busy server), and the progress bar still moves metric by metric.
-        with transaction.atomic():
-            metric = METRICS[code]
-            metric_targets = by_metric[code]
-            default = next((t.value for t in metric_targets if t.kpmi_id is None and t.member_id is None), None)
-            key = "kpmi_id" if metric.subject == KPMI else "member_id"
-            subjects_sql, subjects_params = subjects(metric).query.sql_with_params()
-            actuals_sql, actuals_params = metric.per_subject(period.start, period.end).query.sql_with_params()
-            # CREATE TABLE AS, not INSERT ... SELECT: PostgreSQL runs the counting in parallel workers
-            # only for a statement that writes no existing table (1.45 s against 2.0 s for a province's
-            # publications, measured); the few thousand rows are then copied into the stage.
-            cursor.execute(
-                f"""
-                CREATE TEMPORARY TABLE {STAGE_PART} AS
-                WITH s(id, kpmi_id, kecamatan_id) AS ({subjects_sql}),
-                     a(id, n) AS ({actuals_sql}),
-                     o(id, value) AS (SELECT {key}, value FROM {TARGETS}
-                                      WHERE period_id = %s AND metric = %s AND {key} IS NOT NULL),
-                     r AS (SELECT s.id, s.kpmi_id, s.kecamatan_id, COALESCE(o.value, %s) AS target,
-                                  COALESCE(a.n, 0) AS actual
-                           FROM s LEFT JOIN a ON a.id = s.id LEFT JOIN o ON o.id = s.id)
-                SELECT %s AS metric, target, actual, {RATIO_SQL} AS ratio, {STATUS_SQL} AS status,
-                       kecamatan_id, kpmi_id, %s AS association_id,
-                       {"CAST(NULL AS BIGINT)" if metric.subject == KPMI else "id"} AS member_id
-                FROM r WHERE target IS NOT NULL
-                """,  # nosec B608
-                [
-                    *subjects_params,
-                    *actuals_params,
-                    period.pk,
-                    code,
-                    default,
-                    code,
-                    elapsed,
-                    metric_targets[0].association_id,
-                ],
-            )
-            columns = ", ".join(("metric", *COMPARED, "member_id"))
-            cursor.execute(f"INSERT INTO {STAGE} ({columns}) SELECT {columns} FROM {STAGE_PART}")  # nosec B608
-            cursor.execute(f"DROP TABLE {STAGE_PART}")
-            for month, n in metric.per_month(period.start, period.end).items():
+    tables, done = [], 0
+    for table, association, subject in _stage_tables():
+        group = [code for code in codes if (METRICS[code].association, METRICS[code].subject) == (association, subject)]
+        if not group:
+            continue
+        ctes, cte_params, selects, select_params = [], [], [], []
+        for n, code in enumerate(group):
+            sql = metric_results_sql(METRICS[code], n, period, elapsed)
+            ctes += sql[0]
+            cte_params += sql[1]
+            selects.append(sql[2])
+            select_params += sql[3]
+        # CREATE TABLE AS, not INSERT ... SELECT: PostgreSQL runs the counting in parallel workers
+        # only for a statement that writes no existing table (1.45 s against 2.0 s for a province's
+        # publications, measured).
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {table} AS WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}",  # nosec B608
+            [*cte_params, *select_params],
+        )
+        tables.append((table, subject))
+        for code in group:
+            for month, n in METRICS[code].per_month(period.start, period.end).items():
                 monthly[(code, month)] = n
-            evaluation.report_steps(done=step)
-    # Indexed on the keys the write looks results up by: the DELETE of results no longer due probes the
-    # stage once per stored result (NOT EXISTS), which without an index can turn into a scan per row.
-    cursor.execute(f"CREATE INDEX {STAGE}_kpmi ON {STAGE} (metric, kpmi_id) WHERE member_id IS NULL")
-    cursor.execute(f"CREATE INDEX {STAGE}_member ON {STAGE} (metric, member_id) WHERE member_id IS NOT NULL")
-    if connection.vendor == "postgresql":
-        cursor.execute(f"ANALYZE {STAGE}")  # a temporary table has no statistics until asked: plan the joins right
-    return monthly
+        done += len(group)
+        evaluation.report_steps(done=done)
+    return tables, monthly
 
 
 def period_evaluate(*, evaluation_id: int, today: dt.date | None = None, wait: bool = False) -> Evaluation | None:
@@ -394,8 +450,8 @@ def _evaluate(evaluation_id: int, today: dt.date) -> Evaluation:
                 # Changes committed before the stage are in it: their marks for the refresh job
                 # (associations.refresh) are settled by this run; a mark written later waits for it.
                 settled = list(StaleResult.objects.filter(period=period).values_list("pk", flat=True))
-                with shared_scans():
-                    monthly = _stage(cursor, period, evaluation, today)
+                with shared_scans(), _unsynced(cursor):
+                    tables, monthly = _stage(cursor, period, evaluation, today)
                 with transaction.atomic():
                     # Closing the period waits for this write, and this write for a close under way.
                     period = Period.objects.select_for_update().get(pk=period.pk)
@@ -403,11 +459,12 @@ def _evaluate(evaluation_id: int, today: dt.date) -> Evaluation:
                         raise ValidationError(
                             _("The period %(name)s is closed; its results are frozen.") % {"name": period.name}
                         )
-                    changed = _write_results(cursor, period) + _write_monthly(period, monthly)
+                    changed = _write_results(cursor, period, tables) + _write_monthly(period, monthly)
                     StaleResult.objects.filter(pk__in=settled).delete()
                     evaluation.succeed(results_changed=changed)
             finally:
-                cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+                with _unsynced(cursor):
+                    _drop_stage(cursor)
     except Exception as exc:
         # The write transaction rolled back: the previous results stand. The run is marked failed
         # for the officer to see; the exception is logged, not re-raised, so an in-process run
@@ -418,39 +475,53 @@ def _evaluate(evaluation_id: int, today: dt.date) -> Evaluation:
     return evaluation
 
 
-def _write_results(cursor: Any, period: Period) -> int:
+def _write_results(cursor: Any, period: Period, tables: list[tuple[str, str]]) -> int:
     """Store the staged results: insert the new, rewrite the changed, delete the ones no longer due
     (a dissolved group, a removed target). Set-based, so that a first evaluation of tens of thousands
     of subjects costs about what computing them costs. Returns how many rows changed."""
-    changed = 0
+    if not tables:  # no targets: every stored result of the period is no longer due
+        cursor.execute(f"DELETE FROM {RESULTS} WHERE period_id = %s", [period.pk])  # nosec B608
+        return cursor.rowcount
     now = timezone.now()
+    stage = " UNION ALL ".join(f"SELECT * FROM {table}" for table, _subject in tables)  # nosec B608
     differs = " OR ".join(f"r.{name} <> excluded.{name}" for name in COMPARED)
     assign = ", ".join(f"{name} = excluded.{name}" for name in (*COMPARED, "evaluated_at"))
-    # One statement per unique index (a KPMI's result has no member; a manager's has one).
-    for subject, which in (("kpmi_id", "member_id IS NULL"), ("member_id", "member_id IS NOT NULL")):
+    same = " AND ".join(f"r.{name} = s.{name}" for name in COMPARED)
+    # The results no longer due first, in one statement for both kinds of subject (a result's key is
+    # its member, or its KPMI negated when it has none: ids are positive, and the database joins by
+    # hash): before the upsert, the period's stored rows are only the old ones (none at all in a first
+    # evaluation), not those just written too.
+    cursor.execute(
+        f"""DELETE FROM {RESULTS} WHERE period_id = %s AND NOT EXISTS (
+              SELECT 1 FROM ({stage}) s WHERE s.metric = {RESULTS}.metric
+                AND COALESCE(s.member_id, -s.kpmi_id) = COALESCE({RESULTS}.member_id, -{RESULTS}.kpmi_id))""",  # nosec B608
+        [period.pk],
+    )
+    changed = cursor.rowcount
+    # One statement per unique index (a KPMI's result has no member; a manager's has one). A stored
+    # result equal to its staged one is left out before the upsert, not only by its WHERE: ON CONFLICT
+    # DO UPDATE locks (writes) every conflicting row even when it updates none, which made the
+    # re-evaluation with nothing new rewrite every page of the period's results.
+    for kind, subject, which in (
+        (KPMI, "kpmi_id", "member_id IS NULL"),
+        (MANAGER, "member_id", "member_id IS NOT NULL"),
+    ):
+        staged = " UNION ALL ".join(f"SELECT * FROM {table}" for table, of in tables if of == kind)  # nosec B608
+        if not staged:
+            continue
         cursor.execute(
             f"""
             INSERT INTO {RESULTS} AS r (period_id, metric, member_id, {", ".join(COMPARED)}, evaluated_at)
-            SELECT %s, metric, member_id, {", ".join(COMPARED)}, %s FROM {STAGE} WHERE {which}
+            SELECT %s, metric, member_id, {", ".join(COMPARED)}, %s FROM ({staged}) s WHERE true
+              AND NOT EXISTS (SELECT 1 FROM {RESULTS} r WHERE r.period_id = %s AND r.metric = s.metric
+                              AND r.{subject} = s.{subject} AND r.{which} AND {same})
             ON CONFLICT (period_id, metric, {subject}) WHERE {which}
             DO UPDATE SET {assign} WHERE {differs}
             """,  # nosec B608
-            [period.pk, now],
+            [period.pk, now, period.pk],
         )
         changed += cursor.rowcount
-    cursor.execute(
-        f"""DELETE FROM {RESULTS} WHERE period_id = %s AND member_id IS NULL AND NOT EXISTS (
-              SELECT 1 FROM {STAGE} s WHERE s.member_id IS NULL AND s.metric = {RESULTS}.metric
-                                        AND s.kpmi_id = {RESULTS}.kpmi_id)""",  # nosec B608
-        [period.pk],
-    )
-    changed += cursor.rowcount
-    cursor.execute(
-        f"""DELETE FROM {RESULTS} WHERE period_id = %s AND member_id IS NOT NULL AND NOT EXISTS (
-              SELECT 1 FROM {STAGE} s WHERE s.metric = {RESULTS}.metric AND s.member_id = {RESULTS}.member_id)""",  # nosec B608
-        [period.pk],
-    )
-    return changed + cursor.rowcount
+    return changed
 
 
 def _write_monthly(period: Period, monthly: dict[tuple[str, dt.date], int]) -> int:
