@@ -73,6 +73,7 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "members.Desa": ("code", "name"),
     "associations.Association": ("description",),
     "associations.Officer": ("title",),  # a job title
+    "associations.OfficerTerm": ("title",),  # the job title of an ended appointment
     "associations.Period": ("name",),
     "associations.Target": ("metric",),  # codes of associations.metrics
     "associations.TargetResult": ("metric",),

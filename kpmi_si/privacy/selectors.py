@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from associations.metrics import METRICS
-from associations.models import Officer, TargetResult
+from associations.models import Officer, OfficerTerm, TargetResult
 from awards.models import AwardRound, Finalist, JuryMember, Vote
 from citizen_journalism.models import EditorRole
 from kpmi_si.accounts.models import AccountInvitation
@@ -139,7 +139,25 @@ def _roles(member: Member) -> Section:
                 {"role": role.get_role_display(), "of": role.kpmi.name, "since": role.since, "until": role.until}
             )
         for officer in Officer.objects.filter(user_id=member.user_id).select_related("association"):
-            rows.append({"role": officer.title or str(_("association officer")), "of": officer.association.name})
+            rows.append(
+                {
+                    "role": officer.title or str(_("association officer")),
+                    "of": officer.association.name,
+                    "since": officer.since,
+                }
+            )
+        # Ended appointments are roles the person held too (kept as OfficerTerm).
+        for term in (
+            OfficerTerm.objects.filter(user_id=member.user_id).select_related("association").order_by("until", "pk")
+        ):
+            rows.append(
+                {
+                    "role": term.title or str(_("association officer")),
+                    "of": term.association.name,
+                    "since": term.since,
+                    "until": term.until,
+                }
+            )
         for seat in JuryMember.objects.filter(user_id=member.user_id).select_related("round").order_by("round__year"):
             rows.append({"role": str(_("jury member")), "of": str(seat.round), "since": seat.added_at})
         for editor in EditorRole.objects.filter(user_id=member.user_id).prefetch_related("kecamatan"):
@@ -474,6 +492,7 @@ READ_BY_SECTION: dict[str, str] = {
     "members.KpmiRole.user": "roles",
     "members.Kpmi.founded_by": "roles",
     "associations.Officer.user": "roles",
+    "associations.OfficerTerm.user": "roles",
     "awards.JuryMember.user": "roles",
     "programs.ActivityCredit.member": "work",
     "programs.Training.trainees": "trainings_attended",
@@ -504,6 +523,7 @@ READ_BY_SECTION: dict[str, str] = {
 ACTIONS_OF: frozenset[str] = frozenset(
     {
         "members.LevelChange.recorded_by",
+        "associations.OfficerTerm.ended_by",
         "associations.Evaluation.requested_by",
         "programs.AssociationAward.granted_by",
         "programs.Activity.created_by",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -9,6 +10,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from associations.models import Association
+from kpmi_si.accounts import services as account_services
 from kpmi_si.audit.models import AuditEntry
 from kpmi_si.privacy.selectors import MEMBER_DATA_SOURCES
 
@@ -173,3 +176,17 @@ def test_her_service_orders_and_business_are_in_the_file(client_for, euis, membe
     assert [(row["service"], row["total"]) for row in data["services_received"]] == [("Servis laptop", "75000.00")]
     assert [row["name"] for row in data["businesses"]] == ["Servis Euis"]
     assert data["earnings"] == []
+
+
+def test_an_ended_officer_appointment_is_among_the_members_roles(client_for, admin_user, euis, member_user_a):
+    users = Association.objects.get(code="users")
+    first_day = dt.date(2025, 1, 6)
+    officer, _code = account_services.officer_assign(
+        actor=admin_user, association=users, user=member_user_a, title="Sekretaris", since=first_day
+    )
+    account_services.officer_end(actor=admin_user, officer=officer, until=dt.date(2025, 6, 30))
+
+    data = json.loads(client_for(member_user_a).get(url(euis.member)).content)
+
+    served = [row for row in data["roles"] if row["of"] == users.name]
+    assert served == [{"role": "Sekretaris", "of": users.name, "since": "2025-01-06", "until": "2025-06-30"}]
