@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from kpmi_si.concurrency import VersionedFormMixin
 from kpmi_si.idempotency.forms import IdempotentFormMixin
-from kpmi_si.picker import PickerSelect, PickerSelectMultiple
+from kpmi_si.picker import PickerFormMixin, PickerSelect, PickerSelectMultiple
 from members.forms import DateInput
 from members.models import Desa, Kecamatan, Kpmi, Level, Member
 
@@ -75,7 +75,16 @@ def _member_label(member: Member) -> str:
     return f"{member.full_name} ({Level(member.level).label})"
 
 
-class ActivityForm(IdempotentFormMixin, VersionedFormMixin, forms.Form):
+def _picked_label(member: Member) -> str:
+    """A person found by the search without JavaScript: name and group, as the JSON search shows."""
+    return f"{member.full_name} · {member.kpmi.name}"
+
+
+# The no-JavaScript search of the person pickers (#14) filters the field's own queryset by name.
+PEOPLE_SEARCH = {"search_lookup": "full_name__icontains", "label_from_instance": _picked_label}
+
+
+class ActivityForm(PickerFormMixin, IdempotentFormMixin, VersionedFormMixin, forms.Form):
     """What every kind shares: what, when, where, who is credited, and the evidence."""
 
     kind: ClassVar[str]
@@ -99,7 +108,7 @@ class ActivityForm(IdempotentFormMixin, VersionedFormMixin, forms.Form):
         label=_("Credited members of other KPMI"),
         queryset=Member.objects.none(),
         required=False,
-        widget=PickerSelectMultiple(attrs={"size": 6}),
+        widget=PickerSelectMultiple(attrs={"size": 6}, **PEOPLE_SEARCH),
         help_text=_("For joint work. Type a name to search; without JavaScript the list is grouped by KPMI."),
     )
     evidence_url = forms.URLField(
@@ -313,7 +322,7 @@ class TrainingForm(ActivityForm):
         trainers = selectors.trainer_choices(kpmi=self.kpmi)
         self.fields["lead_trainer"].queryset = trainers
         self.fields["lead_trainer"].widget = PickerSelect(
-            search_url=f"{reverse('programs:member_search')}?kpmi={self.kpmi.pk}&field=lead_trainer"
+            search_url=f"{reverse('programs:member_search')}?kpmi={self.kpmi.pk}&field=lead_trainer", **PEOPLE_SEARCH
         )
         self.fields["lead_trainer"].widget.choices = [("", "---------"), *selectors.grouped_choices(trainers)]
         if self.activity is None:
