@@ -201,10 +201,11 @@ class PickerFormMixin:
         raw = getlist(key) if getlist else self.data.get(key, [])
         return _ids([raw] if isinstance(raw, str | int) else raw or [])
 
-    def picker_search(self) -> None:
+    def picker_search(self, *, searching: bool = False) -> None:
         """Narrow every picker of a bound form: a person picker whose search box holds a query to
         its matches plus the members already chosen; a village picker to the villages of the chosen
-        district plus the one already chosen (a wrong one stays visible beside its error)."""
+        district. A village of another district chosen before stays visible beside its error when
+        the form was saved, and is dropped when the user asked for the district's villages."""
         if not self.is_bound:
             return
         for name, field in self.fields.items():
@@ -212,7 +213,7 @@ class PickerFormMixin:
             if not isinstance(widget, _PickerMixin) or not hasattr(field, "queryset"):
                 continue
             if widget.depends_on:
-                self._narrow_villages(name, field, widget)
+                self._narrow_villages(name, field, widget, keep_chosen=not searching)
             elif widget.search_lookup:
                 self._search_people(name, field, widget)
 
@@ -238,7 +239,7 @@ class PickerFormMixin:
         else:
             widget.note = _("%(n)s found.") % {"n": len(found)}
 
-    def _narrow_villages(self, name: str, field: Any, widget: _PickerMixin) -> None:
+    def _narrow_villages(self, name: str, field: Any, widget: _PickerMixin, *, keep_chosen: bool) -> None:
         parent = self.fields.get(parent_field_name(name, widget.depends_on))
         picked = self._picker_values(parent_field_name(name, widget.depends_on))
         if parent is None or not picked or not hasattr(parent, "queryset"):
@@ -246,7 +247,7 @@ class PickerFormMixin:
         district = parent.queryset.filter(pk=picked[0]).first()
         if district is None:
             return
-        chosen = self._picker_values(name)[:1]
+        chosen = self._picker_values(name)[:1] if keep_chosen else []
         rows = field.queryset.filter(**{widget.depends_on: district}) | field.queryset.filter(pk__in=chosen)
         rows = rows.select_related(widget.depends_on).order_by(f"{widget.depends_on}__name", "name")
         widget.choices = [("", "---------")] + [
@@ -263,9 +264,10 @@ def picker_searched(request: HttpRequest, form: Any) -> bool:
     without errors (the user is still filling it in) and saying nothing was saved yet."""
     if request.method != "POST":
         return False
+    searching = SEARCH_BUTTON in request.POST
     if isinstance(form, PickerFormMixin):
-        form.picker_search()
-    if SEARCH_BUTTON not in request.POST:
+        form.picker_search(searching=searching)
+    if not searching:
         return False
     form._errors = ErrorDict()  # noqa: SLF001 - Django's own cache of errors: no validation shown yet
     form.cleaned_data = {}
