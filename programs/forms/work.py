@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from kpmi_si.concurrency import VersionedFormMixin
 from kpmi_si.idempotency.forms import IdempotentFormMixin
-from kpmi_si.picker import PickerFormMixin, PickerSelect, PickerSelectMultiple
+from kpmi_si.picker import PickerFormMixin, PickerSelect, PickerSelectMultiple, lazy_choices
 from members.forms import DateInput
 from members.models import Desa, Kecamatan, Kpmi, Level, Member
 
@@ -162,7 +162,7 @@ class ActivityForm(PickerFormMixin, IdempotentFormMixin, VersionedFormMixin, for
         self._set_member_choices("credited", self._own_members())
         others = self._other_members()
         self.fields["credited_other"].queryset = others
-        self.fields["credited_other"].widget.choices = selectors.grouped_choices(others)
+        self.fields["credited_other"].widget.choices = lazy_choices(lambda: selectors.grouped_choices(others))
         self.fields["evidence_files"].widget.attrs.update({"accept": evidence.ACCEPT_ATTR})
         self.fields["evidence_files"].help_text = _(
             "Up to %(n)s photos (JPG, PNG, WebP) or one PDF, each at most %(mb)s MB."
@@ -324,7 +324,9 @@ class TrainingForm(ActivityForm):
         self.fields["lead_trainer"].widget = PickerSelect(
             search_url=f"{reverse('programs:member_search')}?kpmi={self.kpmi.pk}&field=lead_trainer", **PEOPLE_SEARCH
         )
-        self.fields["lead_trainer"].widget.choices = [("", "---------"), *selectors.grouped_choices(trainers)]
+        self.fields["lead_trainer"].widget.choices = lazy_choices(
+            lambda: [("", "---------"), *selectors.grouped_choices(trainers)]
+        )
         if self.activity is None:
             own = getattr(self.user, "member", None)
             if own is not None and own.level >= Level.TRAINER:
