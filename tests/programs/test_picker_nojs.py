@@ -89,6 +89,7 @@ class TestSearchWithoutJavaScript:
         assert f'value="{people["other"].pk}" id="id_credited_other_' in body
         assert 'value="Berita posyandu"' in body and "Ringkasan yang diketik" in body
         assert 'value="ujang"' in body
+        assert "Rina Beta" not in body  # neither a match nor chosen: not on the page
         assert "Belum disimpan" in body or "Not saved yet" in body
 
     def test_the_narrowed_form_then_saves_what_was_ticked(self, client_for, manager_a, kpmi_a, people):
