@@ -196,3 +196,20 @@ class TestVillagesWithoutJavaScript:
         response = client_for(manager_a).post(reverse("entrepreneurship:order_create", args=[kpmi_a.pk]), data)
         assert response.status_code == 200 and not Order.objects.exists()
         assert sorted(_shown(response, "new_client_desa")) == sorted(leles.desa.values_list("code", flat=True))
+
+    def test_the_order_form_refuses_a_new_clients_village_of_another_district(self, kpmi_a):
+        from entrepreneurship.forms.orders import OrderForm
+
+        leles, cibatu = factories.kecamatan("Leles"), factories.kecamatan("Cibatu")
+        data = {
+            "client_type": "new",
+            "new_client_name": "Toko Baru",
+            "new_client_category": "business",
+            "new_client_kecamatan": leles.pk,
+            "new_client_desa": factories.desa_of(cibatu).pk,
+        }
+        form = OrderForm(data, kpmi=kpmi_a)
+        assert not form.is_valid() and form.errors["new_client_desa"]
+        form = OrderForm({**data, "new_client_desa": factories.desa_of(leles).pk}, kpmi=kpmi_a)
+        form.is_valid()
+        assert "new_client_desa" not in form.errors
