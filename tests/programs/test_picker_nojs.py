@@ -102,6 +102,28 @@ class TestSearchWithoutJavaScript:
         activity = Activity.objects.get()
         assert set(activity.credits.values_list("member_id", flat=True)) == {people["own"].pk, people["other"].pk}
 
+    def test_search_on_the_edit_page_changes_nothing_stored(self, client_for, manager_a, kpmi_a, people):
+        from tests.forms import form_data, opened_now
+
+        from .factories import make_activity
+
+        record = make_activity(kpmi=kpmi_a, credited=[people["own"]], created_by=manager_a, title="Judul lama")
+        url = reverse("programs:activity_edit", args=[record.pk])
+        client = client_for(manager_a)
+        shown = client.get(url).context["form"]
+        data = opened_now(form_data(shown, title="Judul baru", credited_other_q="tetangga"), record)
+        response = client.post(url, {**data, SEARCH_BUTTON: "credited_other"})
+        assert response.status_code == 200 and _shown(response, "credited_other") == [str(people["other"].pk)]
+        assert 'value="Judul baru"' in response.content.decode()
+        record.refresh_from_db()
+        assert record.title == "Judul lama"
+        # Then saved from the narrowed page, with the one found ticked.
+        response = client.post(url, {**data, "credited_other": [people["other"].pk]})
+        assert response.status_code == 302
+        record.refresh_from_db()
+        assert record.title == "Judul baru"
+        assert set(record.credits.values_list("member_id", flat=True)) == {people["own"].pk, people["other"].pk}
+
     def test_search_finds_only_what_the_field_accepts(self, client_for, manager_a, kpmi_a, people):
         client = client_for(manager_a)
         data = {**_publication(kpmi_a), "credited_other_q": "ujang", SEARCH_BUTTON: "credited_other"}
