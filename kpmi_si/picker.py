@@ -1,21 +1,25 @@
 """The search-as-you-type picker (#14): one widget for every long list of people or places.
 
-It renders the plain <select> (so the form works, and posts the same field names and ids, without
-JavaScript, and an offline-queued post still validates), with data attributes that
-static/js/picker.js reads to put a search box and a list of chosen items over it; the search asks a
-server-side JSON endpoint, scoped to what the user may pick. Validation stays the field's: an id
-outside its queryset is a field error whatever the page sent.
+It renders a plain <select> (so the form works, and posts the same field names and ids, without
+JavaScript, and an offline-queued post still validates; a person picker's holds only the people
+chosen, the search adds the others), with data attributes that static/js/picker.js reads to put a
+search box and a list of chosen items over it; the search asks a server-side JSON endpoint, scoped
+to what the user may pick. Validation stays the field's: an id outside its queryset is a field
+error whatever the page sent.
 
 Without JavaScript the same search runs when the form is sent (progressive enhancement): a person
 picker renders a text box and a "Search" submit button of its own, a village picker a "Show the
-villages of the district" button; the JavaScript removes both. When the form comes back with one of
-these buttons, the view (through `picker_searched`) saves nothing and shows the same form again with
-what was typed, the people narrowed to the matches of the field's own queryset (the scope the form
-validates against, so nobody finds more than they may pick) as checkboxes or radio buttons a phone
-can tap, the chosen ones kept chosen, and the villages narrowed to the chosen district."""
+villages of the district" button; the JavaScript removes both. A hidden Save button first in the
+form (templates/_default_submit.html) makes Enter save, except in a search box with a new query.
+When the form comes back with one of these buttons, the view (through `picker_searched`) saves
+nothing and shows the same form again with what was typed, the people narrowed to the matches of
+the field's own queryset (the scope the form validates against, so nobody finds more than they may
+pick) as checkboxes or radio buttons a phone can tap, the chosen ones kept chosen, and the villages
+narrowed to the chosen district."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable
 from itertools import groupby
 from typing import Any
@@ -33,6 +37,9 @@ PICKER_CSS = "css/picker.css"
 # The no-JavaScript buttons share one name; the value says which field asked (each field's own button).
 SEARCH_BUTTON = "picker_search"
 QUERY_SUFFIX = "_q"  # the no-JavaScript search box of field "x" is "x_q"
+# Beside it, hidden, the query the page shows the matches of: a box whose text differs was typed
+# since, and Enter (which presses the form's default Save button) searches it instead of saving.
+SHOWN_SUFFIX = "_q_shown"
 MIN_QUERY = 2  # as the JSON endpoints: one letter matches half the province
 MAX_MATCHES = 20
 MAX_QUERY = 100
@@ -97,15 +104,32 @@ class _PickerMixin:
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         attrs = dict(attrs or {})
         field_id = attrs.get("id") or f"id_{name}"
-        if self.matches is None:
-            body = super().render(name, value, attrs, renderer)  # type: ignore[misc]
-        else:
+        if self.matches is not None:
             body = self._render_matches(name, value, field_id)
+        elif self.search_lookup:
+            body = self._render_chosen(name, value, attrs, renderer)
+        else:
+            body = super().render(name, value, attrs, renderer)  # type: ignore[misc]
         if self.depends_on:
             return body + self._render_district_button(name, field_id)
         if self.search_lookup:
             return self._render_search_box(name, field_id) + body
         return body
+
+    def _render_chosen(self, name: str, value: Any, attrs: dict[str, Any], renderer: Any) -> SafeString:
+        """A person picker's <select> holds only the people chosen (#14): at Garut scale the field
+        accepts ~15,000 members, 700 KB of <option>s nobody scrolls. The search (the JavaScript's
+        or the no-JavaScript button) is how a person is added; validation still takes the field's
+        whole queryset, which the field keeps as this widget's choices."""
+        queryset = getattr(self.choices, "queryset", None)  # a ModelChoiceField's own choices
+        values = value if isinstance(value, list | tuple) else [value]
+        ids = _ids(getattr(v, "pk", v) for v in values if v not in (None, ""))
+        rows = list(queryset.filter(pk__in=ids)) if queryset is not None and ids else []
+        rows.sort(key=lambda obj: ids.index(str(obj.pk)))
+        chosen = copy.copy(self)  # this render's choices only; the field's stay for validation
+        empty = [] if getattr(self, "allow_multiple_selected", False) else [("", "---------")]
+        chosen.choices = [*empty, *((str(obj.pk), self.label_from_instance(obj)) for obj in rows)]
+        return super(_PickerMixin, chosen).render(name, value, attrs, renderer)  # type: ignore[misc]
 
     def _render_search_box(self, name: str, field_id: str) -> SafeString:
         # The box keeps its own id: picker.js gives the select's search box "<id>-search".
@@ -115,11 +139,13 @@ class _PickerMixin:
             '<div class="input-group">'
             '<input type="search" class="form-control" id="{id}{q}" name="{name}{q}" value="{query}"'
             ' maxlength="{max}" autocomplete="off">'
+            '<input type="hidden" name="{name}{shown}" value="{query}">'
             '<button type="submit" class="btn btn-outline-success" name="{button}" value="{name}"'
             " formnovalidate>{search}</button>"
             "</div>{note}</div>",
             id=field_id,
             q=QUERY_SUFFIX,
+            shown=SHOWN_SUFFIX,
             label=_("Find by name (at least two letters)"),
             name=name,
             query=self.query,
@@ -167,20 +193,6 @@ class PickerSelectMultiple(_PickerMixin, forms.SelectMultiple):
     pass
 
 
-def lazy_choices(make: Callable[[], list[Any]]) -> Callable[[], list[Any]]:
-    """A widget's choices built when first rendered, and once: at Garut scale the full list of
-    members of other groups is ~15,000 names (1.4 s to build), and a page that replaces it with the
-    matches of a search (PickerFormMixin) never needs it. Django wraps a callable as lazy choices."""
-    built: list[list[Any]] = []
-
-    def choices() -> list[Any]:
-        if not built:
-            built.append(list(make()))
-        return built[0]
-
-    return choices
-
-
 def picker_results(rows: list[tuple[int | str, str, str]]) -> dict[str, Any]:
     """The endpoints' one JSON shape: [{id, label, group}] (group: the KPMI or district shown beside)."""
     return {"results": [{"id": str(pk), "label": label, "group": group} for pk, label, group in rows]}
@@ -215,6 +227,22 @@ class PickerFormMixin:
         raw = getlist(key) if getlist else self.data.get(key, [])
         return _ids([raw] if isinstance(raw, str | int) else raw or [])
 
+    def _query(self, name: str, suffix: str = QUERY_SUFFIX) -> str:
+        return " ".join(str(self.data.get(self.add_prefix(name) + suffix) or "").split())[:MAX_QUERY]
+
+    def typed_search(self) -> bool:
+        """Whether a person picker's search box holds text typed since the page showed its
+        matches: Enter there (without JavaScript) sent the form with its default Save button, but
+        the user asked to search."""
+        if not self.is_bound:
+            return False
+        return any(
+            isinstance(field.widget, _PickerMixin)
+            and field.widget.search_lookup
+            and self._query(name) not in ("", self._query(name, SHOWN_SUFFIX))
+            for name, field in self.fields.items()
+        )
+
     def picker_search(self, *, searching: bool = False) -> None:
         """Narrow every picker of a bound form: a person picker whose search box holds a query to
         its matches plus the members already chosen; a village picker to the villages of the chosen
@@ -232,7 +260,7 @@ class PickerFormMixin:
                 self._search_people(name, field, widget)
 
     def _search_people(self, name: str, field: Any, widget: _PickerMixin) -> None:
-        query = " ".join(str(self.data.get(self.add_prefix(name) + QUERY_SUFFIX) or "").split())[:MAX_QUERY]
+        query = self._query(name)
         widget.query = query
         if not query:
             return
@@ -274,11 +302,12 @@ class PickerFormMixin:
 def picker_searched(request: HttpRequest, form: Any) -> bool:
     """Call in a view before validating a form with pickers. Narrows the pickers of a sent form
     (also when it comes back with errors, so the lists stay as the user left them) and answers
-    whether a picker's own button sent it: then the view must not save but show the same form again,
+    whether a picker's own button sent it, or Enter in a search box with a new query (see
+    SHOWN_SUFFIX): then the view must not save but show the same form again,
     without errors (the user is still filling it in) and saying nothing was saved yet."""
     if request.method != "POST":
         return False
-    searching = SEARCH_BUTTON in request.POST
+    searching = SEARCH_BUTTON in request.POST or (isinstance(form, PickerFormMixin) and form.typed_search())
     if isinstance(form, PickerFormMixin):
         form.picker_search(searching=searching)
     if not searching:

@@ -6,7 +6,8 @@
    A <select data-depends-on="kecamatan" data-picker="URL"> (villages) is narrowed to the district
    chosen in the same form: its options are replaced by the server's list for that district.
    The server renders, for use without JavaScript, a search box and button beside each picker
-   (id "<select id>_nojs"); once the picker is enhanced it is removed, so that Enter in a field of
+   (id "<select id>_nojs") and a hidden default Save first in the form; once the picker is enhanced
+   both are removed, so that Enter in a field of
    the form sends the form with its Save button and not a search. */
 (function () {
   "use strict";
@@ -30,6 +31,10 @@
   var dropNoScriptControls = function (select) {
     var controls = select.id && document.getElementById(select.id + "_nojs");
     if (controls) { controls.parentNode.removeChild(controls); }
+    // With the search buttons gone, the hidden default Save (templates/_default_submit.html) is not
+    // needed either: the form's own Save is its first submit button again.
+    var fallback = select.form && select.form.querySelector("input.default-submit");
+    if (fallback) { fallback.parentNode.removeChild(fallback); }
   };
   var optionFor = function (select, id, label) {
     var found = Array.prototype.find.call(select.options, function (o) { return o.value === id; });

@@ -92,12 +92,32 @@ class TestSearchWithoutJavaScript:
         assert "Rina Beta" not in body  # neither a match nor chosen: not on the page
         assert "Belum disimpan" in body or "Not saved yet" in body
 
+    def test_enter_in_the_search_box_searches_and_elsewhere_saves(self, client_for, manager_a, kpmi_a, people):
+        # Enter presses the hidden default Save (first in the form, so that Enter in the title saves):
+        # a query typed since the page showed its matches is searched instead.
+        client = client_for(manager_a)
+        body = client.get(PUBLICATION).content.decode()
+        assert body.index('class="default-submit" tabindex="-1" aria-hidden="true"') < body.index(SEARCH_BUTTON)
+        data = _publication(kpmi_a, credited=[people["own"].pk], credited_other_q="tetangga")
+        searched = client.post(PUBLICATION, data)
+        assert searched.status_code == 200 and not Activity.objects.exists()
+        assert _shown(searched, "credited_other") == [str(people["other"].pk)]
+        saved = client.post(PUBLICATION, {**data, "credited_other_q_shown": "tetangga"})
+        assert saved.status_code == 302 and Activity.objects.count() == 1
+        assert (
+            client.post(PUBLICATION, _publication(kpmi_a, title="Tanpa cari", credited=[people["own"].pk])).status_code
+            == 302
+        )
+
     def test_the_narrowed_form_then_saves_what_was_ticked(self, client_for, manager_a, kpmi_a, people):
         client = client_for(manager_a)
         data = _publication(kpmi_a, credited=[people["own"].pk], credited_other_q="tetangga")
         searched = client.post(PUBLICATION, {**data, SEARCH_BUTTON: "credited_other"})
         assert _shown(searched, "credited_other") == [str(people["other"].pk)]
-        response = client.post(PUBLICATION, {**data, "credited_other": [people["other"].pk]})
+        # The page shows the matches of "tetangga" (the hidden credited_other_q_shown): Save saves.
+        assert 'name="credited_other_q_shown" value="tetangga"' in searched.content.decode()
+        shown = {"credited_other_q_shown": "tetangga"}
+        response = client.post(PUBLICATION, {**data, **shown, "credited_other": [people["other"].pk]})
         assert response.status_code == 302
         activity = Activity.objects.get()
         assert set(activity.credits.values_list("member_id", flat=True)) == {people["own"].pk, people["other"].pk}
@@ -118,6 +138,7 @@ class TestSearchWithoutJavaScript:
         record.refresh_from_db()
         assert record.title == "Judul lama"
         # Then saved from the narrowed page, with the one found ticked.
+        data["credited_other_q_shown"] = "tetangga"
         response = client.post(url, {**data, "credited_other": [people["other"].pk]})
         assert response.status_code == 302
         record.refresh_from_db()
