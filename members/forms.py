@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kpmi_si.concurrency import VersionedFormMixin
 from kpmi_si.idempotency.forms import IdempotentFormMixin
-from kpmi_si.picker import PickerSelect
+from kpmi_si.picker import PickerFormMixin, PickerSelect
 
 from . import permissions, selectors
 from .models import Desa, Kpmi, Level, Member
@@ -165,7 +165,7 @@ class LevelChangeForm(forms.Form):
         return reason
 
 
-class KpmiForm(IdempotentFormMixin, VersionedFormMixin, forms.ModelForm):
+class KpmiForm(PickerFormMixin, IdempotentFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Kpmi
         fields = [

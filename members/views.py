@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kpmi_si.idempotency.views import create_once
-from kpmi_si.picker import picker_results
+from kpmi_si.picker import picker_results, picker_searched
 
 from . import permissions, selectors, services
 from .filters import KpmiFilter, MemberFilter
@@ -83,7 +83,7 @@ def kpmi_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_create_kpmi(request.user):
         raise PermissionDenied
     form = KpmiForm(post_data(request), user=request.user)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not picker_searched(request, form) and form.is_valid():
         try:
             kpmi, created = create_once(
                 request,
@@ -105,7 +105,7 @@ def kpmi_create(request: HttpRequest) -> HttpResponse:
 def kpmi_edit(request: HttpRequest, pk: int) -> HttpResponse:
     kpmi = _kpmi_or_403(request, pk, permissions.can_edit_kpmi)
     form = KpmiForm(post_data(request), instance=kpmi, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not picker_searched(request, form) and form.is_valid():
         try:
             # The service reads the stored row again (the form's instance holds the new values).
             stored = services.kpmi_update(

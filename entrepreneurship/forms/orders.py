@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kpmi_si.idempotency.forms import IdempotentFormMixin
 from kpmi_si.money import RupiahFormField
-from kpmi_si.picker import PickerSelect
+from kpmi_si.picker import PickerFormMixin, PickerSelect
 from members.forms import DateInput
 from members.models import Desa, Kecamatan, Kpmi, Level, Member
 
@@ -40,7 +40,7 @@ def desa_choices() -> list[Any]:
     ]
 
 
-class OrderForm(IdempotentFormMixin, forms.Form):
+class OrderForm(PickerFormMixin, IdempotentFormMixin, forms.Form):
     client_type = forms.ChoiceField(
         label=_("Client"),
         choices=[

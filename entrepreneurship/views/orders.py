@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kpmi_si.exports import as_download, filename
 from kpmi_si.idempotency.views import create_once
+from kpmi_si.picker import picker_searched
 from members.forms import apply_service_errors, id_from, post_data
 from members.models import Kpmi, Member
 
@@ -99,7 +100,7 @@ def order_create(request: HttpRequest, kpmi_pk: int) -> HttpResponse:
         "picked": picked,
         "preview": None,
     }
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not picker_searched(request, form) and form.is_valid():
         # A page saved already (its key is stored) is not priced again: create_once answers with its order.
         if "preview" in request.POST and not form.sent_before:
             context["preview"] = _preview(form)
@@ -232,7 +233,7 @@ def order_log_work(request: HttpRequest, kpmi_pk: int, pk: int) -> HttpResponse:
     form = FORMS[kind](
         post_data(request), request.FILES or None, kpmi=kpmi, user=request.user, initial=work_initial(order)
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not picker_searched(request, form) and form.is_valid():
         try:
             activity, created = create_once(
                 request,

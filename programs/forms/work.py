@@ -4,11 +4,14 @@ attach back to these fields."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import groupby
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from kpmi_si.concurrency import VersionedFormMixin
 from kpmi_si.idempotency.forms import IdempotentFormMixin
-from kpmi_si.picker import PickerSelect, PickerSelectMultiple
+from kpmi_si.picker import PickerFormMixin, PickerSelect, PickerSelectMultiple
 from members.forms import DateInput
 from members.models import Desa, Kecamatan, Kpmi, Level, Member
 
@@ -75,7 +78,16 @@ def _member_label(member: Member) -> str:
     return f"{member.full_name} ({Level(member.level).label})"
 
 
-class ActivityForm(IdempotentFormMixin, VersionedFormMixin, forms.Form):
+def _picked_label(member: Member) -> str:
+    """A person found by the search without JavaScript: name and group, as the JSON search shows."""
+    return f"{member.full_name} · {member.kpmi.name}"
+
+
+# The no-JavaScript search of the person pickers (#14) filters the field's own queryset by name.
+PEOPLE_SEARCH = {"search_lookup": "full_name__icontains", "label_from_instance": _picked_label}
+
+
+class ActivityForm(PickerFormMixin, IdempotentFormMixin, VersionedFormMixin, forms.Form):
     """What every kind shares: what, when, where, who is credited, and the evidence."""
 
     kind: ClassVar[str]
@@ -99,8 +111,8 @@ class ActivityForm(IdempotentFormMixin, VersionedFormMixin, forms.Form):
         label=_("Credited members of other KPMI"),
         queryset=Member.objects.none(),
         required=False,
-        widget=PickerSelectMultiple(attrs={"size": 6}),
-        help_text=_("For joint work. Type a name to search; without JavaScript the list is grouped by KPMI."),
+        widget=PickerSelectMultiple(attrs={"size": 6}, **PEOPLE_SEARCH),
+        help_text=_("For joint work. Search by name to add someone; the members chosen are listed here."),
     )
     evidence_url = forms.URLField(
         label=_("Evidence link"),
@@ -134,8 +146,7 @@ class ActivityForm(IdempotentFormMixin, VersionedFormMixin, forms.Form):
             (kecamatan, [(d.code, d.name) for d in items])
             for kecamatan, items in groupby(desa, key=lambda d: d.kecamatan.name)
         ]
-        search = f"{reverse('programs:member_search')}?kpmi={kpmi.pk}&field="
-        self.fields["credited_other"].widget.search_url = search + "credited_other"
+        self.fields["credited_other"].widget.search_url = self._search_url("credited_other")
         if activity is None:
             self.fields["kecamatan"].initial = kpmi.kecamatan_id
             self.fields["desa"].initial = kpmi.desa_id
@@ -150,10 +161,9 @@ class ActivityForm(IdempotentFormMixin, VersionedFormMixin, forms.Form):
             if not activity.evidence.exists():
                 del self.fields["remove_evidence"]
 
-        self._set_member_choices("credited", self._own_members())
-        others = self._other_members()
-        self.fields["credited_other"].queryset = others
-        self.fields["credited_other"].widget.choices = selectors.grouped_choices(others)
+        self._set_member_choices("credited", self.people("credited", kpmi=kpmi, keep=self._kept_ids()))
+        # The field's queryset becomes its widget's choices, of which the picker renders only the chosen.
+        self.fields["credited_other"].queryset = self.people("credited_other", kpmi=kpmi, keep=self._kept_ids())
         self.fields["evidence_files"].widget.attrs.update({"accept": evidence.ACCEPT_ATTR})
         self.fields["evidence_files"].help_text = _(
             "Up to %(n)s photos (JPG, PNG, WebP) or one PDF, each at most %(mb)s MB."
@@ -184,11 +194,34 @@ class ActivityForm(IdempotentFormMixin, VersionedFormMixin, forms.Form):
             "remove_evidence",
         ]
 
-    def _own_members(self):
-        return selectors.members_of(kpmi=self.kpmi)
+    # --- whom a field accepts: the form and the JSON search behind its picker (#14) share this ----------
+    picker_fields: ClassVar[tuple[str, ...]] = ("credited_other",)
 
-    def _other_members(self):
-        return selectors.members_elsewhere(kpmi=self.kpmi)
+    @classmethod
+    def people(cls, name: str, *, kpmi: Kpmi, keep: Iterable[int] = ()) -> QuerySet[Member]:
+        """The members field `name` accepts when logging for `kpmi`, which programs.views.picker's
+        search offers too. An anonymised member (they left; kpmi_si.privacy) is no longer credited
+        with new work, but stays acceptable where the record being edited credits them already
+        (`keep`: else that record could not be saved without dropping the credit)."""
+        if name == "credited":
+            members = selectors.members_of(kpmi=kpmi)
+        elif name == "credited_other":
+            members = selectors.members_elsewhere(kpmi=kpmi)
+        else:
+            raise KeyError(name)
+        return members.filter(Q(anonymised_at__isnull=True) | Q(pk__in=list(keep)))
+
+    def _kept_ids(self) -> list[int]:
+        """The members the edited record credits (or trains) already."""
+        if self.activity is None:
+            return []
+        if not hasattr(self, "_kept"):
+            self._kept = list(self.activity.credits.values_list("member_id", flat=True))
+        return self._kept
+
+    def _search_url(self, name: str) -> str:
+        query = urlencode({"kpmi": self.kpmi.pk, "kind": self.kind, "field": name})
+        return f"{reverse('programs:member_search')}?{query}"
 
     def _set_member_choices(self, name: str, queryset) -> None:
         self.fields[name].queryset = queryset
@@ -310,12 +343,9 @@ class TrainingForm(ActivityForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        trainers = selectors.trainer_choices(kpmi=self.kpmi)
-        self.fields["lead_trainer"].queryset = trainers
-        self.fields["lead_trainer"].widget = PickerSelect(
-            search_url=f"{reverse('programs:member_search')}?kpmi={self.kpmi.pk}&field=lead_trainer"
-        )
-        self.fields["lead_trainer"].widget.choices = [("", "---------"), *selectors.grouped_choices(trainers)]
+        self.fields["lead_trainer"].widget = PickerSelect(search_url=self._search_url("lead_trainer"), **PEOPLE_SEARCH)
+        # Set after the widget: the queryset becomes its choices (the picker renders only the chosen).
+        self.fields["lead_trainer"].queryset = self.people("lead_trainer", kpmi=self.kpmi, keep=self._kept_ids())
         if self.activity is None:
             own = getattr(self.user, "member", None)
             if own is not None and own.level >= Level.TRAINER:
@@ -328,11 +358,14 @@ class TrainingForm(ActivityForm):
         at = order.index("credited")
         return [*order[:at], "lead_trainer", *order[at : at + 2], "trainees", *order[at + 2 :]]
 
-    def _own_members(self):
-        return super()._own_members().filter(level__gte=Level.TRAINER)
+    picker_fields: ClassVar[tuple[str, ...]] = ("lead_trainer", "credited_other")
 
-    def _other_members(self):
-        return super()._other_members().filter(level__gte=Level.TRAINER)
+    @classmethod
+    def people(cls, name: str, *, kpmi: Kpmi, keep: Iterable[int] = ()) -> QuerySet[Member]:
+        if name == "lead_trainer":
+            trainers = selectors.trainer_choices(kpmi=kpmi)
+            return trainers.filter(Q(anonymised_at__isnull=True) | Q(pk__in=list(keep)))
+        return super().people(name, kpmi=kpmi, keep=keep).filter(level__gte=Level.TRAINER)
 
     def _credit_order(self) -> list[str]:
         return ["lead_trainer", "credited", "credited_other"]

@@ -10,30 +10,29 @@ from django.views.decorators.http import require_GET
 
 from kpmi_si.picker import picker_results
 
-from .. import permissions, selectors
+from .. import permissions
+from ..forms import FORMS
 from .work import _kpmi_param
 
 SEARCH_LIMIT = 20
-# The picker's fields and the choices each accepts (the same querysets the forms validate against).
-FIELDS = {
-    "credited_other": lambda kpmi: selectors.members_elsewhere(kpmi=kpmi),
-    "lead_trainer": lambda kpmi: selectors.trainer_choices(kpmi=kpmi),
-}
 
 
 @login_required
 @require_GET
 def member_search(request: HttpRequest) -> JsonResponse | HttpResponseBadRequest:
+    """?kpmi=&kind=&field=&q=: the form of that kind says whom the field accepts (the same
+    `people` it validates with), so the search offers exactly what saving accepts."""
     kpmi = _kpmi_param(request)
     if kpmi is None:
         return HttpResponseBadRequest()
     if not permissions.can_log_for_kpmi(request.user, kpmi):
         raise PermissionDenied
-    choices = FIELDS.get(request.GET.get("field", ""))
-    if choices is None:
+    form_class = FORMS.get(request.GET.get("kind", ""))
+    field = request.GET.get("field", "")
+    if form_class is None or field not in form_class.picker_fields:
         return HttpResponseBadRequest()
     query = request.GET.get("q", "").strip()[:100]
     if len(query) < 2:
         return JsonResponse(picker_results([]))
-    rows = choices(kpmi).filter(full_name__icontains=query)[:SEARCH_LIMIT]
+    rows = form_class.people(field, kpmi=kpmi).filter(full_name__icontains=query)[:SEARCH_LIMIT]
     return JsonResponse(picker_results([(m.pk, m.full_name, m.kpmi.name) for m in rows]))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kpmi_si.idempotency.views import create_once
+from kpmi_si.picker import picker_searched
 from members.forms import apply_service_errors, id_from, post_data
 from members.models import Kpmi
 from members.permissions import is_komtik_admin, managed_kpmi_ids
@@ -270,7 +271,7 @@ def activity_create(request: HttpRequest, kind_slug: str) -> HttpResponse:
     if request.method == "GET" and offline_copy_requested(request):
         trim_for_offline_copy(form, kpmi)
         keep_messages_for_later(request)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not picker_searched(request, form) and form.is_valid():
         try:
             activity, created = activity_log_once(request, form, kind=kind, kpmi=kpmi)
         except ValidationError as exc:
@@ -333,7 +334,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = form_class(
         post_data(request), request.FILES or None, kpmi=activity.kpmi, user=request.user, activity=activity
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not picker_searched(request, form) and form.is_valid():
         try:
             stored = services.activity_update(
                 actor=request.user,

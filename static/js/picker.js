@@ -4,7 +4,11 @@
    {"results": [{id, label, group}]}, scoped by the server to what this user may pick); choosing a
    result selects it, and chosen items are listed with a remove button.
    A <select data-depends-on="kecamatan" data-picker="URL"> (villages) is narrowed to the district
-   chosen in the same form: its options are replaced by the server's list for that district. */
+   chosen in the same form: its options are replaced by the server's list for that district.
+   The server renders, for use without JavaScript, a search box and button beside each picker
+   (id "<select id>_nojs") and a hidden default Save first in the form; once the picker is enhanced
+   both are removed, so that Enter in a field of
+   the form sends the form with its Save button and not a search. */
 (function () {
   "use strict";
   var debounce = function (fn, ms) {
@@ -24,6 +28,14 @@
   var withParam = function (url, name, value) {
     return url + (url.indexOf("?") < 0 ? "?" : "&") + name + "=" + encodeURIComponent(value);
   };
+  var dropNoScriptControls = function (select) {
+    var controls = select.id && document.getElementById(select.id + "_nojs");
+    if (controls) { controls.parentNode.removeChild(controls); }
+    // With the search buttons gone, the hidden default Save (templates/_default_submit.html) is not
+    // needed either: the form's own Save is its first submit button again.
+    var fallback = select.form && select.form.querySelector("input.default-submit");
+    if (fallback) { fallback.parentNode.removeChild(fallback); }
+  };
   var optionFor = function (select, id, label) {
     var found = Array.prototype.find.call(select.options, function (o) { return o.value === id; });
     if (!found) {
@@ -38,6 +50,7 @@
     var name = select.name.replace(/desa$/, select.getAttribute("data-depends-on"));
     var parent = select.form && select.form.querySelector('select[name="' + name + '"]');
     if (!parent) { return; }
+    dropNoScriptControls(select);
     var narrow = function () {
       if (!parent.value) { return; }
       ask(withParam(select.getAttribute("data-picker"), "kecamatan", parent.value), function (rows) {
@@ -55,6 +68,7 @@
   // People: a search box over the hidden select.
   Array.prototype.forEach.call(document.querySelectorAll("select[data-picker]:not([data-depends-on])"), function (select) {
     var many = select.multiple;
+    dropNoScriptControls(select);
     var box = document.createElement("div");
     box.className = "picker";
     var input = document.createElement("input");

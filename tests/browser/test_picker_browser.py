@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from kpmi_si.picker import SEARCH_BUTTON
 from members.models import Desa, Kecamatan, Level
 from programs.models import Activity
 from tests import factories
@@ -15,6 +16,10 @@ from tests.browser.conftest import CSP_REPORTER, CSP_SIGNS
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Without JavaScript the pickers' own buttons are submit buttons too: "Save" is the one without a name
+# (the hidden default one Enter presses, templates/_default_submit.html, is an <input>).
+SAVE = f"main form button[type=submit]:not([name={SEARCH_BUTTON}])"
 
 
 @pytest.fixture
@@ -48,6 +53,16 @@ def _open(browser, live_server, *, javascript: bool, violations: list[str] | Non
     return context, page
 
 
+def _assert_accessible(page) -> None:
+    """axe-core's WCAG 2.1 A/AA rules, as tests/browser/test_accessibility_browser.py runs them."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.browser.test_accessibility_browser import AXE_OPTIONS, BLOCKING
+
+    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    assert [v["id"] for v in violations if v["impact"] in BLOCKING] == []
+
+
 def _fill_publication(page, title: str) -> None:
     page.goto(page.url.split("/", 3)[0] + "//" + page.url.split("/", 3)[2] + "/kegiatan/catat/terbitan/")
     page.fill("input[name=title]", title)
@@ -65,6 +80,8 @@ def test_with_javascript_search_pick_and_villages_of_the_district(
     try:
         _fill_publication(page, "Berita dengan pemilih")
         assert not page.locator("select[name=credited_other]").is_visible()
+        # The search box and buttons for use without JavaScript are gone: Enter in a field saves.
+        assert page.locator(f"main form [name={SEARCH_BUTTON}], #id_credited_other_q, .default-submit").count() == 0
         page.fill("#id_credited_other-search", "mitra")
         page.locator(f".picker-results button[data-id='{partners.pk}']").click()
         assert page.locator(".picker-chosen li").count() == 1
@@ -76,7 +93,7 @@ def test_with_javascript_search_pick_and_villages_of_the_district(
         )
         page.select_option("select[name=desa]", village.pk)
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
-        page.click("main form button[type=submit]")
+        page.click(SAVE)
         page.wait_for_url(re.compile(r"/kegiatan/\d+/$"))
         activity = Activity.objects.get(title="Berita dengan pemilih")
         assert partners.pk in set(activity.credits.values_list("member_id", flat=True))
@@ -85,16 +102,73 @@ def test_with_javascript_search_pick_and_villages_of_the_district(
         context.close()
 
 
-def test_without_javascript_the_plain_list_still_submits(browser, live_server, manager_a, kpmi_a, partners):
+def test_without_javascript_enter_in_a_field_saves(browser, live_server, manager_a, kpmi_a, partners):
+    """The pickers' Search buttons come before Save in the form; Enter still saves (#14)."""
     context, page = _open(browser, live_server, javascript=False)
     try:
         _fill_publication(page, "Berita tanpa JavaScript")
-        assert page.locator("select[name=credited_other]").is_visible()
+        # Only the people chosen are listed (none yet): the search adds the others.
+        assert page.locator("select[name=credited_other] option").count() == 0
         assert page.locator("#id_credited_other-search").count() == 0
-        page.select_option("select[name=credited_other]", str(partners.pk))
-        page.click("main form button[type=submit]")
+        page.press("input[name=title]", "Enter")
         page.wait_for_url(re.compile(r"/kegiatan/\d+/$"))
-        activity = Activity.objects.get(title="Berita tanpa JavaScript")
+        assert Activity.objects.filter(title="Berita tanpa JavaScript").exists()
+    finally:
+        context.close()
+
+
+def test_without_javascript_search_a_member_and_the_villages_of_a_district(
+    browser, live_server, manager_a, kpmi_a, partners, csp_violations
+):
+    """On a phone without JavaScript: type part of a name, send it with Enter, tick the one found;
+    choose another district, show its villages, pick one; save once. What was typed stays."""
+    other_district = Kecamatan.objects.exclude(pk=kpmi_a.kecamatan_id).order_by("pk").first()
+    villages = Desa.objects.filter(kecamatan=other_district)
+    village = villages.order_by("name").last()
+    context, page = _open(browser, live_server, javascript=False, violations=csp_violations)
+    try:
+        _fill_publication(page, "Berita dicari tanpa JavaScript")
+        page.fill("textarea[name=summary]", "Ringkasan yang tetap ada")
+        assert page.locator("label[for=id_credited_other_q]").is_visible()
+        page.fill("#id_credited_other_q", "mitra")
+        page.press("#id_credited_other_q", "Enter")
+        page.wait_for_load_state()
+        found = page.locator("input[type=checkbox][name=credited_other]")
+        assert found.count() == 1 and found.first.get_attribute("value") == str(partners.pk)
+        assert not Activity.objects.filter(title="Berita dicari tanpa JavaScript").exists()
+        assert page.input_value("input[name=title]") == "Berita dicari tanpa JavaScript"
+        assert page.input_value("textarea[name=summary]") == "Ringkasan yang tetap ada"
+        page.get_by_label(re.compile("Rina Mitra Beta")).check()  # a tap on the name ticks it
+
+        page.select_option("select[name=kecamatan]", other_district.pk)
+        page.click(f"button[name={SEARCH_BUTTON}][value=desa]")
+        page.wait_for_load_state()
+        assert page.locator("select[name=desa] option").count() == villages.count() + 1
+        assert page.is_checked(f"input[name=credited_other][value='{partners.pk}']")  # still ticked
+        page.select_option("select[name=desa]", village.pk)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.click(SAVE)
+        page.wait_for_url(re.compile(r"/kegiatan/\d+/$"))
+        activity = Activity.objects.get(title="Berita dicari tanpa JavaScript")
         assert partners.pk in set(activity.credits.values_list("member_id", flat=True))
+        assert (activity.kecamatan_id, activity.desa_id) == (other_district.pk, village.pk)
+        assert activity.summary == "Ringkasan yang tetap ada"
+    finally:
+        context.close()
+
+
+def test_the_markup_for_use_without_javascript_is_accessible(browser, live_server, manager_a, kpmi_a, partners):
+    """axe-core needs JavaScript to run: here the page's own picker.js is refused instead, so the
+    page shows what a browser without JavaScript shows (search box, buttons, the found names)."""
+    context, page = _open(browser, live_server, javascript=True)
+    try:
+        context.route(re.compile(r"/js/picker\.js"), lambda route: route.abort())
+        _fill_publication(page, "Berita diperiksa")
+        page.fill("#id_credited_other_q", "beta")
+        page.press("#id_credited_other_q", "Enter")
+        page.wait_for_load_state()
+        assert page.locator("input[type=checkbox][name=credited_other]").count() > 1
+        assert page.locator(f"button[name={SEARCH_BUTTON}][value=desa]").is_visible()
+        _assert_accessible(page)
     finally:
         context.close()

@@ -203,7 +203,8 @@ class TestListsAndPages:
         client = client_for(manager_a)
         online = client.get(url).content.decode()
         kept = client.get(url, headers={"X-Offline-Copy": "1"}).content.decode()
-        assert "Neng Beta" in online  # the online form offers joint work with other groups
+        # The online form offers joint work with other groups through its search (#14), lists none.
+        assert 'name="credited_other_q"' in online and "Neng Beta" not in online
         assert "Neng Beta" not in kept
         assert 'name="credited_other"' in kept  # the field is still there, with the same name
         assert 'data-copy="1"' in kept and "data-copy" not in online  # the copy always queues

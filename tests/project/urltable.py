@@ -1582,12 +1582,12 @@ URLS.update(
             V(
                 "for KPMI A",
                 page("member", "keepers_a", "admin"),
-                query=lambda w: f"kpmi={w.kpmi_a.pk}&field=credited_other&q=an",
+                query=lambda w: f"kpmi={w.kpmi_a.pk}&kind=publication&field=credited_other&q=an",
             ),
             V(
                 "for KPMI B",
                 page("manager_b", "admin"),
-                query=lambda w: f"kpmi={w.kpmi_b.pk}&field=lead_trainer&q=an",
+                query=lambda w: f"kpmi={w.kpmi_b.pk}&kind=training&field=lead_trainer&q=an",
             ),
         ],
         "members:desa_options": [
