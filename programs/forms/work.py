@@ -209,6 +209,11 @@ class ActivityForm(PickerFormMixin, IdempotentFormMixin, VersionedFormMixin, for
             members = selectors.members_elsewhere(kpmi=kpmi)
         else:
             raise KeyError(name)
+        return cls._not_anonymised(members, keep)
+
+    @staticmethod
+    def _not_anonymised(members: QuerySet[Member], keep: Iterable[int]) -> QuerySet[Member]:
+        """The one rule of every people field: no anonymised member, but those the record credits."""
         return members.filter(Q(anonymised_at__isnull=True) | Q(pk__in=list(keep)))
 
     def _kept_ids(self) -> list[int]:
@@ -363,8 +368,7 @@ class TrainingForm(ActivityForm):
     @classmethod
     def people(cls, name: str, *, kpmi: Kpmi, keep: Iterable[int] = ()) -> QuerySet[Member]:
         if name == "lead_trainer":
-            trainers = selectors.trainer_choices(kpmi=kpmi)
-            return trainers.filter(Q(anonymised_at__isnull=True) | Q(pk__in=list(keep)))
+            return cls._not_anonymised(selectors.trainer_choices(kpmi=kpmi), keep)
         return super().people(name, kpmi=kpmi, keep=keep).filter(level__gte=Level.TRAINER)
 
     def _credit_order(self) -> list[str]:

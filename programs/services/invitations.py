@@ -50,10 +50,15 @@ def _seats_taken(event: TotEvent) -> int:
     return event.invitations.filter(status__in=Invitation.HOLDS_A_SEAT).count()
 
 
+# The invitations a cancelled ToT withdraws: those not answered for good (declined, withdrawn) and not
+# yet attended. The confirmation page counts them with the same set (services.tot.tot_cancel_effect).
+WITHDRAWN_ON_CANCEL = (Invitation.Status.PROPOSED, Invitation.Status.SENT, Invitation.Status.ACCEPTED)
+
+
 def _withdraw_open_invitations(*, actor: Any, event: TotEvent) -> None:
     open_rows = (
         event.invitations.select_for_update(of=("self",))
-        .filter(status__in=[Invitation.Status.PROPOSED, Invitation.Status.SENT, Invitation.Status.ACCEPTED])
+        .filter(status__in=WITHDRAWN_ON_CANCEL)
         .select_related("member__kpmi", "member__user", "tot_event")
         .order_by("pk")
     )

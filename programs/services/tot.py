@@ -21,7 +21,15 @@ from ..models import (
     TotEvent,
 )
 from .common import _today
-from .invitations import _locked, _move, _notify_member_side, _propose, _seats_taken, _withdraw_open_invitations
+from .invitations import (
+    WITHDRAWN_ON_CANCEL,
+    _locked,
+    _move,
+    _notify_member_side,
+    _propose,
+    _seats_taken,
+    _withdraw_open_invitations,
+)
 
 # --- Central ToT: events and invitations ------------------------------------------------------------
 
@@ -109,6 +117,15 @@ def tot_cancel_refusal(event: TotEvent) -> str | None:
     if event.invitations.filter(status__in=TOT_RECORDED).exists():
         return _("Attendance is already recorded for this ToT; it can no longer be cancelled.")
     return None
+
+
+def tot_cancel_effect(event: TotEvent) -> tuple[int, int]:
+    """What cancelling would do, for the confirmation page: how many open invitations it withdraws,
+    and how many of them were sent already (their member side is told). One statement."""
+    counts = event.invitations.filter(status__in=WITHDRAWN_ON_CANCEL).aggregate(
+        withdrawn=models.Count("pk"), told=models.Count("pk", filter=~models.Q(status=Invitation.Status.PROPOSED))
+    )
+    return counts["withdrawn"], counts["told"]
 
 
 @transaction.atomic

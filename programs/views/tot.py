@@ -95,10 +95,7 @@ def tot_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if refusal:
         messages.error(request, refusal)
         return redirect(event)
-    open_rows = event.invitations.filter(
-        status__in=[Invitation.Status.PROPOSED, Invitation.Status.SENT, Invitation.Status.ACCEPTED]
-    )
-    told = open_rows.exclude(status=Invitation.Status.PROPOSED).count()
+    withdrawn, told = services.tot_cancel_effect(event)
     page = confirmation(
         request,
         title=_("Cancel %(name)s?") % {"name": event.name},
@@ -107,7 +104,7 @@ def tot_cancel(request: HttpRequest, pk: int) -> HttpResponse:
                 "The ToT is cancelled: %(n)s open invitations are withdrawn and their candidates are free for "
                 "the next ToT."
             )
-            % {"n": open_rows.count()},
+            % {"n": withdrawn},
             _(
                 "%(n)s of them were sent already: the invited members and their KPMI's managers and supervisors "
                 "are told it is off. Proposals not sent yet are withdrawn without a message."
