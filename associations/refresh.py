@@ -272,6 +272,8 @@ def _refresh_months(period: Period, months: dict[str, list[dt.date]]) -> tuple[i
 # The month's count of each kind of logged work, as SQL (programs.metrics counts them): with it, a
 # marked month of these metrics is counted in the statement that writes it, not in a round trip.
 WORK_MONTHS = {code: kind for kind, codes in WORK_METRICS.items() for code in codes}
+# The refresh's commit does not wait for the disk (see `_refresh_at_once`).
+UNSYNCED = "SET LOCAL synchronous_commit TO OFF"
 # Whether the claim found its period due, for the writes that follow it in the same transaction (a
 # transaction-local setting: no round trip, and gone with the transaction).
 DUE = "kpmi.refresh_due"
@@ -320,7 +322,7 @@ def _refresh_at_once(marked: dict[Period, list[tuple]], today: dt.date) -> int:
     Its commit does not wait for the disk (synchronous_commit off): a crash loses the last
     transactions whole, and losing this one loses its claim too, so the marks are there for the next
     run; the numbers it wrote are recomputed, not lost."""
-    statements: list[tuple[str, list]] = [("SET LOCAL synchronous_commit TO OFF", [])]
+    statements: list[tuple[str, list]] = [(UNSYNCED, [])]
     params: list = []
     for period, marks in sorted(marked.items(), key=lambda item: item[0].pk):
         statements.append(_claim_statement(period, [mark[0] for mark in marks]))
@@ -391,11 +393,18 @@ def _subjects_statement(period: Period, metric: Metric, ids: list[int], elapsed:
     return sql, [*cte_params, *select_params, period.pk, timezone.now(), period.pk, metric.code, *ids]
 
 
-@functools.lru_cache(maxsize=256)
-def _work_month_sql(kind: str, start: dt.date, end: dt.date, zone: str) -> tuple[str, tuple]:
-    """The count of one kind of approved work over [start, end] (one row, or none when nothing was
-    done), compiled by the ORM once per process: the definition programs.metrics counts months with."""
-    sql, params = work_metrics.work_counts(by=("kind",), kinds=[kind], start=start, end=end).query.sql_with_params()
+# Stand-ins for a month's first and last day in the compiled count, which the month's own replace.
+_FIRST, _LAST = dt.date(1, 1, 1), dt.date(9999, 12, 31)
+
+
+@functools.lru_cache(maxsize=16)
+def _work_month_sql(kind: str, vendor: str, zone: str) -> tuple[str, tuple]:
+    """The count of one kind of approved work over a range of days (one row, or none when nothing was
+    done) — the definition programs.metrics counts months with — compiled by the ORM once per process
+    (per database and time zone), not once per month: compiling cost more than running it."""
+    sql, params = work_metrics.work_counts(by=("kind",), kinds=[kind], start=_FIRST, end=_LAST).query.sql_with_params()
+    if params.count(_FIRST) != 1 or params.count(_LAST) != 1:
+        raise ValueError(f"The count of {kind} names its first and last day other than once: {params}")
     return sql, tuple(params)
 
 
@@ -405,7 +414,8 @@ def _month_statement(period: Period, code: str, month: dt.date) -> tuple[str, li
     deleted if nothing is left in the month."""
     start = max(month, period.start)
     end = min((month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), period.end)
-    count_sql, count_params = _work_month_sql(WORK_MONTHS[code], start, end, timezone.get_current_timezone_name())
+    count_sql, compiled = _work_month_sql(WORK_MONTHS[code], connection.vendor, timezone.get_current_timezone_name())
+    count_params = [start if value == _FIRST else end if value == _LAST else value for value in compiled]
     monthly = MonthlyActual._meta.db_table
     due = f"current_setting('{DUE}') = 'yes'"
     sql = f"""WITH c AS (SELECT n FROM ({count_sql}) q WHERE n > 0),
