@@ -280,16 +280,17 @@ DUE = "kpmi.refresh_due"
 
 
 def _peek() -> dict[Period, list[tuple]]:
-    """The marks of the periods due for a refresh (open, evaluated, no run queued or running), with
-    their ids, read without a lock: one statement. The claim in `_refresh_at_once` locks the periods
-    and checks again; the marks read here only say what to recompute."""
+    """The marks of the periods due for a refresh (evaluated, no run queued or running; a closed
+    period's are left to the general path), with their ids, read without a lock: one statement. The
+    claim in `_refresh_at_once` locks the periods and checks again; the marks read here only say what
+    to recompute."""
     stale = StaleResult._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT p.id, p.start, p."end", p.status, s.id, s.metric, s.kpmi_id, s.member_id, s.month
                 FROM ({MARKED_PERIODS}) p JOIN {stale} s ON s.period_id = p.id
-                WHERE (p.evaluated AND NOT p.running) OR p.status <> %s""",  # nosec B608
-            [*MARKED_PARAMS, Period.Status.OPEN.value],
+                WHERE p.evaluated AND NOT p.running""",  # nosec B608
+            MARKED_PARAMS,
         )
         rows = cursor.fetchall()
     marked: dict[int, tuple[Period, list[tuple]]] = {}
