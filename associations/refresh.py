@@ -18,13 +18,17 @@ evaluation; the period's row lock keeps a refresh and an evaluation's write apar
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Iterable
+from contextlib import nullcontext
 
 from celery import shared_task
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from programs import metrics as work_metrics
 
 from . import services
 from .metrics import KPMI, METRICS, Metric
@@ -89,11 +93,18 @@ def mark_on_change(
 def stale_results_refresh(*, today: dt.date | None = None) -> int:
     """Recompute every marked number of every open period; returns how many stored rows changed.
 
-    One transaction of a handful of statements whatever was marked — the periods with marks, locked,
-    with their runs' state; the marks claimed and deleted in one; one statement per marked metric for
-    its subjects; one count per marked month and one write of the months — as a refresh's cost is
-    mostly its round trips (an approval's refresh is a few milliseconds of them)."""
+    A refresh's cost is mostly its round trips (an approval's refresh is a few milliseconds of them),
+    so on PostgreSQL the usual case — marked subjects, and marked months of logged work — is two: the
+    marks read without a lock, then one message of statements that the server runs as one transaction
+    (`_refresh_at_once`). Any other mark (a month of a metric counted in Python, a closed period's),
+    and SQLite, take the transaction of a handful of statements below."""
     today = today or timezone.localdate()
+    if connection.vendor == "postgresql":
+        marked = _peek()
+        if not marked:
+            return 0
+        if all(_at_once(period, marks) for period, marks in marked.items()):
+            return _refresh_at_once(marked, today)
     with transaction.atomic():
         changed = 0
         for period, marks in _claim().items():
@@ -254,6 +265,169 @@ def _refresh_months(period: Period, months: dict[str, list[dt.date]]) -> tuple[i
         ON CONFLICT (period_id, metric, month) DO UPDATE SET actual = excluded.actual
         WHERE m.actual <> excluded.actual"""  # nosec B608
     return changed, (write, [period.pk, *(value for row in counted for value in row), period.pk])
+
+
+# --- two round trips: the usual refresh on PostgreSQL --------------------------------------------------
+
+# The month's count of each kind of logged work, as SQL (programs.metrics counts them): with it, a
+# marked month of these metrics is counted in the statement that writes it, not in a round trip.
+WORK_MONTHS = {code: kind for kind, codes in WORK_METRICS.items() for code in codes}
+# The refresh's commit does not wait for the disk (see `_refresh_at_once`).
+UNSYNCED = "SET LOCAL synchronous_commit TO OFF"
+# Whether the claim found its period due, for the writes that follow it in the same transaction (a
+# transaction-local setting: no round trip, and gone with the transaction).
+DUE = "kpmi.refresh_due"
+
+
+def _peek() -> dict[Period, list[tuple]]:
+    """The marks of the periods due for a refresh (evaluated, no run queued or running; a closed
+    period's are left to the general path), with their ids, read without a lock: one statement. The
+    claim in `_refresh_at_once` locks the periods and checks again; the marks read here only say what
+    to recompute."""
+    stale = StaleResult._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT p.id, p.start, p."end", p.status, s.id, s.metric, s.kpmi_id, s.member_id, s.month
+                FROM ({MARKED_PERIODS}) p JOIN {stale} s ON s.period_id = p.id
+                WHERE p.evaluated AND NOT p.running""",  # nosec B608
+            MARKED_PARAMS,
+        )
+        rows = cursor.fetchall()
+    marked: dict[int, tuple[Period, list[tuple]]] = {}
+    for pk, start, end, status, *mark in rows:
+        period = Period(pk=pk, start=start, end=end, status=status)
+        marked.setdefault(pk, (period, []))[1].append(tuple(mark))
+    return dict(marked.values())
+
+
+def _at_once(period: Period, marks: list[tuple]) -> bool:
+    """Whether `_refresh_at_once` can take the period's marks: an open period's, whose marked months
+    are all of logged work (other metrics' months are counted in Python, after the claim)."""
+    if period.is_closed:
+        return False
+    return all(metric in WORK_MONTHS for _pk, metric, _kpmi_id, _member_id, month in marks if month)
+
+
+def _refresh_at_once(marked: dict[Period, list[tuple]], today: dt.date) -> int:
+    """The marked periods' refresh in one message of statements, which PostgreSQL runs as one
+    transaction (a message of several statements is one, unless it says otherwise): no BEGIN or COMMIT
+    of their own, and a run killed half-way rolls back whole, its marks with it. Per period, in id
+    order (two refreshes queue rather than deadlock): the claim, then one statement per marked metric
+    (its subjects, and its marked month) written where they changed.
+
+    The claim locks the period's row (as the evaluation's write does) and deletes the marks read by
+    `_peek` if the period is still due; the statements after it take their snapshot once it holds the
+    lock, so they count every change committed before it, and write only if it found the period due.
+    A mark written since the peek is not claimed: it waits for the next run.
+
+    Its commit does not wait for the disk (synchronous_commit off): a crash loses the last
+    transactions whole, and losing this one loses its claim too, so the marks are there for the next
+    run; the numbers it wrote are recomputed, not lost."""
+    statements: list[tuple[str, list]] = [(UNSYNCED, [])]
+    params: list = []
+    for period, marks in sorted(marked.items(), key=lambda item: item[0].pk):
+        statements.append(_claim_statement(period, [mark[0] for mark in marks]))
+        params += statements[-1][1]
+        for statement in _period_statements(period, [mark[1:] for mark in marks], today):
+            statements.append(statement)
+            params += statement[1]
+    changed = 0
+    # Inside a caller's transaction, a savepoint: a failed refresh must not abort the caller's work.
+    with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
+        cursor.execute(";\n".join(sql for sql, _params in statements), params)
+        for sql, _params in statements[1:]:
+            cursor.nextset()
+            if sql is not CLAIM:
+                changed += cursor.fetchone()[0]
+    return changed
+
+
+# The claim of a period's marks read by `_peek` (their ids): the period's row locked, and the marks
+# deleted if it is still due, which the setting DUE tells the writes after it.
+CLAIM = f"""WITH p AS (SELECT id, status = %s
+        AND EXISTS (SELECT 1 FROM {Evaluation._meta.db_table} e WHERE e.period_id = p.id AND e.status = %s)
+        AND NOT EXISTS (SELECT 1 FROM {Evaluation._meta.db_table} e WHERE e.period_id = p.id AND e.status IN (%s, %s))
+        AS due FROM {Period._meta.db_table} p WHERE id = %s FOR UPDATE),
+    claimed AS (DELETE FROM {StaleResult._meta.db_table} s USING p WHERE p.due AND s.id = ANY(%s) RETURNING 1)
+    SELECT set_config('{DUE}', CASE WHEN p.due THEN 'yes' ELSE 'no' END, true), (SELECT COUNT(*) FROM claimed)
+    FROM p"""  # nosec B608
+
+
+def _claim_statement(period: Period, ids: list[int]) -> tuple[str, list]:
+    params = [Period.Status.OPEN.value, MARKED_PARAMS[2], *MARKED_PARAMS[:2], period.pk, ids]
+    return CLAIM, params
+
+
+def _period_statements(period: Period, marks: list[tuple], today: dt.date) -> list[tuple[str, list]]:
+    """The writes of one period's marks, each a statement returning how many rows it changed, each
+    writing only if the claim before it found the period due."""
+    elapsed = float(services._elapsed(period, today))
+    statements = []
+    for code, metric in METRICS.items():
+        mine = [m for m in marks if m[0] in ("", code)]
+        ids = {kpmi_id if metric.subject == KPMI else member_id for _m, kpmi_id, member_id, _month in mine} - {None}
+        if ids:
+            statements.append(_subjects_statement(period, metric, sorted(ids), elapsed))
+        for month in sorted({month for *_rest, month in mine if month}):
+            statements.append(_month_statement(period, code, month))
+    return statements
+
+
+def _subjects_statement(period: Period, metric: Metric, ids: list[int], elapsed: float) -> tuple[str, list]:
+    """Some subjects' results of one metric, computed with the full evaluation's own SQL, written where
+    they changed, and those no longer due deleted (as `_refresh_subjects` does, in one statement)."""
+    S = services
+    key = "kpmi_id" if metric.subject == KPMI else "member_id"
+    which = "member_id IS NULL" if metric.subject == KPMI else "member_id IS NOT NULL"
+    ctes, cte_params, select, select_params = S.metric_results_sql(metric, 0, period, elapsed, ids)
+    columns = ", ".join(S.COMPARED)
+    differs = " OR ".join(f"r.{name} <> excluded.{name}" for name in S.COMPARED)
+    assign = ", ".join(f"{name} = excluded.{name}" for name in (*S.COMPARED, "evaluated_at"))
+    due = f"current_setting('{DUE}') = 'yes'"
+    sql = f"""WITH {", ".join(ctes)}, x AS ({select}),
+        up AS (INSERT INTO {S.RESULTS} AS r (period_id, metric, member_id, {columns}, evaluated_at)
+            SELECT %s, metric, member_id, {columns}, %s FROM x WHERE {due}
+            ON CONFLICT (period_id, metric, {key}) WHERE {which} DO UPDATE SET {assign} WHERE {differs} RETURNING 1),
+        gone AS (DELETE FROM {S.RESULTS} WHERE period_id = %s AND metric = %s AND {which} AND {due}
+            AND {key} IN ({", ".join(["%s"] * len(ids))}) AND {key} NOT IN (SELECT {key} FROM x) RETURNING 1)
+        SELECT (SELECT COUNT(*) FROM up) + (SELECT COUNT(*) FROM gone)"""  # nosec B608
+    return sql, [*cte_params, *select_params, period.pk, timezone.now(), period.pk, metric.code, *ids]
+
+
+# Stand-ins for a month's first and last day in the compiled count, which the month's own replace.
+_FIRST, _LAST = dt.date(1, 1, 1), dt.date(9999, 12, 31)
+
+
+@functools.lru_cache(maxsize=16)
+def _work_month_sql(kind: str, vendor: str, zone: str) -> tuple[str, tuple]:
+    """The count of one kind of approved work over a range of days (one row, or none when nothing was
+    done) — the definition programs.metrics counts months with — compiled by the ORM once per process
+    (per database and time zone), not once per month: compiling cost more than running it."""
+    sql, params = work_metrics.work_counts(by=("kind",), kinds=[kind], start=_FIRST, end=_LAST).query.sql_with_params()
+    if params.count(_FIRST) != 1 or params.count(_LAST) != 1:
+        raise ValueError(f"The count of {kind} names its first and last day other than once: {params}")
+    return sql, tuple(params)
+
+
+def _month_statement(period: Period, code: str, month: dt.date) -> tuple[str, list]:
+    """The regency's actual of a metric of logged work in one month, as the full evaluation stores it
+    (as `_refresh_months` does): written where it changed if the period sets the metric a target,
+    deleted if nothing is left in the month."""
+    start = max(month, period.start)
+    end = min((month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), period.end)
+    count_sql, compiled = _work_month_sql(WORK_MONTHS[code], connection.vendor, timezone.get_current_timezone_name())
+    count_params = [start if value == _FIRST else end if value == _LAST else value for value in compiled]
+    monthly = MonthlyActual._meta.db_table
+    due = f"current_setting('{DUE}') = 'yes'"
+    sql = f"""WITH c AS (SELECT n FROM ({count_sql}) q WHERE n > 0),
+        up AS (INSERT INTO {monthly} AS m (period_id, metric, month, actual) SELECT %s, %s, %s, n FROM c
+            WHERE {due} AND EXISTS (SELECT 1 FROM {services.TARGETS} t WHERE t.period_id = %s AND t.metric = %s)
+            ON CONFLICT (period_id, metric, month) DO UPDATE SET actual = excluded.actual
+            WHERE m.actual <> excluded.actual RETURNING 1),
+        gone AS (DELETE FROM {monthly} WHERE period_id = %s AND metric = %s AND month = %s AND {due}
+            AND NOT EXISTS (SELECT 1 FROM c) RETURNING 1)
+        SELECT (SELECT COUNT(*) FROM up) + (SELECT COUNT(*) FROM gone)"""  # nosec B608
+    return sql, [*count_params, period.pk, code, month, period.pk, code, period.pk, code, month]
 
 
 def stale_count(*, period: Period) -> int:

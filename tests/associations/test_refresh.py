@@ -5,14 +5,17 @@ right after the change's commit."""
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
+from django.db import DataError, connection
 
 from associations import refresh, services
 from associations.models import Evaluation, MonthlyActual, StaleResult, TargetResult
 from members import services as member_services
 from members.models import Level
 from programs import services as work_services
-from programs.models import Kind, Status
+from programs.models import Activity, Kind, Status
 from tests import factories
 from tests.programs.factories import make_activity
 
@@ -119,18 +122,54 @@ def test_the_refresh_is_safe_to_run_twice(period, garut, admin_user, officer_com
     assert stored(period) == after_first
 
 
+def work_changes_after_evaluation(period, garut, admin_user):
+    """What officers do to logged work after the night's evaluation: a publication of Pengelola B
+    approved in July (a month with none), and the joint publication of April (that month's only one)
+    deleted."""
+    pending = make_activity(
+        kpmi=garut["kpmi_b"], credited=[garut["manager_b"]], kind=Kind.PUBLICATION, date=day(7), status=Status.PENDING
+    )
+    work_services.activity_approve(actor=admin_user, activity=pending)
+    joint = Activity.objects.get(kind=Kind.PUBLICATION, date=day(4))
+    work_services.activity_delete(actor=admin_user, activity=joint)
+
+
+def test_a_refresh_of_logged_work_alone_stores_what_a_full_evaluation_stores(period, garut, admin_user, monkeypatch):
+    evaluate(period)
+    april = MonthlyActual.objects.get(period=period, metric="publications", month=day(4, 1))
+    assert april.actual == 1
+    work_changes_after_evaluation(period, garut, admin_user)
+
+    if connection.vendor == "postgresql":
+        # Marks of logged work alone are refreshed in one message of statements, without the claim of
+        # the general path (which SQLite takes).
+        monkeypatch.setattr(refresh, "_claim", lambda: pytest.fail("the general path was taken"))
+    assert refresh.stale_results_refresh() > 0
+    monkeypatch.undo()
+    assert not StaleResult.objects.exists()
+    assert publications(period, garut["manager_b"]) == 1  # April's joint one gone, July's counted
+    assert not MonthlyActual.objects.filter(period=period, metric="publications", month=day(4, 1)).exists()
+    assert MonthlyActual.objects.get(period=period, metric="publications", month=day(7, 1)).actual == 1
+    incremental = stored(period)
+
+    full = evaluate(period)
+    assert full.status == Evaluation.Status.SUCCEEDED
+    assert stored(period) == incremental
+    assert full.results_changed == 0
+
+
 def test_a_refresh_killed_half_way_leaves_its_marks_for_the_next_run(
     period,
     garut,
     admin_user,
     monkeypatch,
 ):
+    """A change of any kind (a new member marks every metric), refreshed by the general path."""
     evaluate(period)
     before = stored(period)
-    pending = make_activity(
-        kpmi=garut["kpmi_b"], credited=[garut["manager_b"]], kind=Kind.PUBLICATION, date=day(7), status=Status.PENDING
+    member_services.member_register(
+        actor=admin_user, kpmi=garut["kpmi_b"], full_name="Anggota B", gender="male", birth_year=2000, joined_on=day(7)
     )
-    work_services.activity_approve(actor=admin_user, activity=pending)
     n_marks = StaleResult.objects.count()
 
     def killed(*args, **kwargs):
@@ -143,12 +182,41 @@ def test_a_refresh_killed_half_way_leaves_its_marks_for_the_next_run(
     assert StaleResult.objects.count() == n_marks
 
     monkeypatch.undo()
-    refresh.stale_results_refresh()
-    assert (
-        publications(period, garut["manager_b"])
-        == TargetResult.objects.get(period=period, metric="publications", member=garut["manager_b"]).actual
-    )
+    assert refresh.stale_results_refresh() > 0
     assert not StaleResult.objects.exists()
+    assert evaluate(period).results_changed == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_of_logged_work_that_fails_half_way_leaves_its_marks_for_the_next_run(
+    period, garut, admin_user, monkeypatch
+):
+    """Outside any transaction of the caller (as the worker runs it), the one message of statements
+    is one transaction: a statement failing after the claim and the first writes undoes them all."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes the general path (see the test above)")
+    evaluate(period)
+    before = stored(period)
+    with mock.patch.object(refresh.refresh_stale_results_task, "apply_async"):  # no refresh after the commit
+        work_changes_after_evaluation(period, garut, admin_user)
+    marks = set(StaleResult.objects.values_list("pk", flat=True))
+    assert marks
+
+    statement = refresh._month_statement
+    monkeypatch.setattr(
+        refresh,
+        "_month_statement",
+        lambda *args: (statement(*args)[0].replace("n > 0", "n / 0 > 0"), statement(*args)[1]),
+    )
+    with pytest.raises(DataError):
+        refresh.stale_results_refresh()
+    assert stored(period) == before
+    assert set(StaleResult.objects.values_list("pk", flat=True)) == marks
+
+    monkeypatch.undo()
+    assert refresh.stale_results_refresh() > 0
+    assert not StaleResult.objects.exists()
+    assert publications(period, garut["manager_b"]) == 1
     assert evaluate(period).results_changed == 0
 
 
