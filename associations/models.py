@@ -260,6 +260,9 @@ class TargetResult(models.Model):
         blank=True,
         related_name="target_results",
         db_constraint=False,
+        # A manager's results (the privacy export, the cascade) are found through result_one_per_member,
+        # which leads with the member: one index fewer for every result an evaluation writes.
+        db_index=False,
     )
     # Copied from the KPMI so the dashboard filters and groups by district from this table alone.
     kecamatan = models.ForeignKey(
@@ -279,8 +282,10 @@ class TargetResult(models.Model):
             models.UniqueConstraint(
                 fields=["period", "metric", "kpmi"], condition=models.Q(member__isnull=True), name="result_one_per_kpmi"
             ),
+            # The member first, so that this index also finds a manager's results of every period
+            # (see `member`); the upserts name their conflict by columns, in any order.
             models.UniqueConstraint(
-                fields=["period", "metric", "member"],
+                fields=["member", "period", "metric"],
                 condition=models.Q(member__isnull=False),
                 name="result_one_per_member",
             ),

@@ -153,6 +153,19 @@ def test_new_work_changes_only_the_affected_results(period, garut, kpmi_a):
     assert _result(period, "publications", member=garut["manager_b"]).actual == 2
 
 
+def test_a_changed_result_is_rewritten_in_place(period, garut, kpmi_a):
+    """A result whose number moved keeps its row, so the link to its page an officer already has
+    (the dashboard's rows link by id) still leads to it, now with the new number."""
+    evaluate(period)
+    before = _result(period, "publications", member=garut["manager_b"])
+    make_activity(kpmi=kpmi_a, credited=[garut["manager_b"]], kind=Kind.PUBLICATION, date=day(7))
+    evaluate(period)
+    after = _result(period, "publications", member=garut["manager_b"])
+    assert after.pk == before.pk
+    assert (before.actual, after.actual) == (1, 2)
+    assert after.evaluated_at > before.evaluated_at
+
+
 def test_an_override_replaces_the_default_for_one_group(period, garut, officer_communities, communities, kpmi_b):
     services.target_set(
         actor=officer_communities, period=period, association=communities, metric="new_members", value=1, kpmi=kpmi_b
