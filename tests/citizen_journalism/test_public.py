@@ -392,3 +392,14 @@ def test_a_list_page_reads_the_kept_rubrics_once(client, published, monkeypatch)
         response = client.get(url)
         assert response.status_code == 200 and published.title in response.content.decode(), url
         assert counting.reads == 1, url
+
+
+def test_the_search_box_keeps_the_words_searched_for_escaped(client, published):
+    searched = "\"><script>alert('x')</script> & kopi"
+    page = client.get(reverse("citizen_journalism:search"), {"q": searched}).content.decode()
+    assert "<script>alert" not in page
+    escaped = "&quot;&gt;&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; kopi"
+    assert f'name="q" value="{escaped}" maxlength="100"' in page
+    article = client.get(published.get_absolute_url()).content.decode()
+    assert f'action="{reverse("citizen_journalism:search")}" role="search"' in article
+    assert 'name="q" value="" maxlength="100"' in article
