@@ -233,7 +233,8 @@ class _Statement(NamedTuple):
         query = queryset.query
         compiler = query.get_compiler(queryset.db)
         sql, params = compiler.as_sql()  # EmptyResultSet for a filter that can match nothing
-        names = (*query.extra_select, *query.values_select, *query.annotation_select)  # as ValuesIterable
+        # The row's names as ValuesIterable reads them.
+        names = tuple(query.selected or (*query.extra_select, *query.values_select, *query.annotation_select))
         columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
         found = compiler.get_converters(columns).items()
         converters = tuple((pos, tuple(convs), column) for pos, (convs, column) in found)
