@@ -24,7 +24,8 @@ urlpatterns = [
     # logout also clears what the phone kept for offline logging), so that
     # every "log in" link reaches the one above, and without its reset page, which has a limit above.
     path("akun/", include([p for p in auth_urls.urlpatterns if p.name not in {"login", "password_reset", "logout"}])),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # django.conf.urls.i18n's one URL, with a visitor's switch taking no CSRF token (views.set_language).
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("kpmi/", include(directory_patterns)),
     path("", include(member_patterns)),
     path("perhimpunan/", include("associations.urls")),

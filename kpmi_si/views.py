@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views import i18n
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
 
 from associations.models import Association
@@ -77,3 +79,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+_set_language_protected = csrf_protect(i18n.set_language)
+
+
+@csrf_exempt
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch (a POST: it sets the language cookie and goes back to `next`, checked
+    to be on this site). A logged-in user's switch is checked against forgery as every POST is. A
+    visitor's switch needs no token: the worst a forged one does is show the site in the other
+    language, as a link could, and without the token every public page would set a CSRF cookie and
+    mask a token for a form the reader rarely uses (templates/base.html leaves it out for visitors)."""
+    if request.user.is_authenticated:
+        return _set_language_protected(request)
+    return i18n.set_language(request)

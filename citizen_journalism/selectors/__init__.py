@@ -2,7 +2,18 @@
 
 from .api import buyer_articles, buyer_tokens
 from .newsroom import editor_queue, newsroom_article, writer_articles
-from .public import Cards, Listing, active_rubric, listed, menu, public_article, public_articles, search, visible_photos
+from .public import (
+    Cards,
+    Listing,
+    active_rubric,
+    listed,
+    lookups,
+    menu,
+    public_article,
+    public_articles,
+    search,
+    visible_photos,
+)
 from .sales import buyers, earnings_statement, revenue_shares, sales, statement_years
 
 __all__ = [
@@ -10,6 +21,7 @@ __all__ = [
     "Listing",
     "active_rubric",
     "listed",
+    "lookups",
     "menu",
     "buyer_articles",
     "buyer_tokens",

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypedDict
+from typing import Any, NamedTuple, TypedDict
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
+from django.db import connection, connections, transaction
 from django.db.models import F, Func, IntegerField, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import get_script_prefix, reverse
 from django.utils.dates import MONTHS_3
@@ -153,8 +153,19 @@ def _card_rows() -> QuerySet[Article]:
     return Article.objects.filter(state__in=State.PUBLIC).values(*CARD_VALUES, photo=_first_photo())
 
 
-def cards(rows: QuerySet[Article]) -> list[Card]:
-    """The cards of `rows` (card rows of `_card_rows()`, filtered, ordered and sliced to a page)."""
+# The rubrics by id (name, slug, active) and the kecamatan names by code (`_lookups`).
+Lookups = tuple[dict[int, tuple[str, str, bool]], dict[str, str]]
+
+
+def cards(rows: QuerySet[Article] | list[dict[str, Any]], lookups: Lookups | None = None) -> list[Card]:
+    """The cards of `rows` (card rows of `_card_rows()`, filtered, ordered and sliced to a page), with
+    the page's `lookups` if it has read them already."""
+    return _cards(rows, lookups)[0]
+
+
+def _cards(rows: QuerySet[Article] | list[dict[str, Any]], lookups: Lookups | None) -> tuple[list[Card], Lookups]:
+    """The cards, and the lookups they were written with (read again when a row names a rubric or
+    kecamatan they did not know)."""
     article_url = url_filler("citizen_journalism:article", 2)
     category_url = url_filler("citizen_journalism:category", 1)
     kecamatan_url = url_filler("citizen_journalism:kecamatan", 1)
@@ -163,7 +174,7 @@ def cards(rows: QuerySet[Article]) -> list[Card]:
     # The date filter's "j M Y" (day, MONTHS_3 titled, year), with the twelve month names translated
     # once per page: the filter set up a formatter per card.
     months = {number: str(name).title() for number, name in MONTHS_3.items()}
-    rubrics, districts = _lookups()
+    rubrics, districts = lookups if lookups is not None else _lookups()
     if any(
         (r["category_id"] is not None and r["category_id"] not in rubrics)
         or (r["kecamatan_id"] is not None and r["kecamatan_id"] not in districts)
@@ -205,16 +216,62 @@ def cards(rows: QuerySet[Article]) -> list[Card]:
                 photo=photo,
             )
         )
-    return out
+    return out, (rubrics, districts)
+
+
+class _Statement(NamedTuple):
+    """A compiled page of card rows: Django's SQL and parameters, the row's names and the converters
+    of its columns, as a values() queryset would have read them."""
+
+    sql: str
+    params: tuple[Any, ...]
+    names: tuple[str, ...]
+    converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
+
+    @classmethod
+    def of(cls, queryset: QuerySet[Article]) -> _Statement:
+        query = queryset.query
+        compiler = query.get_compiler(queryset.db)
+        sql, params = compiler.as_sql()  # EmptyResultSet for a filter that can match nothing
+        # The row's names as ValuesIterable reads them.
+        names = tuple(query.selected or (*query.extra_select, *query.values_select, *query.annotation_select))
+        columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
+        found = compiler.get_converters(columns).items()
+        converters = tuple((pos, tuple(convs), column) for pos, (convs, column) in found)
+        return cls(sql, tuple(params), names, converters)
+
+    def rows(self, using: str) -> list[dict[str, Any]]:
+        db = connections[using]
+        with db.cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            found = cursor.fetchall()
+        out = []
+        for row in found:
+            values = list(row)
+            for pos, convs, column in self.converters:
+                for convert in convs:
+                    values[pos] = convert(values[pos], column, db)
+            out.append(dict(zip(self.names, values, strict=True)))
+        return out
+
+
+# Compiled pages by filters, window and database. Compiling the page's statement (its photo and count
+# subqueries, the joins of its values) took Django more CPU than PostgreSQL took to run it; the
+# statement depends only on the key, so it is compiled once per key and process. Its parameters are
+# the filters' values, never an article: what the page shows is read on every request. Cleared when
+# full (keys are rubrics, kecamatan and authors times pages).
+_STATEMENTS: dict[tuple[Any, ...], _Statement] = {}
+_STATEMENTS_KEPT = 2048
 
 
 class Cards:
     """A list page's articles for the Paginator: the count of the public articles matching `filters`
     (a rubric, a kecamatan, an author, a plain text match), newest first, and a page as its cards.
-    `page_and_count` reads both in one statement."""
+    `page_and_count` reads both in one statement. `lookups`: the page's, if it has read them (the
+    cards leave in `self.lookups` the ones they were written with, for the page's menu)."""
 
-    def __init__(self, *conditions: Q, **filters: object) -> None:
-        self.conditions, self.filters = conditions, filters
+    def __init__(self, *conditions: Q, lookups: Lookups | None = None, **filters: object) -> None:
+        self.conditions, self.filters, self.lookups = conditions, filters, lookups
 
     def _matching(self) -> QuerySet[Article]:
         return Article.objects.filter(*self.conditions, state__in=State.PUBLIC, **self.filters)
@@ -222,26 +279,62 @@ class Cards:
     def _rows(self) -> QuerySet[Article]:
         return _card_rows().filter(*self.conditions, **self.filters).order_by("-published_at", "-pk")
 
+    def _cards(self, rows: QuerySet[Article] | list[dict[str, Any]]) -> list[Card]:
+        written, self.lookups = _cards(rows, self.lookups)
+        return written
+
     def count(self) -> int:
         return self._matching().count()
 
     def __getitem__(self, window: slice) -> list[Card]:
-        return cards(self._rows()[window])
+        return self._cards(self._rows()[window])
+
+    def _page_with_count(self, bottom: int, top: int) -> QuerySet[Article]:
+        # count(*), not count(id): PostgreSQL then counts from the partial index of public articles
+        # alone (an index-only scan); counting ids it read the rubric's 5,000 rows, 2 ms against 0.4.
+        counted = self._matching().order_by().annotate(n=Func(template="COUNT(*)", output_field=IntegerField()))
+        counted = counted.values("n")
+        return self._rows().annotate(total=Subquery(counted))[bottom:top]
+
+    def _statement_key(self, bottom: int, top: int) -> tuple[Any, ...] | None:
+        """What the page's statement depends on, or None where it is not kept (a text match: its
+        conditions are built per request)."""
+        if self.conditions:
+            return None
+        # A model instance filters by its primary key (its only parameter in the statement).
+        filters = tuple(sorted((name, getattr(value, "pk", value)) for name, value in self.filters.items()))
+        try:
+            hash(filters)
+        except TypeError:
+            return None
+        return (filters, bottom, top, connection.alias)
 
     def page_and_count(self, bottom: int, top: int) -> tuple[list[Card], int]:
         """The cards from `bottom` to `top` and the count of all, the count as a scalar subquery of
         the same statement (PostgreSQL runs it once): a round trip and a compilation less than the
         Paginator's count, then page. No cards (a page past the end): count 0, ask `count()`."""
-        # count(*), not count(id): PostgreSQL then counts from the partial index of public articles
-        # alone (an index-only scan); counting ids it read the rubric's 5,000 rows, 2 ms against 0.4.
-        counted = self._matching().order_by().annotate(n=Func(template="COUNT(*)", output_field=IntegerField()))
-        counted = counted.values("n")
-        rows = list(self._rows().annotate(total=Subquery(counted))[bottom:top])
-        return cards(rows), (rows[0]["total"] if rows else 0)
+        key = self._statement_key(bottom, top)
+        if key is None:
+            rows = list(self._page_with_count(bottom, top))
+        else:
+            statement = _STATEMENTS.get(key)
+            if statement is None:
+                page = self._page_with_count(bottom, top)
+                try:
+                    statement = _Statement.of(page)
+                except EmptyResultSet:
+                    return [], 0
+                if len(_STATEMENTS) >= _STATEMENTS_KEPT:
+                    _STATEMENTS.clear()
+                _STATEMENTS[key] = statement
+            rows = statement.rows(connection.alias)
+        return self._cards(rows), (rows[0]["total"] if rows else 0)
 
 
 class NoCards:
     """An empty search."""
+
+    lookups: Lookups | None = None
 
     def count(self) -> int:
         return 0
@@ -250,9 +343,10 @@ class NoCards:
         return []
 
 
-def listed(**filters: object) -> Cards:
-    """The public articles matching `filters` (a rubric, a kecamatan, an author), newest first."""
-    return Cards(**filters)
+def listed(*, lookups: Lookups | None = None, **filters: object) -> Cards:
+    """The public articles matching `filters` (a rubric, a kecamatan, an author), newest first;
+    `lookups`: the page's, if it has read them (`lookups()`)."""
+    return Cards(lookups=lookups, **filters)
 
 
 # The rubrics (for the menu and the cards) and the kecamatan names change when KOMTIK edits them in
@@ -263,7 +357,7 @@ LOOKUPS_KEY = "citizen_journalism:lookups"
 LOOKUPS_TIMEOUT = 600
 
 
-def _lookups() -> tuple[dict[int, tuple[str, str, bool]], dict[str, str]]:
+def _lookups() -> Lookups:
     """Every rubric by id (name, slug, active), in the menu's order (position, then name as the
     database sorts it), and every kecamatan's name by code."""
     kept = cache.get(LOOKUPS_KEY)
@@ -281,10 +375,16 @@ def forget_lookups(**_signal: object) -> None:
     transaction.on_commit(lambda: cache.delete(LOOKUPS_KEY))
 
 
-def active_rubric(slug: str) -> tuple[int, str] | None:
+def lookups() -> Lookups:
+    """The kept lookups, for a page to read once and hand to `active_rubric`, `listed` and `menu`: each
+    read of them is a cache round trip (Redis in production)."""
+    return _lookups()
+
+
+def active_rubric(slug: str, lookups: Lookups | None = None) -> tuple[int, str] | None:
     """The id and name of the active rubric `slug`, from the kept lookups (a rubric page needs no
     query for its rubric); one the lookups do not know is looked for in the database."""
-    for pk, (name, rubric_slug, active) in _lookups()[0].items():
+    for pk, (name, rubric_slug, active) in (lookups or _lookups())[0].items():
         if rubric_slug == slug:
             return (pk, name) if active else None
     found = Category.objects.filter(slug=slug, active=True).values_list("pk", "name").first()
@@ -293,10 +393,11 @@ def active_rubric(slug: str) -> tuple[int, str] | None:
     return found
 
 
-def menu() -> list[MenuItem]:
+def menu(lookups: Lookups | None = None) -> list[MenuItem]:
     """The rubric menu of the public pages: the active rubrics."""
     category_url = url_filler("citizen_journalism:category", 1)
-    return [MenuItem(name=name, url=category_url(slug)) for name, slug, active in _lookups()[0].values() if active]
+    rubrics = (lookups or _lookups())[0]
+    return [MenuItem(name=name, url=category_url(slug)) for name, slug, active in rubrics.values() if active]
 
 
 class RankedArticles:
@@ -307,13 +408,15 @@ class RankedArticles:
 
     def __init__(self, ranked: QuerySet[Article]) -> None:
         self.ranked = ranked
+        self.lookups: Lookups | None = None  # the ones the cards were written with, for the menu
 
     def count(self) -> int:
         return self.ranked.count()
 
     def __getitem__(self, window: slice) -> list[Card]:
         ids = list(self.ranked.values_list("pk", flat=True)[window])
-        found = {card["pk"]: card for card in cards(_card_rows().filter(pk__in=ids))}
+        written, self.lookups = _cards(_card_rows().filter(pk__in=ids), self.lookups)
+        found = {card["pk"]: card for card in written}
         return [found[pk] for pk in ids if pk in found]
 
 

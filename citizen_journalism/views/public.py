@@ -49,13 +49,16 @@ def _page(request: HttpRequest, articles: selectors.Listing, size: int = FRONT_P
 
 
 def _listing(request: HttpRequest, articles: selectors.Listing, *, heading: str, **extra) -> HttpResponse:
-    context = {"page_obj": _page(request, articles), "heading": heading, "categories": selectors.menu(), **extra}
+    page = _page(request, articles)
+    # The menu from the lookups the cards were written with, if they read them: one cache read a page.
+    context = {"page_obj": page, "heading": heading, "categories": selectors.menu(articles.lookups), **extra}
     return render(request, "citizen_journalism/public_list.html", context)
 
 
 @require_GET
 def front(request: HttpRequest) -> HttpResponse:
-    return _listing(request, selectors.listed(), heading=_("Garut Citizen Journalism"), front=True)
+    listing = selectors.listed(lookups=selectors.lookups())
+    return _listing(request, listing, heading=_("Garut Citizen Journalism"), front=True)
 
 
 @require_GET
@@ -77,11 +80,12 @@ def article(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 
 @require_GET
 def category(request: HttpRequest, slug: str) -> HttpResponse:
-    found = selectors.active_rubric(slug)
+    kept = selectors.lookups()  # read once for the rubric, the cards and the menu
+    found = selectors.active_rubric(slug, kept)
     if found is None:
         raise Http404
     pk, name = found
-    return _listing(request, selectors.listed(category_id=pk), heading=name)
+    return _listing(request, selectors.listed(category_id=pk, lookups=kept), heading=name)
 
 
 @require_GET

@@ -331,3 +331,75 @@ def test_a_card_dates_its_article_as_the_date_filter_does_in_every_month_and_lan
                 (card,) = Cards(pk=published.pk)[0:1]
                 assert card["published_day"] == date_filter(localtime(when), "j M Y"), (month, language)
                 assert card["published_iso"] == date_filter(localtime(when), "c")
+
+
+def test_a_list_page_shows_what_is_published_now_though_its_statement_is_kept(
+    client, published, pioneer, editor, kpmi_a, category
+):
+    """Each list page's statement is compiled once per process; its articles and count are read on
+    every request, and each rubric, kecamatan and writer gets its own articles."""
+    from citizen_journalism.models import Category
+
+    rubric = category.get_absolute_url()
+    other = Category.objects.create(name="Kesehatan Warga", slug="kesehatan-warga", position=60)
+    assert published.title in client.get(rubric).content.decode()
+    assert published.title not in client.get(other.get_absolute_url()).content.decode()
+    fresh = services.article_write(
+        actor=pioneer, data=article_data(kpmi_a, category, title="Kabar paling baru"), submit=True
+    )
+    services.article_approve(actor=editor, article=fresh)
+    page = client.get(rubric).content.decode()
+    assert page.index("Kabar paling baru") < page.index(published.title)
+    assert "Kabar paling baru" not in client.get(other.get_absolute_url()).content.decode()
+    moved = services.article_write(
+        actor=pioneer, data=article_data(kpmi_a, other, title="Kabar rubrik lain"), submit=True
+    )
+    services.article_approve(actor=editor, article=moved)
+    page = client.get(other.get_absolute_url()).content.decode()
+    assert "Kabar rubrik lain" in page and published.title not in page
+    assert "Kabar paling baru" in client.get(reverse("citizen_journalism:front")).content.decode()
+    district = reverse("citizen_journalism:kecamatan", args=[kpmi_a.kecamatan_id])
+    assert "Kabar rubrik lain" in client.get(district).content.decode()
+    writer = reverse("citizen_journalism:author", args=[published.author_id])
+    assert "Kabar paling baru" in client.get(writer).content.decode()
+
+
+def test_a_list_page_reads_the_kept_rubrics_once(client, published, monkeypatch):
+    """The rubrics and kecamatan names are kept in the cache (Redis in production, a round trip per
+    read): a list page reads them once for its rubric, its cards and its menu."""
+    from citizen_journalism.selectors import public
+
+    class Counting:
+        def __init__(self, inner):
+            self.inner, self.reads = inner, 0
+
+        def get(self, key, *args, **kwargs):
+            self.reads += key == public.LOOKUPS_KEY
+            return self.inner.get(key, *args, **kwargs)
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+    counting = Counting(public.cache)
+    monkeypatch.setattr(public, "cache", counting)
+    for url in (
+        reverse("citizen_journalism:front"),
+        published.category.get_absolute_url(),
+        reverse("citizen_journalism:kecamatan", args=[published.kecamatan_id]),
+        reverse("citizen_journalism:search") + "?q=" + published.title.split()[0],
+    ):
+        counting.reads = 0
+        response = client.get(url)
+        assert response.status_code == 200 and published.title in response.content.decode(), url
+        assert counting.reads == 1, url
+
+
+def test_the_search_box_keeps_the_words_searched_for_escaped(client, published):
+    searched = "\"><script>alert('x')</script> & kopi"
+    page = client.get(reverse("citizen_journalism:search"), {"q": searched}).content.decode()
+    assert "<script>alert" not in page
+    escaped = "&quot;&gt;&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; kopi"
+    assert f'name="q" value="{escaped}" maxlength="100"' in page
+    article = client.get(published.get_absolute_url()).content.decode()
+    assert f'action="{reverse("citizen_journalism:search")}" role="search"' in article
+    assert 'name="q" value="" maxlength="100"' in article

@@ -75,3 +75,40 @@ def test_pages_are_indonesian_by_default_and_english_on_request(client):
     body = client.get(reverse("directory:kpmi_list")).content.decode()
     assert '<html lang="en">' in body
     assert "KPMI directory" in body
+
+
+@pytest.mark.django_db
+def test_a_visitor_switches_language_without_a_csrf_cookie():
+    """Public pages carry no CSRF token or cookie for a visitor (the language switch is their only
+    form): the switch works without one, and the page stays in English afterwards."""
+    from django.test import Client
+
+    visitor = Client(enforce_csrf_checks=True)
+    front = reverse("citizen_journalism:front")
+    page = visitor.get(front)
+    assert "csrfmiddlewaretoken" not in page.content.decode()
+    assert settings.CSRF_COOKIE_NAME not in page.cookies
+    response = visitor.post(reverse("set_language"), {"language": "en", "next": front})
+    assert response.status_code == 302 and response["Location"] == front
+    assert '<html lang="en">' in visitor.get(front).content.decode()
+    # An address off the site is not followed.
+    away = visitor.post(reverse("set_language"), {"language": "id", "next": "https://example.com/"})
+    assert away.status_code == 302 and away["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_a_logged_in_users_language_switch_needs_the_pages_token(member_user_a):
+    import re
+
+    from django.test import Client
+
+    member = Client(enforce_csrf_checks=True)
+    member.force_login(member_user_a)
+    front = reverse("citizen_journalism:front")
+    forged = member.post(reverse("set_language"), {"language": "en", "next": front})
+    assert forged.status_code == 403
+    assert '<html lang="id">' in member.get(front).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', member.get(front).content.decode())[1]
+    switched = member.post(reverse("set_language"), {"language": "en", "next": front, "csrfmiddlewaretoken": token})
+    assert switched.status_code == 302
+    assert '<html lang="en">' in member.get(front).content.decode()
