@@ -3,11 +3,17 @@ MonthlyActual), so their cost does not grow with the number of logged activities
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from members.models import Kpmi
 
@@ -68,10 +74,12 @@ def current_period_among(periods: list[Period]) -> Period | None:
     return max(running or top, key=lambda p: p.start, default=None)
 
 
+def _latest_evaluation(*, period: Period) -> QuerySet[Evaluation]:
+    return Evaluation.objects.filter(period=period).order_by("-created_at", "-pk")
+
+
 def latest_evaluation(*, period: Period) -> Evaluation | None:
-    return (
-        Evaluation.objects.filter(period=period).select_related("requested_by").order_by("-created_at", "-pk").first()
-    )
+    return _latest_evaluation(period=period).select_related("requested_by").first()
 
 
 def results_computed_at(*, period: Period, rows: Any = None) -> Any:
@@ -192,9 +200,205 @@ def by_kecamatan(qs: QuerySet[TargetResult], *, average: bool = False) -> list[d
     return rows
 
 
-def monthly_trend(*, period: Period, metric: Metric) -> list[tuple[Any, int]]:
-    return list(
+def _monthly_trend(*, period: Period, metric: Metric) -> QuerySet[MonthlyActual]:
+    return (
         MonthlyActual.objects.filter(period=period, metric=metric.code).order_by("month").values_list("month", "actual")
+    )
+
+
+def monthly_trend(*, period: Period, metric: Metric) -> list[tuple[Any, int]]:
+    return list(_monthly_trend(period=period, metric=metric))
+
+
+# The columns of the latest evaluation a dashboard shows (its status, progress, end and error).
+EVALUATION_FIELDS = (
+    "id",
+    "period_id",
+    "status",
+    "requested_by_id",
+    "created_at",
+    "started_at",
+    "finished_at",
+    "steps_done",
+    "steps_total",
+    "error",
+    "results_changed",
+)
+
+
+@dataclass
+class DashboardNumbers:
+    """What a dashboard shows of the stored results, read in one statement (dashboard_numbers)."""
+
+    totals: Totals
+    by_kecamatan: list[dict[str, Any]]
+    rows: list[dict[str, Any]]  # the page's rows, as `.values(*fields)` gives them
+    page_number: int  # the page shown, as Paginator.get_page chooses it
+    trend: list[tuple[date, int]]
+    evaluation: Evaluation | None
+    succeeded_at: datetime | None  # the end of the period's last successful evaluation
+    kecamatan_choices: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _sql(qs: QuerySet, columns: int) -> tuple[str, list[Any]]:
+    """A queryset's compiled SQL and parameters; a queryset that cannot match anything (Django raises
+    EmptyResultSet rather than compile it) becomes a statement of no rows with as many columns."""
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:
+        return "SELECT " + ", ".join(["NULL"] * columns) + " WHERE false", []
+    return sql, list(params)
+
+
+def page_number(raw: Any) -> int:
+    """The page asked for, as Paginator.validate_number reads it (anything not a whole number is page 1),
+    kept within a SQL integer: a number past the last page shows the last page either way."""
+    try:
+        if isinstance(raw, float) and not raw.is_integer():
+            raise ValueError
+        number = int(raw)
+    except (TypeError, ValueError):
+        return 1
+    return max(0, min(number, 2**31 - 1))
+
+
+def dashboard_numbers(
+    *,
+    period: Period,
+    metric: Metric,
+    filters: dict[str, Any],
+    sort: str,
+    page: Any,
+    per_page: int,
+    fields: tuple[str, ...],
+    kecamatan_choices: QuerySet | None = None,
+) -> DashboardNumbers:
+    """A dashboard's stored numbers in one statement: the totals of the filtered results, the district
+    chart (every district: it ignores the district filter), the page of rows, the month series, the
+    latest evaluation, the end of the last successful one and (optionally) the district filter's
+    choices. The same numbers as totals(), totals_and_by_kecamatan(), by_kecamatan(), monthly_trend(),
+    latest_evaluation(), results_computed_at() and a Paginator's page; nine round trips and as many
+    ORM compilations were most of the page's time (README, Benchmark, issue #16). The rows are those
+    of results(), compiled and wrapped here, so its filters and sort stay defined once."""
+    rows = results(period=period, metric=metric, filters=filters, sort=sort)
+    district = bool(filters.get("kecamatan"))
+    chart = results(period=period, metric=metric, filters={k: v for k, v in filters.items() if k != "kecamatan"})
+    counted_columns = ("target", "actual", "status", "evaluated_at")
+    chart_sql, chart_params = _sql(chart.order_by().values("kecamatan__name", *counted_columns), 5)
+    statuses = [
+        TargetResult.Status.ACHIEVED,
+        TargetResult.Status.ON_TRACK,
+        TargetResult.Status.BEHIND,
+        TargetResult.Status.NOT_STARTED,
+    ]
+    ctes = [
+        f"chart(kecamatan__name, target, actual, status, evaluated_at) AS ({chart_sql})",
+        "groups AS (SELECT kecamatan__name, sum(target)::bigint AS target, sum(actual)::bigint AS actual,"
+        " count(*) AS subjects, count(*) FILTER (WHERE status = %s) AS achieved,"
+        " count(*) FILTER (WHERE status = %s) AS on_track, count(*) FILTER (WHERE status = %s) AS behind,"
+        " count(*) FILTER (WHERE status = %s) AS not_started, max(evaluated_at) AS last_written"
+        " FROM chart GROUP BY 1)",
+    ]
+    params: list[Any] = [*chart_params, *statuses]
+    if district:
+        # The totals count the filtered rows, the chart every district's.
+        rows_sql, rows_params = _sql(rows.order_by().values(*counted_columns), 4)
+        ctes += [
+            f"filtered(target, actual, status, evaluated_at) AS ({rows_sql})",
+            "counted AS (SELECT sum(target)::bigint AS target, sum(actual)::bigint AS actual, count(*) AS subjects,"
+            " count(*) FILTER (WHERE status = %s) AS achieved, count(*) FILTER (WHERE status = %s) AS on_track,"
+            " count(*) FILTER (WHERE status = %s) AS behind, count(*) FILTER (WHERE status = %s) AS not_started,"
+            " max(evaluated_at) AS last_written FROM filtered)",
+        ]
+        params += [*rows_params, *statuses]
+    else:
+        # Without a district filter the totals are the sum of the chart's groups.
+        ctes.append(
+            "counted AS (SELECT sum(target)::bigint AS target, sum(actual)::bigint AS actual,"
+            " sum(subjects)::bigint AS subjects, sum(achieved)::bigint AS achieved,"
+            " sum(on_track)::bigint AS on_track, sum(behind)::bigint AS behind,"
+            " sum(not_started)::bigint AS not_started, max(last_written) AS last_written FROM groups)"
+        )
+    # Paginator.get_page: a number outside 1..num_pages shows the last page (num_pages is 1 when empty).
+    number = page_number(page)
+    ctes.append(
+        "pg AS (SELECT CASE WHEN %s BETWEEN 1 AND n THEN %s ELSE n END AS number"
+        " FROM (SELECT ceil(greatest(coalesce(subjects, 0), 1)::numeric / %s)::int AS n FROM counted) x)"
+    )
+    params += [number, number, per_page]
+    page_sql, page_params = _sql(rows.values(*fields), len(fields))
+    trend_sql, trend_params = _sql(_monthly_trend(period=period, metric=metric), 2)
+    evaluation_sql, evaluation_params = _sql(_latest_evaluation(period=period).values(*EVALUATION_FIELDS)[:1], 11)
+    succeeded_sql, succeeded_params = _sql(
+        Evaluation.objects.filter(period=period, status=Evaluation.Status.SUCCEEDED)
+        .order_by()
+        .values("period_id")
+        .annotate(at=Max("finished_at"))
+        .values("at"),
+        1,
+    )
+    columns = ", ".join(connection.ops.quote_name(f) for f in fields)
+    params += [*page_params, per_page, per_page, *trend_params, *evaluation_params, *succeeded_params]
+    choices_sql = "NULL"
+    if kecamatan_choices is not None:
+        choices_sql, choices_params = _sql(kecamatan_choices.values_list("pk", "name"), 2)
+        choices_sql = f"SELECT json_agg(json_build_array(k, n))::text FROM ({choices_sql}) AS ch(k, n)"  # noqa: S608  # nosec B608 - a compiled queryset
+        params += choices_params
+    # An aggregate reads an ordered subquery in its order (PostgreSQL, "Aggregate Expressions"): the page.
+    sql = f"""
+        WITH {", ".join(ctes)}
+        SELECT c.target, c.actual, c.subjects, c.achieved, c.on_track, c.behind, c.not_started, c.last_written,
+               pg.number,
+               (SELECT json_agg(p)::text
+                FROM ({page_sql} LIMIT %s OFFSET (SELECT (number - 1) * %s FROM pg)) AS p({columns})),
+               (SELECT json_agg(g ORDER BY g.kecamatan__name)::text FROM groups g),
+               (SELECT json_agg(json_build_array(m, a) ORDER BY m)::text FROM ({trend_sql}) AS t(m, a)),
+               (SELECT row_to_json(e)::text FROM ({evaluation_sql}) AS e({", ".join(EVALUATION_FIELDS)})),
+               ({succeeded_sql}),
+               ({choices_sql})
+        FROM counted c, pg
+    """  # noqa: S608  # nosec B608 - compiled querysets and this function's SQL; every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+
+    def parsed(text: str | None) -> Any:
+        # Decimal, as the ORM gives the ratio column; the integers stay int.
+        return json.loads(text, parse_float=Decimal) if text is not None else None
+
+    target, actual, subjects, achieved, on_track, behind, not_started, last_written, shown = row[:9]
+    page_rows, groups, trend, evaluation = parsed(row[9]), parsed(row[10]) or [], parsed(row[11]) or [], parsed(row[12])
+    succeeded_at = row[13]
+    totals = Totals(
+        target=target or 0,
+        actual=actual or 0,
+        subjects=subjects or 0,
+        achieved=achieved or 0,
+        on_track=on_track or 0,
+        behind=behind or 0,
+        not_started=not_started or 0,
+        last_written=last_written,
+    )
+    chart_rows = []
+    for group in groups:
+        group_target, group_actual = group["target"], group["actual"]
+        if metric.is_average:  # the district's average, as by_kecamatan's Avg
+            group_target = round(group_target / group["subjects"])
+            group_actual = round(group_actual / group["subjects"])
+        chart_rows.append({"kecamatan__name": group["kecamatan__name"], "target": group_target, "actual": group_actual})
+    if evaluation is not None:
+        for name in ("created_at", "started_at", "finished_at"):
+            evaluation[name] = parse_datetime(evaluation[name]) if evaluation[name] else None
+        evaluation = Evaluation(**evaluation)
+    return DashboardNumbers(
+        totals=totals,
+        by_kecamatan=chart_rows,
+        rows=page_rows or [],
+        page_number=shown,
+        trend=[(date.fromisoformat(month), n) for month, n in trend],
+        evaluation=evaluation,
+        succeeded_at=succeeded_at,
+        kecamatan_choices=[(code, name) for code, name in parsed(row[14]) or []],
     )
 
 
