@@ -105,7 +105,10 @@ def results(
         .select_related("kpmi", "member", "kecamatan")
         .only(*RESULT_COLUMNS)
     )
-    qs = ResultFilter(filters, queryset=qs).qs
+    # A filter with no value filters nothing: without one, the FilterSet (a form built and validated)
+    # is skipped, as it would return the queryset as given.
+    if filters and any(filters.get(name) for name in ResultFilter.base_filters):
+        qs = ResultFilter(filters, queryset=qs).qs
     order = SORTS.get(sort, SORTS[DEFAULT_SORT])
     return qs.order_by(*order, "-pk" if order[0].startswith("-") else "pk")
 
@@ -282,7 +285,11 @@ def dashboard_numbers(
     of results(), compiled and wrapped here, so its filters and sort stay defined once."""
     rows = results(period=period, metric=metric, filters=filters, sort=sort)
     district = bool(filters.get("kecamatan"))
-    chart = results(period=period, metric=metric, filters={k: v for k, v in filters.items() if k != "kecamatan"})
+    chart = (
+        results(period=period, metric=metric, filters={k: v for k, v in filters.items() if k != "kecamatan"})
+        if district
+        else rows
+    )
     counted_columns = ("target", "actual", "status", "evaluated_at")
     chart_sql, chart_params = _sql(chart.order_by().values("kecamatan__name", *counted_columns), 5)
     statuses = [
