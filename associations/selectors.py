@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -74,14 +74,6 @@ def current_period_among(periods: list[Period]) -> Period | None:
     return max(running or top, key=lambda p: p.start, default=None)
 
 
-def _latest_evaluation(*, period: Period) -> QuerySet[Evaluation]:
-    return Evaluation.objects.filter(period=period).order_by("-created_at", "-pk")
-
-
-def latest_evaluation(*, period: Period) -> Evaluation | None:
-    return _latest_evaluation(period=period).select_related("requested_by").first()
-
-
 def results_computed_at(*, period: Period, rows: Any = None) -> Any:
     """When the stored numbers were last computed: the last successful evaluation of the period
     (which rewrites only the rows that changed, so a row's own stamp can be older), or a later
@@ -138,79 +130,6 @@ class Totals:
     @property
     def average_target(self) -> int:
         return round(self.target / self.subjects) if self.subjects else 0
-
-
-def totals(qs: QuerySet[TargetResult]) -> Totals:
-    row = qs.order_by().aggregate(
-        target=Sum("target"),
-        actual=Sum("actual"),
-        subjects=Count("pk"),
-        achieved=Count("pk", filter=Q(status=TargetResult.Status.ACHIEVED)),
-        on_track=Count("pk", filter=Q(status=TargetResult.Status.ON_TRACK)),
-        behind=Count("pk", filter=Q(status=TargetResult.Status.BEHIND)),
-        not_started=Count("pk", filter=Q(status=TargetResult.Status.NOT_STARTED)),
-        last_written=Max("evaluated_at"),
-    )
-    last_written = row.pop("last_written")
-    return Totals(**{key: value or 0 for key, value in row.items()}, last_written=last_written)
-
-
-def _counts() -> dict[str, Any]:
-    return {
-        "target": Sum("target"),
-        "actual": Sum("actual"),
-        "subjects": Count("pk"),
-        "achieved": Count("pk", filter=Q(status=TargetResult.Status.ACHIEVED)),
-        "on_track": Count("pk", filter=Q(status=TargetResult.Status.ON_TRACK)),
-        "behind": Count("pk", filter=Q(status=TargetResult.Status.BEHIND)),
-        "not_started": Count("pk", filter=Q(status=TargetResult.Status.NOT_STARTED)),
-        "last_written": Max("evaluated_at"),
-    }
-
-
-def totals_and_by_kecamatan(
-    qs: QuerySet[TargetResult], *, average: bool = False
-) -> tuple[Totals, list[dict[str, Any]]]:
-    """totals(qs) and by_kecamatan(qs) from one statement: every figure per district, added up here.
-    For a page whose district chart and totals read the same rows (no district filter)."""
-    groups = list(qs.order_by().values("kecamatan__name").annotate(**_counts()).order_by("kecamatan__name"))
-    fields = ("target", "actual", "subjects", "achieved", "on_track", "behind", "not_started")
-    totals = Totals(
-        **{field: sum(group[field] or 0 for group in groups) for field in fields},
-        last_written=max((g["last_written"] for g in groups if g["last_written"] is not None), default=None),
-    )
-    chart = []
-    for group in groups:
-        target, actual = group["target"], group["actual"]
-        if average:  # Avg over the district's rows, as by_kecamatan's
-            target, actual = round(target / group["subjects"]), round(actual / group["subjects"])
-        chart.append({"kecamatan__name": group["kecamatan__name"], "target": target, "actual": actual})
-    return totals, chart
-
-
-def by_kecamatan(qs: QuerySet[TargetResult], *, average: bool = False) -> list[dict[str, Any]]:
-    """Target and actual per district: summed, or (a percentage metric) averaged over its groups."""
-    total = Avg if average else Sum
-    rows = list(
-        qs.order_by()
-        .values("kecamatan__name")
-        .annotate(target=total("target"), actual=total("actual"))
-        .order_by("kecamatan__name")
-    )
-    if average:
-        for row in rows:
-            row["target"], row["actual"] = round(row["target"] or 0), round(row["actual"] or 0)
-    return rows
-
-
-def _monthly_trend(*, period: Period, metric: Metric) -> QuerySet[MonthlyActual]:
-    return (
-        MonthlyActual.objects.filter(period=period, metric=metric.code).order_by("month").values_list("month", "actual")
-    )
-
-
-def monthly_trend(*, period: Period, metric: Metric) -> list[tuple[Any, int]]:
-    return list(_monthly_trend(period=period, metric=metric))
 
 
 # The columns of the latest evaluation a dashboard shows (its status, progress, end and error).
@@ -277,12 +196,12 @@ def dashboard_numbers(
     kecamatan_choices: QuerySet | None = None,
 ) -> DashboardNumbers:
     """A dashboard's stored numbers in one statement: the totals of the filtered results, the district
-    chart (every district: it ignores the district filter), the page of rows, the month series, the
-    latest evaluation, the end of the last successful one and (optionally) the district filter's
-    choices. The same numbers as totals(), totals_and_by_kecamatan(), by_kecamatan(), monthly_trend(),
-    latest_evaluation(), results_computed_at() and a Paginator's page; nine round trips and as many
-    ORM compilations were most of the page's time (README, Benchmark, issue #16). The rows are those
-    of results(), compiled and wrapped here, so its filters and sort stay defined once."""
+    chart (every district: it ignores the district filter; a percentage metric's districts averaged),
+    the page of rows (the page Paginator.get_page would choose), the month series, the latest
+    evaluation, the end of the last successful one and (optionally) the district filter's choices.
+    Read apart, they were six round trips and as many ORM compilations, most of the page's own time
+    (README, Benchmark, issue #16). The rows are results()'s queryset, compiled and wrapped here, so
+    its filters and sort stay defined once."""
     rows = results(period=period, metric=metric, filters=filters, sort=sort)
     district = bool(filters.get("kecamatan"))
     chart = (
@@ -334,18 +253,17 @@ def dashboard_numbers(
     )
     params += [number, number, per_page]
     page_sql, page_params = _sql(rows.values(*fields), len(fields))
-    trend_sql, trend_params = _sql(_monthly_trend(period=period, metric=metric), 2)
-    evaluation_sql, evaluation_params = _sql(_latest_evaluation(period=period).values(*EVALUATION_FIELDS)[:1], 11)
-    succeeded_sql, succeeded_params = _sql(
-        Evaluation.objects.filter(period=period, status=Evaluation.Status.SUCCEEDED)
-        .order_by()
-        .values("period_id")
-        .annotate(at=Max("finished_at"))
-        .values("at"),
-        1,
-    )
     columns = ", ".join(connection.ops.quote_name(f) for f in fields)
-    params += [*page_params, per_page, per_page, *trend_params, *evaluation_params, *succeeded_params]
+    params += [
+        *page_params,
+        per_page,
+        per_page,
+        period.pk,
+        metric.code,
+        period.pk,
+        period.pk,
+        Evaluation.Status.SUCCEEDED,
+    ]
     choices_sql = "NULL"
     if kecamatan_choices is not None:
         choices_sql, choices_params = _sql(kecamatan_choices.values_list("pk", "name"), 2)
@@ -359,9 +277,12 @@ def dashboard_numbers(
                (SELECT json_agg(p)::text
                 FROM ({page_sql} LIMIT %s OFFSET (SELECT (number - 1) * %s FROM pg)) AS p({columns})),
                (SELECT json_agg(g ORDER BY g.kecamatan__name)::text FROM groups g),
-               (SELECT json_agg(json_build_array(m, a) ORDER BY m)::text FROM ({trend_sql}) AS t(m, a)),
-               (SELECT row_to_json(e)::text FROM ({evaluation_sql}) AS e({", ".join(EVALUATION_FIELDS)})),
-               ({succeeded_sql}),
+               (SELECT json_agg(json_build_array(month, actual) ORDER BY month)::text
+                FROM {MonthlyActual._meta.db_table} WHERE period_id = %s AND metric = %s),
+               (SELECT row_to_json(e)::text FROM (
+                   SELECT {", ".join(EVALUATION_FIELDS)} FROM {Evaluation._meta.db_table} WHERE period_id = %s
+                   ORDER BY created_at DESC, id DESC LIMIT 1) e),
+               (SELECT max(finished_at) FROM {Evaluation._meta.db_table} WHERE period_id = %s AND status = %s),
                ({choices_sql})
         FROM counted c, pg
     """  # noqa: S608  # nosec B608 - compiled querysets and this function's SQL; every value is a parameter
