@@ -310,7 +310,7 @@ def dashboard_numbers(
     chart_rows = []
     for group in groups:
         group_target, group_actual = group["target"], group["actual"]
-        if metric.is_average:  # the district's average, as by_kecamatan's Avg
+        if metric.is_average:  # a percentage metric: the average of the district's groups
             group_target = round(group_target / group["subjects"])
             group_actual = round(group_actual / group["subjects"])
         chart_rows.append({"kecamatan__name": group["kecamatan__name"], "target": group_target, "actual": group_actual})

@@ -130,6 +130,29 @@ class TestDashboard:
         assert (one["totals"].subjects, one["totals"].actual, one["totals"].target) == (1, 0, 2)
         assert one["kecamatan_data"] == chart
 
+    @pytest.mark.parametrize(
+        ("page", "shown", "number"),
+        [
+            ("2", "Asep Rajin", 2),
+            ("99", "Asep Rajin", 2),  # past the last page: the last page
+            ("0", "Asep Rajin", 2),
+            ("-3", "Asep Rajin", 2),
+            ("99999999999999999999999", "Asep Rajin", 2),  # beyond any SQL integer: still the last page
+            ("abc", "Dadan Santai", 1),  # not a number: the first page
+            ("1.5", "Dadan Santai", 1),
+        ],
+    )
+    def test_a_page_out_of_range_shows_the_nearest_page_as_the_paginator_does(
+        self, settings, client_for, officer_users, period, evaluated, page, shown, number
+    ):
+        settings.PAGE_SIZE = 1
+        response = client_for(officer_users).get(url(period=period.pk, metric="publications", page=page))
+        assert response.status_code == 200
+        shown_page = response.context["page"]
+        assert [r["member__full_name"] for r in shown_page.object_list] == [shown]
+        assert (shown_page.number, shown_page.paginator.num_pages) == (number, 2)
+        assert f"Halaman {number} dari 2" in response.content.decode()
+
     def test_names_in_the_rows_and_the_district_filter_are_escaped(
         self, client_for, officer_users, period, evaluated, kpmi_a
     ):
