@@ -10,8 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -184,6 +185,84 @@ def page_number(raw: Any) -> int:
     return max(0, min(number, 2**31 - 1))
 
 
+def _dashboard_rows(
+    *, period: Period, metric: Metric, filters: dict[str, Any], sort: str
+) -> tuple[QuerySet[TargetResult], QuerySet[TargetResult], bool]:
+    """The filtered results, the results the district chart counts (all districts) and whether a
+    district filter is on."""
+    rows = results(period=period, metric=metric, filters=filters, sort=sort)
+    district = bool(filters.get("kecamatan"))
+    if not district:
+        return rows, rows, False
+    others = {k: v for k, v in filters.items() if k != "kecamatan"}
+    return rows, results(period=period, metric=metric, filters=others), True
+
+
+def _chart(groups: list[dict[str, Any]], *, average: bool) -> list[dict[str, Any]]:
+    """The district chart from the groups' sums: a percentage metric shows the average of the groups."""
+    chart = []
+    for group in groups:
+        target, actual = group["target"] or 0, group["actual"] or 0
+        if average:
+            target, actual = round(target / group["subjects"]), round(actual / group["subjects"])
+        chart.append({"kecamatan__name": group["kecamatan__name"], "target": target, "actual": actual})
+    return chart
+
+
+def _counts() -> dict[str, Any]:
+    return {
+        "target": Sum("target"),
+        "actual": Sum("actual"),
+        "subjects": Count("pk"),
+        "achieved": Count("pk", filter=Q(status=TargetResult.Status.ACHIEVED)),
+        "on_track": Count("pk", filter=Q(status=TargetResult.Status.ON_TRACK)),
+        "behind": Count("pk", filter=Q(status=TargetResult.Status.BEHIND)),
+        "not_started": Count("pk", filter=Q(status=TargetResult.Status.NOT_STARTED)),
+        "last_written": Max("evaluated_at"),
+    }
+
+
+def _dashboard_numbers_orm(
+    *,
+    rows: QuerySet[TargetResult],
+    chart: QuerySet[TargetResult],
+    district: bool,
+    period: Period,
+    metric: Metric,
+    page: Any,
+    per_page: int,
+    fields: tuple[str, ...],
+    kecamatan_choices: QuerySet | None,
+) -> DashboardNumbers:
+    """dashboard_numbers through the ORM, for a database other than PostgreSQL (the SQLite demo)."""
+    groups = list(chart.order_by().values("kecamatan__name").annotate(**_counts()).order_by("kecamatan__name"))
+    if district:
+        counted = rows.order_by().aggregate(**_counts())
+    else:
+        counted = {name: sum(g[name] or 0 for g in groups) for name in _counts() if name != "last_written"}
+        counted["last_written"] = max((g["last_written"] for g in groups if g["last_written"]), default=None)
+    last_written = counted.pop("last_written")
+    totals = Totals(**{name: value or 0 for name, value in counted.items()}, last_written=last_written)
+    paginator = Paginator(rows.values(*fields), per_page)
+    paginator.count = totals.subjects
+    shown = paginator.get_page(page)
+    evaluations = Evaluation.objects.filter(period=period)
+    return DashboardNumbers(
+        totals=totals,
+        by_kecamatan=_chart(groups, average=metric.is_average),
+        rows=list(shown.object_list),
+        page_number=shown.number,
+        trend=list(
+            MonthlyActual.objects.filter(period=period, metric=metric.code)
+            .order_by("month")
+            .values_list("month", "actual")
+        ),
+        evaluation=evaluations.order_by("-created_at", "-pk").first(),
+        succeeded_at=evaluations.filter(status=Evaluation.Status.SUCCEEDED).aggregate(at=Max("finished_at"))["at"],
+        kecamatan_choices=list(kecamatan_choices.values_list("pk", "name")) if kecamatan_choices is not None else [],
+    )
+
+
 def dashboard_numbers(
     *,
     period: Period,
@@ -201,14 +280,21 @@ def dashboard_numbers(
     evaluation, the end of the last successful one and (optionally) the district filter's choices.
     Read apart, they were six round trips and as many ORM compilations, most of the page's own time
     (README, Benchmark, issue #16). The rows are results()'s queryset, compiled and wrapped here, so
-    its filters and sort stay defined once."""
-    rows = results(period=period, metric=metric, filters=filters, sort=sort)
-    district = bool(filters.get("kecamatan"))
-    chart = (
-        results(period=period, metric=metric, filters={k: v for k, v in filters.items() if k != "kecamatan"})
-        if district
-        else rows
-    )
+    its filters and sort stay defined once. PostgreSQL only: elsewhere (the SQLite demo) the same numbers
+    come from the ORM, a statement each (_dashboard_numbers_orm)."""
+    rows, chart, district = _dashboard_rows(period=period, metric=metric, filters=filters, sort=sort)
+    if connection.vendor != "postgresql":
+        return _dashboard_numbers_orm(
+            rows=rows,
+            chart=chart,
+            district=district,
+            period=period,
+            metric=metric,
+            page=page,
+            per_page=per_page,
+            fields=fields,
+            kecamatan_choices=kecamatan_choices,
+        )
     counted_columns = ("target", "actual", "status", "evaluated_at")
     chart_sql, chart_params = _sql(chart.order_by().values("kecamatan__name", *counted_columns), 5)
     statuses = [
@@ -307,20 +393,13 @@ def dashboard_numbers(
         not_started=not_started or 0,
         last_written=last_written,
     )
-    chart_rows = []
-    for group in groups:
-        group_target, group_actual = group["target"], group["actual"]
-        if metric.is_average:  # a percentage metric: the average of the district's groups
-            group_target = round(group_target / group["subjects"])
-            group_actual = round(group_actual / group["subjects"])
-        chart_rows.append({"kecamatan__name": group["kecamatan__name"], "target": group_target, "actual": group_actual})
     if evaluation is not None:
         for name in ("created_at", "started_at", "finished_at"):
             evaluation[name] = parse_datetime(evaluation[name]) if evaluation[name] else None
         evaluation = Evaluation(**evaluation)
     return DashboardNumbers(
         totals=totals,
-        by_kecamatan=chart_rows,
+        by_kecamatan=_chart(groups, average=metric.is_average),
         rows=page_rows or [],
         page_number=shown,
         trend=[(date.fromisoformat(month), n) for month, n in trend],
