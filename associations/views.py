@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -65,39 +65,42 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         METRICS.get(request.GET.get("metric", "")) if request.GET.get("metric") in {m.code for m in metrics} else None
     )
     metric = metric or (metrics[0] if metrics else None)
+    filterset = ResultFilter(request.GET or None, queryset=TargetResult.objects.none())
     context = {
         "association": association,
         "metrics": metrics,
         "metric": metric,
         "period": period,
         "periods": periods,
-        "filter": ResultFilter(request.GET or None, queryset=TargetResult.objects.none()),
+        "filter": filterset,
         "can_manage_targets": permissions.can_manage_targets(request.user, code),
         "can_evaluate": permissions.can_evaluate(request.user),
         "can_grant_awards": award_permissions.can_grant_awards(request.user),
     }
     if period is not None and metric is not None:
         sort = request.GET.get("sort", selectors.DEFAULT_SORT)
-        rows = selectors.results(period=period, metric=metric, filters=request.GET, sort=sort)
         if request.GET.get("format") == "xlsx":
+            rows = selectors.results(period=period, metric=metric, filters=request.GET, sort=sort)
             return exports.results_xlsx(association=association, period=period, metric=metric, results=rows)
-        # The district chart compares districts, so it ignores the district filter; without one, the
-        # totals and the chart read the same rows, in one statement.
-        if request.GET.get("kecamatan"):
-            unfiltered_kecamatan = {k: v for k, v in request.GET.items() if k != "kecamatan"}
-            by_kecamatan = selectors.by_kecamatan(
-                selectors.results(period=period, metric=metric, filters=unfiltered_kecamatan),
-                average=metric.is_average,
-            )
-            totals = selectors.totals(rows)
-        else:
-            totals, by_kecamatan = selectors.totals_and_by_kecamatan(rows, average=metric.is_average)
-        trend = selectors.monthly_trend(period=period, metric=metric)
+        # The page's stored numbers, the latest evaluation and the district filter's choices in one
+        # statement; the rows as plain values (templatetags.dashboard_rows renders them).
+        kecamatan = filterset.form.fields["kecamatan"]
+        numbers = selectors.dashboard_numbers(
+            period=period,
+            metric=metric,
+            filters=request.GET,
+            sort=sort,
+            page=request.GET.get("page"),
+            per_page=settings.PAGE_SIZE,
+            fields=ROW_FIELDS,
+            kecamatan_choices=kecamatan.queryset,
+        )
+        # The select shows the choices read above instead of querying the districts again.
+        kecamatan.widget.choices = [("", kecamatan.empty_label), *numbers.kecamatan_choices]
+        totals, evaluation, trend = numbers.totals, numbers.evaluation, numbers.trend
+        paginator = Paginator((), settings.PAGE_SIZE)
+        paginator.count = totals.subjects  # counted with the totals: no COUNT(*) of its own
         # The stored numbers date from the last successful evaluation, or from a later refresh of a row.
-        evaluation = selectors.latest_evaluation(period=period)
-        # The page's rows as plain values (templatetags.dashboard_rows renders them): no model instances.
-        paginator = Paginator(rows.values(*ROW_FIELDS), settings.PAGE_SIZE)
-        paginator.count = totals.subjects  # counted with the totals already: no second COUNT(*)
         finished = (
             evaluation.finished_at
             if evaluation is not None and evaluation.status == Evaluation.Status.SUCCEEDED
@@ -106,21 +109,21 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         context.update(
             sort=sort,
             per_manager=metric.subject != KPMI,
-            page=paginator.get_page(request.GET.get("page")),
+            page=Page(numbers.rows, numbers.page_number, paginator),
             totals=totals,
             evaluation=evaluation,
             computed_at=max((at for at in (finished, totals.last_written) if at is not None), default=None)
             if finished is not None
-            else selectors.results_computed_at(period=period),
+            else numbers.succeeded_at,
             trend_data={
                 "label": _chart_label(metric),
                 "labels": [month.strftime("%Y-%m") for month, _n in trend],
                 "values": [n for _month, n in trend],
             },
             kecamatan_data={
-                "labels": [row["kecamatan__name"] for row in by_kecamatan],
-                "actual": [row["actual"] for row in by_kecamatan],
-                "target": [row["target"] for row in by_kecamatan],
+                "labels": [row["kecamatan__name"] for row in numbers.by_kecamatan],
+                "actual": [row["actual"] for row in numbers.by_kecamatan],
+                "target": [row["target"] for row in numbers.by_kecamatan],
                 "actualLabel": _("Actual"),
                 "targetLabel": _("Target"),
             },

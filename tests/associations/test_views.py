@@ -6,12 +6,15 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from associations import services
+from associations import selectors, services
+from associations.metrics import METRICS
 from associations.models import Evaluation, Period, Target, TargetResult
-from members.models import Level
+from associations.templatetags.dashboard_rows import ROW_FIELDS
+from members.models import Kecamatan, Level
 from programs.models import Kind
 from tests import factories
 from tests.programs.factories import make_activity
@@ -38,6 +41,54 @@ def evaluated(period, officer_users, users_association, kpmi_a, kpmi_b):
 def url(code="users", **params):
     base = reverse("associations:home", args=[code])
     return base + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
+
+
+class TestDashboardNumbers:
+    """The dashboard's one statement (PostgreSQL) reads the numbers the ORM reads (the SQLite demo's
+    path): totals, district chart, the page and its number, month series, evaluation, district choices."""
+
+    @pytest.mark.parametrize("metric", ["publications", "new_members", "operations_coverage"])
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "",
+            "status=achieved",
+            "kecamatan=DISTRICT",
+            "kecamatan=DISTRICT&q=asep&sort=-name",
+            "q=%20asep%20&sort=-actual&page=2",
+            "q=nobody",
+            "page=9&sort=kecamatan",
+            "kecamatan=nowhere&status=bogus&page=x",
+        ],
+    )
+    def test_one_statement_reads_what_the_orm_reads(self, period, evaluated, kpmi_b, metric, query):
+        filters = QueryDict(query.replace("DISTRICT", kpmi_b.kecamatan_id))
+        asked = {
+            "period": period,
+            "metric": METRICS[metric],
+            "sort": filters.get("sort", selectors.DEFAULT_SORT),
+            "page": filters.get("page"),
+            "per_page": 1,
+            "fields": ROW_FIELDS,
+            "kecamatan_choices": Kecamatan.objects.all(),
+        }
+        one = selectors.dashboard_numbers(filters=filters, **asked)
+        rows, chart, district = selectors._dashboard_rows(
+            period=period, metric=METRICS[metric], filters=filters, sort=asked["sort"]
+        )
+        del asked["sort"]
+        orm = selectors._dashboard_numbers_orm(rows=rows, chart=chart, district=district, **asked)
+        assert one.totals == orm.totals
+        assert (one.by_kecamatan, one.rows, one.page_number) == (orm.by_kecamatan, orm.rows, orm.page_number)
+        assert (one.trend, one.succeeded_at, one.kecamatan_choices) == (
+            orm.trend,
+            orm.succeeded_at,
+            orm.kecamatan_choices,
+        )
+        seen = (one.evaluation.pk, one.evaluation.status, one.evaluation.finished_at, one.evaluation.percent)
+        assert seen == (orm.evaluation.pk, orm.evaluation.status, orm.evaluation.finished_at, orm.evaluation.percent)
+        if metric == "publications" and not query:
+            assert one.totals.subjects == 2 and len(one.kecamatan_choices) >= 2  # not vacuous
 
 
 class TestDashboard:
@@ -129,6 +180,29 @@ class TestDashboard:
         one = client.get(url(period=period.pk, metric="publications", kecamatan=kpmi_b.kecamatan_id)).context
         assert (one["totals"].subjects, one["totals"].actual, one["totals"].target) == (1, 0, 2)
         assert one["kecamatan_data"] == chart
+
+    @pytest.mark.parametrize(
+        ("page", "shown", "number"),
+        [
+            ("2", "Asep Rajin", 2),
+            ("99", "Asep Rajin", 2),  # past the last page: the last page
+            ("0", "Asep Rajin", 2),
+            ("-3", "Asep Rajin", 2),
+            ("99999999999999999999999", "Asep Rajin", 2),  # beyond any SQL integer: still the last page
+            ("abc", "Dadan Santai", 1),  # not a number: the first page
+            ("1.5", "Dadan Santai", 1),
+        ],
+    )
+    def test_a_page_out_of_range_shows_the_nearest_page_as_the_paginator_does(
+        self, settings, client_for, officer_users, period, evaluated, page, shown, number
+    ):
+        settings.PAGE_SIZE = 1
+        response = client_for(officer_users).get(url(period=period.pk, metric="publications", page=page))
+        assert response.status_code == 200
+        shown_page = response.context["page"]
+        assert [r["member__full_name"] for r in shown_page.object_list] == [shown]
+        assert (shown_page.number, shown_page.paginator.num_pages) == (number, 2)
+        assert f"Halaman {number} dari 2" in response.content.decode()
 
     def test_names_in_the_rows_and_the_district_filter_are_escaped(
         self, client_for, officer_users, period, evaluated, kpmi_a
