@@ -106,8 +106,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"
 # axes first: it refuses a locked-out username+address before the password is even checked.
+# Then ModelBackend loading the session's user with its roles in one query (kpmi_si.accounts.backends);
+# Django's own only for sessions logged in before that backend existed (remove it once they expired).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "kpmi_si.accounts.backends.UserBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
