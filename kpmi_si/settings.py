@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "kpmi_si.middleware.CSPMiddleware",  # django-csp's, its header built once
     "kpmi_si.middleware.SecurityHeadersMiddleware",
     "kpmi_si.middleware.DatabaseBusyMiddleware",
     # Last, as axes asks: it turns a refused login into the lockout page (which those above still see).
