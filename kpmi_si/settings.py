@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "kpmi_si.middleware.CSPMiddleware",  # django-csp's, its header built once
     "kpmi_si.middleware.SecurityHeadersMiddleware",
     "kpmi_si.middleware.DatabaseBusyMiddleware",
     # Last, as axes asks: it turns a refused login into the lockout page (which those above still see).
@@ -106,8 +106,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"
 # axes first: it refuses a locked-out username+address before the password is even checked.
+# Then ModelBackend loading the session's user with its roles in one query (kpmi_si.accounts.backends);
+# Django's own only for sessions logged in before that backend existed (remove it once they expired).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "kpmi_si.accounts.backends.UserBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

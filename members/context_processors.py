@@ -25,7 +25,10 @@ class Roles:
     def _managed(self) -> list[Any]:
         from .selectors import kpmi_for_user
 
-        return list(kpmi_for_user(user=self._user)) if self._user.is_authenticated else []
+        if not self._user.is_authenticated or getattr(self._user, "_keeps_kpmi", None) is False:
+            # Known to keep none: read with the session's user (permissions.user_with_roles).
+            return []
+        return list(kpmi_for_user(user=self._user))
 
     def _readers(self) -> dict[str, Callable[[], Any]]:
         return {

@@ -21,6 +21,35 @@ def is_komtik_admin(user: Any) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
 
 
+def _with_roles(queryset: Any, *, member: bool = True) -> Any:
+    """`queryset` of users with what every page's frame asks of its user next: the officer record and
+    its association, the member record (unless `member` is False) and whether the user keeps any group
+    (the offline outbox of every page asks), in the same statement."""
+    related = ["officer__association", "member"] if member else ["officer__association"]
+    keeps = Exists(KpmiRole.objects.current().filter(user=OuterRef("pk")))
+    return queryset.select_related(*related).annotate(keeps_kpmi=keeps)
+
+
+def _remember_roles(user: Any, found: Any) -> None:
+    """Keep on `user` what _with_roles read into `found` (the same user), so no helper asks again."""
+    officer = getattr(found, "officer", None)
+    user._officer_code = officer.association.code if officer is not None else None
+    user._keeps_kpmi = bool(found and found.keeps_kpmi)
+
+
+def user_with_roles(user_id: Any) -> Any:
+    """The user with this id, its roles read along (see _with_roles) in one query, or None. The
+    session's user is loaded this way (kpmi_si.accounts.backends.UserBackend): the menu, the role
+    checks and the offline outbox then ask nothing more."""
+    user_model = get_user_model()
+    try:
+        user = _with_roles(user_model._default_manager.all()).get(pk=user_id)
+    except (user_model.DoesNotExist, ValueError, TypeError):
+        return None
+    _remember_roles(user, user)
+    return user
+
+
 def officer_association_code(user: Any) -> str | None:
     """The code of the association this user is an officer of, or None."""
     if not (user and user.is_authenticated and user.is_active):
@@ -29,20 +58,16 @@ def officer_association_code(user: Any) -> str | None:
         # Officer lives in the associations app, which builds on this one; going through the
         # reverse relation keeps this module free of an upward import. One query, cached; it brings
         # the user's member record along (every page's menu reads both), unless that is already known.
+        # A session's user comes with all of it already (user_with_roles).
         user_model = get_user_model()
         member_known = user_model.member.related.is_cached(user)
-        related = ["officer__association"] if member_known else ["officer__association", "member"]
-        # Whether the user keeps any group comes along too: the offline outbox of every page asks it.
-        keeps = Exists(KpmiRole.objects.current().filter(user=OuterRef("pk")))
-        found = user_model.objects.select_related(*related).annotate(keeps_kpmi=keeps).filter(pk=user.pk).first()
-        officer = getattr(found, "officer", None)
-        user._officer_code = officer.association.code if officer is not None else None
-        user._keeps_kpmi = bool(found and found.keeps_kpmi)
+        found = _with_roles(user_model.objects.all(), member=not member_known).filter(pk=user.pk).first()
+        _remember_roles(user, found)
         if found is not None and not member_known:
             user_model.member.related.set_cached_value(user, getattr(found, "member", None))
         if found is not None and not user_model.officer.related.is_cached(user):
             # user.officer (and its association) without another query: the dashboard reads it.
-            user_model.officer.related.set_cached_value(user, officer)
+            user_model.officer.related.set_cached_value(user, getattr(found, "officer", None))
     return user._officer_code
 
 

@@ -341,7 +341,7 @@ def activate(request: HttpRequest) -> HttpResponse:
                     throttle.invitation_redeem_failed(ip_address=ip_address)
                 apply_service_errors(form, exc)
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend="kpmi_si.accounts.backends.UserBackend")
                 messages.success(request, _("Welcome, %(name)s: your password is set.") % {"name": user})
                 return redirect("home")
         invitation = None

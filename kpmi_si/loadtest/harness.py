@@ -185,7 +185,7 @@ def _sessions(username: str, n: int) -> list[str]:
 
     user = User.objects.get(username=username)
     backends = settings.AUTHENTICATION_BACKENDS
-    backend = "django.contrib.auth.backends.ModelBackend"
+    backend = "kpmi_si.accounts.backends.UserBackend"
     backend = backend if backend in backends else backends[-1]
     store = import_module(settings.SESSION_ENGINE).SessionStore
     keys = []

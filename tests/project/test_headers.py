@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kpmi_si.middleware import SecurityHeadersMiddleware
@@ -46,6 +48,29 @@ class TestContentSecurityPolicy:
             assert policy["form-action"] == ["'self'"]
             assert "unsafe-inline" not in response["Content-Security-Policy"]
             assert "unsafe-eval" not in response["Content-Security-Policy"]
+
+    def test_a_changed_policy_is_sent_at_once(self, client, settings):
+        # The site's header is built once per process (kpmi_si.middleware.CSPMiddleware): a changed
+        # setting must not leave the old one on the responses.
+        assert _policy(client.get(reverse("landing")))["img-src"] == ["'self'", "data:"]
+        settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"], "img-src": ["'self'"]}}
+        assert _policy(client.get(reverse("landing"))) == {"default-src": ["'self'"], "img-src": ["'self'"]}
+
+    def test_a_view_with_a_policy_of_its_own_keeps_it(self):
+        from csp.decorators import csp_update
+
+        from kpmi_si.middleware import CSPMiddleware
+
+        @csp_update({"img-src": "https://peta.example"})
+        def view(request):
+            return HttpResponse("peta")
+
+        middleware = CSPMiddleware(view)
+        request = RequestFactory().get("/")
+        middleware.process_request(request)
+        policy = _policy(middleware.process_response(request, view(request)))
+        assert policy["img-src"] == ["'self'", "data:", "https://peta.example"]
+        assert policy["script-src"] == ["'self'"]
 
     def test_error_pages_and_the_lockout_page_carry_it_too(self, client):
         assert "Content-Security-Policy" in client.get("/tidak-ada/")
@@ -99,6 +124,17 @@ class TestCaching:
         client = client_for(manager_a)
         for url in (reverse("home"), reverse("members:member_list", args=[kpmi_a.pk]), reverse("landing")):
             assert client.get(url)["Cache-Control"] == "private, no-store", url
+
+    def test_a_reply_that_never_read_the_user_is_not_stored_either(self, client_for, client, manager_a):
+        # The health check never asks who is logged in; its reply to a logged-in browser is still
+        # private (the session names a user), and it does not load the user to decide so.
+        logged_in = client_for(manager_a)
+        logged_in.get(reverse("healthz"))
+        with CaptureQueriesContext(connection) as queries:
+            response = logged_in.get(reverse("healthz"))
+        assert response["Cache-Control"] == "private, no-store"
+        assert not [q for q in queries if "members_user" in q["sql"]]
+        assert "no-store" not in client.get(reverse("healthz")).get("Cache-Control", "")
 
     def test_exports_are_never_stored(self, client_for, manager_a):
         response = client_for(manager_a).get(reverse("programs:work_list"), {"format": "csv"})

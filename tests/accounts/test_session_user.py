@@ -1,0 +1,95 @@
+"""The session's user is loaded with its roles in one query (kpmi_si.accounts.backends.UserBackend):
+every logged-in page reads the user, then its officer record, member record and kept groups for the
+menu. Sessions logged in before that backend keep working, and what ends a session still ends it."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from kpmi_si.accounts.backends import LEGACY_BACKEND
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+NEW_BACKEND = "kpmi_si.accounts.backends.UserBackend"
+
+
+def _logged_in_as(client: Client, username: str) -> bool:
+    response = client.get(reverse("password_change"))
+    return response.status_code == 200 and username in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("cast", "queries"),
+    # The session, then the user with officer, member and whether it keeps a group: the menu and the
+    # outbox indicator ask nothing more, but for a keeper's menu, which names the groups kept.
+    [("officer_communities", 2), ("member_user_a", 2), ("admin_user", 2), ("manager_a", 3)],
+)
+def test_a_logged_in_page_reads_the_user_with_its_roles_in_one_query(
+    request, client, django_assert_num_queries, cast, queries
+):
+    user = request.getfixturevalue(cast)
+    client.force_login(user)
+    client.get(reverse("password_change"))  # the first request may refresh the CSRF cookie
+    with django_assert_num_queries(queries):
+        response = client.get(reverse("password_change"))
+    assert response.status_code == 200
+
+
+def test_the_menu_is_the_same_whichever_backend_logged_the_session_in(manager_a):
+    legacy, new = Client(), Client()
+    legacy.force_login(manager_a, backend=LEGACY_BACKEND)
+    new.force_login(manager_a, backend=NEW_BACKEND)
+    pages = [legacy.get(reverse("home")), new.get(reverse("home"))]
+    assert [page.status_code for page in pages] == [200, 200]
+    menus = [page.content.decode().split('id="nav"')[1].split("<form")[0] for page in pages]
+    assert menus[0] == menus[1]
+    assert "KPMI Alfa" in menus[0]  # the manager's menu, naming the group kept
+
+
+def test_a_session_logged_in_before_the_new_backend_stays_logged_in(client, officer_communities):
+    client.force_login(officer_communities, backend=LEGACY_BACKEND)
+    assert _logged_in_as(client, "officer_communities")
+
+
+def test_the_login_form_logs_in_through_the_new_backend(client, officer_communities):
+    response = client.post(reverse("login"), {"username": "officer_communities", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_backend"] == NEW_BACKEND
+    assert _logged_in_as(client, "officer_communities")
+
+
+def test_a_wrong_password_is_refused_and_counted_once(client, officer_communities):
+    from axes.models import AccessAttempt
+
+    response = client.post(reverse("login"), {"username": "officer_communities", "password": "salah"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert AccessAttempt.objects.get(username="officer_communities").failures_since_start == 1
+
+
+def test_a_deactivated_user_is_logged_out(client, officer_communities):
+    client.force_login(officer_communities)
+    officer_communities.is_active = False
+    officer_communities.save(update_fields=["is_active"])
+    response = client.get(reverse("password_change"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_a_password_change_elsewhere_ends_the_session(client, officer_communities):
+    client.force_login(officer_communities)
+    officer_communities.set_password("kata-sandi-baru-456")
+    officer_communities.save()
+    response = client.get(reverse("password_change"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_logging_out_ends_the_session(client, officer_communities):
+    client.force_login(officer_communities)
+    key = client.session.session_key
+    client.post(reverse("logout"))
+    other = Client()
+    other.cookies["sessionid"] = key
+    assert not _logged_in_as(other, "officer_communities")
