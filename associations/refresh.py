@@ -200,22 +200,7 @@ def _refresh_subjects(
     manager promoted to pioneer, a dissolved group, a removed target) deleted: one statement on
     PostgreSQL (the write and the delete touch different rows), with `also` (another write, of other
     rows) in it too; two on SQLite, which has no writes in WITH."""
-    S = services
-    key = "kpmi_id" if metric.subject == KPMI else "member_id"
-    which = "member_id IS NULL" if metric.subject == KPMI else "member_id IS NOT NULL"
-    ctes, cte_params, select, select_params = S.metric_results_sql(metric, 0, period, elapsed, ids)
-    columns = ", ".join(S.COMPARED)
-    differs = " OR ".join(f"r.{name} <> excluded.{name}" for name in S.COMPARED)
-    assign = ", ".join(f"{name} = excluded.{name}" for name in (*S.COMPARED, "evaluated_at"))
-    prefix = f"WITH {', '.join(ctes)}, x AS ({select})"
-    upsert = f"""INSERT INTO {S.RESULTS} AS r (period_id, metric, member_id, {columns}, evaluated_at)
-        SELECT %s, metric, member_id, {columns}, %s FROM x WHERE true
-        ON CONFLICT (period_id, metric, {key}) WHERE {which} DO UPDATE SET {assign} WHERE {differs}"""  # nosec B608
-    upsert_params = [period.pk, timezone.now()]
-    delete = f"""DELETE FROM {S.RESULTS} WHERE period_id = %s AND metric = %s AND {which}
-        AND {key} IN ({", ".join(["%s"] * len(ids))}) AND {key} NOT IN (SELECT {key} FROM x)"""  # nosec B608
-    delete_params = [period.pk, metric.code, *ids]
-    head = [*cte_params, *select_params]
+    prefix, head, (upsert, upsert_params), (delete, delete_params) = _subjects_sql(period, metric, ids, elapsed)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             also_sql, also_params = (f"{also[0]} RETURNING 1", also[1]) if also else ("SELECT 1 WHERE false", [])
@@ -229,6 +214,33 @@ def _refresh_subjects(
         changed = _rowcount(cursor)
         cursor.execute(f"{prefix} {delete}", [*head, *delete_params])
         return changed + _rowcount(cursor)
+
+
+def _subjects_sql(
+    period: Period, metric: Metric, ids: list[int], elapsed: float, guard: str = "true"
+) -> tuple[str, list, tuple[str, list], tuple[str, list]]:
+    """The parts of a refresh of some subjects' results of one metric: the WITH prefix computing them
+    with the full evaluation's own SQL (as `x`) and its parameters, the upsert of those that changed and
+    the delete of those no longer due, each writing only where `guard` (an SQL condition) holds."""
+    S = services
+    key = "kpmi_id" if metric.subject == KPMI else "member_id"
+    which = "member_id IS NULL" if metric.subject == KPMI else "member_id IS NOT NULL"
+    ctes, cte_params, select, select_params = S.metric_results_sql(metric, 0, period, elapsed, ids)
+    columns = ", ".join(S.COMPARED)
+    differs = " OR ".join(f"r.{name} <> excluded.{name}" for name in S.COMPARED)
+    assign = ", ".join(f"{name} = excluded.{name}" for name in (*S.COMPARED, "evaluated_at"))
+    prefix = f"WITH {', '.join(ctes)}, x AS ({select})"
+    upsert = f"""INSERT INTO {S.RESULTS} AS r (period_id, metric, member_id, {columns}, evaluated_at)
+        SELECT %s, metric, member_id, {columns}, %s FROM x WHERE {guard}
+        ON CONFLICT (period_id, metric, {key}) WHERE {which} DO UPDATE SET {assign} WHERE {differs}"""  # nosec B608
+    delete = f"""DELETE FROM {S.RESULTS} WHERE period_id = %s AND metric = %s AND {which} AND {guard}
+        AND {key} IN ({", ".join(["%s"] * len(ids))}) AND {key} NOT IN (SELECT {key} FROM x)"""  # nosec B608
+    return (
+        prefix,
+        [*cte_params, *select_params],
+        (upsert, [period.pk, timezone.now()]),
+        (delete, [period.pk, metric.code, *ids]),
+    )
 
 
 def _rowcount(cursor) -> int:
@@ -374,24 +386,14 @@ def _period_statements(period: Period, marks: list[tuple], today: dt.date) -> li
 
 
 def _subjects_statement(period: Period, metric: Metric, ids: list[int], elapsed: float) -> tuple[str, list]:
-    """Some subjects' results of one metric, computed with the full evaluation's own SQL, written where
-    they changed, and those no longer due deleted (as `_refresh_subjects` does, in one statement)."""
-    S = services
-    key = "kpmi_id" if metric.subject == KPMI else "member_id"
-    which = "member_id IS NULL" if metric.subject == KPMI else "member_id IS NOT NULL"
-    ctes, cte_params, select, select_params = S.metric_results_sql(metric, 0, period, elapsed, ids)
-    columns = ", ".join(S.COMPARED)
-    differs = " OR ".join(f"r.{name} <> excluded.{name}" for name in S.COMPARED)
-    assign = ", ".join(f"{name} = excluded.{name}" for name in (*S.COMPARED, "evaluated_at"))
-    due = f"current_setting('{DUE}') = 'yes'"
-    sql = f"""WITH {", ".join(ctes)}, x AS ({select}),
-        up AS (INSERT INTO {S.RESULTS} AS r (period_id, metric, member_id, {columns}, evaluated_at)
-            SELECT %s, metric, member_id, {columns}, %s FROM x WHERE {due}
-            ON CONFLICT (period_id, metric, {key}) WHERE {which} DO UPDATE SET {assign} WHERE {differs} RETURNING 1),
-        gone AS (DELETE FROM {S.RESULTS} WHERE period_id = %s AND metric = %s AND {which} AND {due}
-            AND {key} IN ({", ".join(["%s"] * len(ids))}) AND {key} NOT IN (SELECT {key} FROM x) RETURNING 1)
+    """Some subjects' results of one metric, written where they changed and those no longer due deleted
+    (as `_refresh_subjects` does, in one statement), only if the claim before it found the period due."""
+    prefix, head, (upsert, upsert_params), (delete, delete_params) = _subjects_sql(
+        period, metric, ids, elapsed, guard=f"current_setting('{DUE}') = 'yes'"
+    )
+    sql = f"""{prefix}, up AS ({upsert} RETURNING 1), gone AS ({delete} RETURNING 1)
         SELECT (SELECT COUNT(*) FROM up) + (SELECT COUNT(*) FROM gone)"""  # nosec B608
-    return sql, [*cte_params, *select_params, period.pk, timezone.now(), period.pk, metric.code, *ids]
+    return sql, [*head, *upsert_params, *delete_params]
 
 
 # Stand-ins for a month's first and last day in the compiled count, which the month's own replace.
