@@ -282,8 +282,8 @@ def dashboard_numbers(
     (README, Benchmark, issue #16). The rows are results()'s queryset, compiled and wrapped here, so
     its filters and sort stay defined once. PostgreSQL only: elsewhere (the SQLite demo) the same numbers
     come from the ORM, a statement each (_dashboard_numbers_orm)."""
-    rows, chart, district = _dashboard_rows(period=period, metric=metric, filters=filters, sort=sort)
     if connection.vendor != "postgresql":
+        rows, chart, district = _dashboard_rows(period=period, metric=metric, filters=filters, sort=sort)
         return _dashboard_numbers_orm(
             rows=rows,
             chart=chart,
@@ -295,6 +295,82 @@ def dashboard_numbers(
             fields=fields,
             kecamatan_choices=kecamatan_choices,
         )
+    sql, params = _dashboard_statement(
+        period=period,
+        metric=metric,
+        filters=filters,
+        sort=sort,
+        number=page_number(page),
+        per_page=per_page,
+        fields=fields,
+        kecamatan_choices=kecamatan_choices,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return _parsed_numbers(row, metric=metric)
+
+
+# dashboard_numbers' statements, compiled: the SQL text and its parameters only, never a result. Compiling
+# results()'s querysets (a FilterSet validated when a filter is on) and wrapping them was a third of the
+# page's own time (README, Benchmark, issue #16). The key holds every value the statement is made of, so
+# a hit is the very statement a compilation would give; a district filter is not kept, as whether its
+# code exists is read from the database when the filter validates it. Bounded: cleared when full.
+_STATEMENTS: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+_STATEMENTS_KEPT = 1024
+
+
+def _dashboard_statement(
+    *,
+    period: Period,
+    metric: Metric,
+    filters: dict[str, Any],
+    sort: str,
+    number: int,
+    per_page: int,
+    fields: tuple[str, ...],
+    kecamatan_choices: QuerySet | None,
+) -> tuple[str, list[Any]]:
+    from .filters import ResultFilter
+
+    values = tuple(filters.get(name) or "" for name in ResultFilter.base_filters) if filters else ()
+    key = None
+    if not (filters and filters.get("kecamatan")):
+        # The choices' queryset is the district filter's, the same SQL on every call: whether there is one.
+        key = (period.pk, metric.code, values, sort, number, per_page, fields, kecamatan_choices is not None)
+        kept = _STATEMENTS.get(key)
+        if kept is not None:
+            return kept[0], list(kept[1])
+    sql, params = _compile_dashboard_statement(
+        period=period,
+        metric=metric,
+        filters=filters,
+        sort=sort,
+        number=number,
+        per_page=per_page,
+        fields=fields,
+        kecamatan_choices=kecamatan_choices,
+    )
+    if key is not None:
+        if len(_STATEMENTS) >= _STATEMENTS_KEPT:
+            _STATEMENTS.clear()
+        _STATEMENTS[key] = (sql, tuple(params))
+    return sql, params
+
+
+def _compile_dashboard_statement(
+    *,
+    period: Period,
+    metric: Metric,
+    filters: dict[str, Any],
+    sort: str,
+    number: int,
+    per_page: int,
+    fields: tuple[str, ...],
+    kecamatan_choices: QuerySet | None,
+) -> tuple[str, list[Any]]:
+    """dashboard_numbers' one statement and its parameters (see there)."""
+    rows, chart, district = _dashboard_rows(period=period, metric=metric, filters=filters, sort=sort)
     counted_columns = ("target", "actual", "status", "evaluated_at")
     chart_sql, chart_params = _sql(chart.order_by().values("kecamatan__name", *counted_columns), 5)
     statuses = [
@@ -332,7 +408,6 @@ def dashboard_numbers(
             " sum(not_started)::bigint AS not_started, max(last_written) AS last_written FROM groups)"
         )
     # Paginator.get_page: a number outside 1..num_pages shows the last page (num_pages is 1 when empty).
-    number = page_number(page)
     ctes.append(
         "pg AS (SELECT CASE WHEN %s BETWEEN 1 AND n THEN %s ELSE n END AS number"
         " FROM (SELECT ceil(greatest(coalesce(subjects, 0), 1)::numeric / %s)::int AS n FROM counted) x)"
@@ -372,9 +447,11 @@ def dashboard_numbers(
                ({choices_sql})
         FROM counted c, pg
     """  # noqa: S608  # nosec B608 - compiled querysets and this function's SQL; every value is a parameter
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    return sql, params
+
+
+def _parsed_numbers(row: tuple[Any, ...], *, metric: Metric) -> DashboardNumbers:
+    """DashboardNumbers from the row of dashboard_numbers' statement."""
 
     def parsed(text: str | None) -> Any:
         # Decimal, as the ORM gives the ratio column; the integers stay int.

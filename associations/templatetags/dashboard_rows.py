@@ -15,9 +15,11 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from ..metrics import COUNT
 from ..models import TargetResult
 from .metric_values import metric_display
 
@@ -52,6 +54,21 @@ def _url_pattern(name: str, *args: Any) -> tuple[str, str]:
     return head, tail
 
 
+def _counts_display() -> Any:
+    """metric_display for a count, made once per page: intcomma (number_format with the language's
+    thousand separator, forced grouping) localises and groups each of the 50 numbers anew, a tenth of
+    the rows' time. A whole number grouped by threes reads the same from Python's own grouping; any
+    other value or grouping goes to metric_display."""
+    separator, grouping = get_format("THOUSAND_SEPARATOR"), get_format("NUMBER_GROUPING")
+
+    def display(value: Any) -> str:
+        if type(value) is int and grouping == 3:
+            return f"{value:,}".replace(",", separator)
+        return metric_display(value, COUNT)
+
+    return display
+
+
 def _percent(ratio: Any) -> str:
     """`{% widthratio ratio 1 100 %}`: the ratio as a whole percent, "" when there is none."""
     try:
@@ -70,6 +87,7 @@ def result_rows(rows: Iterable[dict[str, Any]], metric: Any, association_code: s
     ]
     statuses = {value: escape(str(label)) for value, label in TargetResult.Status.choices}
     unit = getattr(metric, "unit", "")
+    shown = _counts_display() if unit == COUNT else (lambda value: metric_display(value, unit))
     records_head, records_tail = (
         escape(part) for part in _url_pattern("associations:result_records", association_code)
     )
@@ -90,9 +108,9 @@ def result_rows(rows: Iterable[dict[str, Any]], metric: Any, association_code: s
             f'      <td data-label="{labels[0]}">{subject}</td>\n'
             f'      <td class="d-none d-md-table-cell" data-label="{labels[1]}">'
             f"{escape(r['kecamatan__name'] or '')}</td>\n"
-            f'      <td class="text-end" data-label="{labels[2]}">{escape(metric_display(r["target"], unit))}</td>\n'
+            f'      <td class="text-end" data-label="{labels[2]}">{escape(shown(r["target"]))}</td>\n'
             f'      <td class="text-end" data-label="{labels[3]}"><a href="{records_head}{int(r["pk"])}{records_tail}" '
-            f'title="{title}">{escape(metric_display(r["actual"], unit))}</a></td>\n'
+            f'title="{title}">{escape(shown(r["actual"]))}</a></td>\n'
             f'      <td class="text-end" data-label="{labels[4]}">{_percent(r["ratio"])}%</td>\n'
             f'      <td data-label="{labels[5]}"><span class="badge {BADGE.get(status, "text-bg-secondary")}">'
             f"{statuses.get(status, escape(str(status)))}</span></td>\n"

@@ -115,6 +115,30 @@ class TestDashboard:
             client.get(url(period=period.pk, sort="nonsense", status="x", kecamatan="y", page="z")).status_code == 200
         )
 
+    def test_a_second_request_reads_the_numbers_anew(self, client_for, officer_users, period, evaluated):
+        # The statement is kept compiled per process (selectors._STATEMENTS); its results never are.
+        client = client_for(officer_users)
+        asked = url(period=period.pk, sort="-actual", q="a")
+        rows = client.get(asked).context["page"].object_list
+        assert [(r["member__full_name"], r["actual"]) for r in rows] == [("Asep Rajin", 2), ("Dadan Santai", 0)]
+        TargetResult.objects.filter(member=evaluated["idle"]).update(actual=7)
+        response = client.get(asked)
+        rows = response.context["page"].object_list
+        assert [(r["member__full_name"], r["actual"]) for r in rows] == [("Dadan Santai", 7), ("Asep Rajin", 2)]
+        assert response.context["totals"].actual == 9
+
+    def test_district_filter_sees_a_district_added_later(self, client_for, officer_users, period, evaluated):
+        # Whether a district exists is read when the filter validates it: that statement is not kept.
+        client = client_for(officer_users)
+        asked = url(period=period.pk, kecamatan="3205999")
+        # An unknown district filters nothing (the filter form drops it), as before it existed.
+        rows = client.get(asked).context["page"].object_list
+        assert sorted(r["member__full_name"] for r in rows) == ["Asep Rajin", "Dadan Santai"]
+        district = Kecamatan.objects.create(code="3205999", name="Kecamatan Baru")
+        TargetResult.objects.filter(member=evaluated["idle"]).update(kecamatan=district)
+        rows = client.get(asked).context["page"].object_list
+        assert [r["member__full_name"] for r in rows] == ["Dadan Santai"]
+
     @pytest.mark.parametrize("who", ["officer_platform", "manager_a", "member_user_a", "outsider"])
     def test_other_roles_get_403(self, request, client_for, who, period, evaluated):
         assert client_for(request.getfixturevalue(who)).get(url(period=period.pk)).status_code == 403
