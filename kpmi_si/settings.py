@@ -164,7 +164,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "kpmi_si.static_storage.StaticFilesStorage"  # WhiteNoise's, each URL worked out once
             if not DEBUG
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
@@ -296,6 +296,8 @@ PERMISSIONS_POLICY = ", ".join(
     )
 )
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# Django's database sessions, read with a statement compiled once per process (kpmi_si/accounts/sessions.py).
+SESSION_ENGINE = "kpmi_si.accounts.sessions"
 
 # Pagination sizes small enough for a cheap phone on a slow connection.
 PAGE_SIZE = 25

@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
+from django.db import connections, router
 from django.db.models import Exists, OuterRef
+from django.db.models.query import get_related_populators
 
 from .models import KpmiRole, Level
 
@@ -37,14 +39,76 @@ def _remember_roles(user: Any, found: Any) -> None:
     user._keeps_kpmi = bool(found and found.keeps_kpmi)
 
 
+class _CompiledUserWithRoles:
+    """The statement of user_with_roles, compiled by the ORM once per process and database (it is the
+    same for every user but the id): every logged-in request loads its user with it, and compiling
+    the joins and the subquery cost about half of that load (README, Benchmark, issue #16). The rows
+    become instances exactly as the ORM's own iterator builds them (ModelIterable): the same user,
+    member, officer and association objects, the same `keeps_kpmi` annotation."""
+
+    _SENTINEL = -7_654_321  # an id no user has, to find where the id goes among the parameters
+
+    def __init__(self, user_model: Any, alias: str) -> None:
+        queryset = _with_roles(user_model._default_manager.using(alias).all()).filter(pk=self._SENTINEL)
+        compiler = queryset.query.get_compiler(using=alias)
+        self.sql, params = compiler.as_sql()
+        self.params = list(params)
+        self.id_index = self.params.index(self._SENTINEL)
+        self.alias = alias
+        self.compiler = compiler
+        select, klass_info = compiler.select, compiler.klass_info
+        self.model = klass_info["model"]
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        self.model_slice = slice(start, end)
+        self.init_list = [column[0].target.attname for column in select[start:end]]
+        self.related_populators = get_related_populators(klass_info, select, alias)
+        self.annotation_col_map = dict(compiler.annotation_col_map)
+        self.converters = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
+        self.pk_field = user_model._meta.pk
+
+    def fetch(self, user_id: Any) -> Any:
+        """The user with this id, or None; ValueError/TypeError for an id that is not one (as the ORM)."""
+        connection = connections[self.alias]
+        value = self.pk_field.get_db_prep_value(self.pk_field.get_prep_value(user_id), connection)
+        low, high = connection.ops.integer_field_range(self.pk_field.get_internal_type())
+        if value is None or (low is not None and value < low) or (high is not None and value > high):
+            return None  # as the ORM, which asks nothing for an id its column cannot hold
+        params = list(self.params)
+        params[self.id_index] = value
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        if self.converters:
+            rows = list(self.compiler.apply_converters(rows, self.converters))
+        if not rows:
+            return None
+        row = rows[0]  # one at most: the id is the primary key, the joins follow one-to-one relations
+        user = self.model.from_db(self.alias, self.init_list, row[self.model_slice])
+        for populator in self.related_populators:
+            populator.populate(row, user)
+        for name, position in self.annotation_col_map.items():
+            setattr(user, name, row[position])
+        return user
+
+
+_compiled: dict[tuple[str, str, Any], _CompiledUserWithRoles] = {}
+
+
 def user_with_roles(user_id: Any) -> Any:
     """The user with this id, its roles read along (see _with_roles) in one query, or None. The
     session's user is loaded this way (kpmi_si.accounts.backends.UserBackend): the menu, the role
     checks and the offline outbox then ask nothing more."""
     user_model = get_user_model()
+    alias = router.db_for_read(user_model)
+    key = (alias, connections[alias].vendor, user_model)
+    plan = _compiled.get(key)
+    if plan is None:
+        plan = _compiled[key] = _CompiledUserWithRoles(user_model, alias)
     try:
-        user = _with_roles(user_model._default_manager.all()).get(pk=user_id)
-    except (user_model.DoesNotExist, ValueError, TypeError):
+        user = plan.fetch(user_id)
+    except (ValueError, TypeError):
+        return None
+    if user is None:
         return None
     _remember_roles(user, user)
     return user

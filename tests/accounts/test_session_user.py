@@ -93,3 +93,38 @@ def test_logging_out_ends_the_session(client, officer_communities):
     other = Client()
     other.cookies["sessionid"] = key
     assert not _logged_in_as(other, "officer_communities")
+
+
+def test_an_expired_session_is_logged_out(client, officer_communities):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(officer_communities)
+    Session.objects.filter(session_key=client.session.session_key).update(expire_date=timezone.now())
+    response = client.get(reverse("password_change"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+@pytest.mark.parametrize("user_id", ["99999999999999999999999", "-1", "123456789"])
+def test_a_session_naming_no_user_is_a_visitor_not_an_error(client, officer_communities, user_id):
+    client.force_login(officer_communities)
+    session = client.session
+    session["_auth_user_id"] = user_id
+    session.save()
+    response = client.get(reverse("password_change"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_the_session_user_carries_the_same_records_as_the_orm_reads(officer_communities, manager_a):
+    from members.models import User
+    from members.permissions import _with_roles, user_with_roles
+
+    for user in (officer_communities, manager_a):
+        loaded, expected = user_with_roles(str(user.pk)), _with_roles(User.objects.all()).get(pk=user.pk)
+        assert loaded.pk == expected.pk and loaded.get_username() == expected.get_username()
+        assert loaded.keeps_kpmi == expected.keeps_kpmi
+        assert getattr(loaded, "member", None) == getattr(expected, "member", None)
+        officer = getattr(expected, "officer", None)
+        assert getattr(loaded, "officer", None) == officer
+        if officer is not None:
+            assert loaded.officer.association.code == officer.association.code
