@@ -327,7 +327,12 @@ class StaleResult(models.Model):
     KPMI, or a member who is or was a manager) or one month of the regency's trend. Written in the
     transaction of the change (an approved activity, a ToT pass, a founded KPMI, a target override);
     the refresh job (associations.refresh) claims the rows, recomputes just those numbers and deletes
-    the rows in the transaction that writes them, so a job killed half-way leaves them for the next."""
+    the rows in the transaction that writes them, so a job killed half-way leaves them for the next.
+
+    A thing marked twice has two rows, on purpose: each change's marks are its own and commit with it.
+    With one row per thing (a unique index, INSERT ... ON CONFLICT DO NOTHING) a change whose mark met
+    one already waiting wrote none, and a refresh claiming the waiting one before that change committed
+    counted without it: the change was never counted. The refresh reads the marks as sets."""
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
     # The metric whose numbers moved ("" when the change may move any: a level change, a new group).
@@ -348,20 +353,6 @@ class StaleResult(models.Model):
                     | models.Q(kpmi_id__isnull=True, member_id__isnull=True, month__isnull=False)
                 ),
                 name="stale_result_one_thing",
-            ),
-            # Marking twice is marking once (INSERT ... ON CONFLICT DO NOTHING).
-            models.UniqueConstraint(
-                fields=["period", "metric", "kpmi_id"],
-                condition=models.Q(kpmi_id__isnull=False),
-                name="stale_result_kpmi",
-            ),
-            models.UniqueConstraint(
-                fields=["period", "metric", "member_id"],
-                condition=models.Q(member_id__isnull=False),
-                name="stale_result_member",
-            ),
-            models.UniqueConstraint(
-                fields=["period", "metric", "month"], condition=models.Q(month__isnull=False), name="stale_result_month"
             ),
         ]
 

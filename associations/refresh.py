@@ -72,7 +72,9 @@ def results_mark_stale(
             rows.append(StaleResult(period=p, metric=metric, month=on.replace(day=1)))
     if not rows:
         return 0
-    StaleResult.objects.bulk_create(rows, ignore_conflicts=True)
+    # Never ON CONFLICT DO NOTHING: a mark already waiting may be claimed before this change commits
+    # (see StaleResult).
+    StaleResult.objects.bulk_create(rows)
     if refresh_stale_results_task.app.conf.task_always_eager:
         # No broker, so no beat: refresh once the change is committed, in this process.
         transaction.on_commit(lambda: refresh_stale_results_task.apply_async())

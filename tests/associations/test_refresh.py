@@ -5,10 +5,11 @@ right after the change's commit."""
 
 from __future__ import annotations
 
+import threading
 from unittest import mock
 
 import pytest
-from django.db import DataError, connection
+from django.db import DataError, connection, connections, transaction
 
 from associations import refresh, services
 from associations.models import Evaluation, MonthlyActual, StaleResult, TargetResult
@@ -217,6 +218,57 @@ def test_a_refresh_of_logged_work_that_fails_half_way_leaves_its_marks_for_the_n
     assert refresh.stale_results_refresh() > 0
     assert not StaleResult.objects.exists()
     assert publications(period, garut["manager_b"]) == 1
+    assert evaluate(period).results_changed == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committing_while_its_mark_is_refreshed_is_still_counted(period, garut, admin_user):
+    """Two approvals of one manager's work in one month: the refresh takes the first's marks while the
+    second is approved but not yet committed, so it counts without the second. The second's own marks
+    outlive that refresh, and the next one counts it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time: no change commits during a refresh")
+    evaluate(period)
+    before = publications(period, garut["manager_b"])
+    first, second = (
+        make_activity(
+            kpmi=garut["kpmi_b"],
+            credited=[garut["manager_b"]],
+            kind=Kind.PUBLICATION,
+            date=day(7, d),
+            status=Status.PENDING,
+        )
+        for d in (2, 3)
+    )
+    approved, release = threading.Event(), threading.Event()
+    failure: list[BaseException] = []
+
+    def approve_second() -> None:
+        try:
+            with transaction.atomic():
+                work_services.activity_approve(actor=admin_user, activity=second)
+                approved.set()
+                assert release.wait(30)
+        except BaseException as exc:  # reported by the test, not lost in the thread
+            failure.append(exc)
+        finally:
+            approved.set()
+            connections.close_all()
+
+    with mock.patch.object(refresh.refresh_stale_results_task, "apply_async"):  # the test runs the refresh
+        work_services.activity_approve(actor=admin_user, activity=first)
+        thread = threading.Thread(target=approve_second)
+        thread.start()
+        assert approved.wait(30)
+        refresh.stale_results_refresh()  # claims the first approval's marks; the second is not committed
+        assert publications(period, garut["manager_b"]) == before + 1
+        release.set()
+        thread.join(30)
+    assert not failure, failure
+
+    refresh.stale_results_refresh()
+    assert publications(period, garut["manager_b"]) == before + 2
+    assert not StaleResult.objects.exists()
     assert evaluate(period).results_changed == 0
 
 
