@@ -17,20 +17,26 @@ from decimal import ROUND_DOWN, Decimal
 from django.db.models import Case, DecimalField, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, Floor, Least
 
+from kpmi_si.money import RupiahSumField
+
 from .models import EARNED_CATEGORIES, OPERATING_CATEGORIES, Posting
 
-ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
+ZERO = Value(Decimal("0.00"), output_field=RupiahSumField())
 # Above this a percentage says nothing more (a group whose income is ten times its costs).
 COVERAGE_CAP = 999
 
 
 def _earned() -> Coalesce:
-    return Coalesce(Sum("amount", filter=Q(category__in=sorted(EARNED_CATEGORIES))), ZERO)
+    return Coalesce(
+        Sum("amount", filter=Q(category__in=sorted(EARNED_CATEGORIES))), ZERO, output_field=RupiahSumField()
+    )
 
 
 def _costs() -> Coalesce:
     # Operating costs are negative postings; a cost is shown and divided as a positive amount.
-    return Coalesce(-Sum("amount", filter=Q(category__in=sorted(OPERATING_CATEGORIES))), ZERO)
+    return Coalesce(
+        -Sum("amount", filter=Q(category__in=sorted(OPERATING_CATEGORIES))), ZERO, output_field=RupiahSumField()
+    )
 
 
 def postings_between(start: dt.date, end: dt.date) -> QuerySet[Posting]:

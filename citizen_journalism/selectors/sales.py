@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
 
-from kpmi_si.money import ZERO
+from kpmi_si.money import ZERO, rupiah_sum
 from members.models import Member
 
 from ..models import Buyer, Earning, EarningKind, RevenueShare, Sale
@@ -18,7 +18,7 @@ from ..models import Buyer, Earning, EarningKind, RevenueShare, Sale
 def buyers() -> QuerySet[Buyer]:
     return Buyer.objects.annotate(
         sale_count=Count("sales", filter=Q(sales__cancelled_at__isnull=True)),
-        revenue=Coalesce(Sum("sales__amount", filter=Q(sales__cancelled_at__isnull=True)), ZERO),
+        revenue=rupiah_sum("sales__amount", filter=Q(sales__cancelled_at__isnull=True)),
     ).order_by("-active", "name")
 
 
@@ -74,16 +74,16 @@ def earnings_statement(*, author: Member, year: int, today: dt.date) -> Statemen
     start = dt.date(year, 1, 1)
     end = dt.date(year + 1, 1, 1)
     mine = Earning.objects.filter(author=author)
-    opening = mine.filter(date__lt=start).aggregate(s=Coalesce(Sum("amount"), ZERO))["s"]
+    opening = mine.filter(date__lt=start).aggregate(s=rupiah_sum("amount"))["s"]
     rows = (
         mine.filter(date__gte=start, date__lt=end)
         .annotate(m=TruncMonth("date"))
         .values("m")
         .annotate(
             sale_count=Count("pk", filter=Q(kind=EarningKind.SALE)),
-            earned=Coalesce(Sum("amount", filter=Q(kind=EarningKind.SALE)), ZERO),
-            taken_back=Coalesce(Sum("amount", filter=Q(kind=EarningKind.SALE_CANCELLED)), ZERO),
-            paid=Coalesce(Sum("amount", filter=Q(kind=EarningKind.PAYOUT)), ZERO),
+            earned=rupiah_sum("amount", filter=Q(kind=EarningKind.SALE)),
+            taken_back=rupiah_sum("amount", filter=Q(kind=EarningKind.SALE_CANCELLED)),
+            paid=rupiah_sum("amount", filter=Q(kind=EarningKind.PAYOUT)),
         )
         .order_by("m")
     )

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from kpmi_si.money import RupiahSumField
 from members.models import Kpmi, Level, Member
 
 from ..models import Business, BusinessEntry, BusinessSettlement, EntryKind
 
-_MONEY = DecimalField(max_digits=16, decimal_places=2)
+_MONEY = RupiahSumField()  # exact on SQLite too
 _ZERO = Value(Decimal("0.00"), output_field=_MONEY)
 
 

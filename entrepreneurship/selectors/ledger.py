@@ -8,20 +8,22 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value, Window
+from django.db.models import F, Q, QuerySet, Sum, Value, Window
 from django.db.models.functions import Coalesce, ExtractMonth
 
+from kpmi_si.money import RupiahSumField
 from members.models import Kpmi
 
 from .. import metrics
 from ..models import EARNED_CATEGORIES, OPERATING_CATEGORIES, Category, Order, Posting
 
 ZERO = Decimal("0.00")
-_MONEY = DecimalField(max_digits=16, decimal_places=2)
+_MONEY = RupiahSumField()  # exact on SQLite too
 
 
-def _sum(condition: Q | None = None) -> Coalesce:
-    return Coalesce(Sum("amount", filter=condition), Value(ZERO, output_field=_MONEY), output_field=_MONEY)
+def _sum(condition: Q | None = None, *, negated: bool = False) -> Coalesce:
+    total = Sum("amount", filter=condition)
+    return Coalesce(-total if negated else total, Value(ZERO, output_field=_MONEY), output_field=_MONEY)
 
 
 def postings_of(*, kpmi: Kpmi, start: dt.date | None, end: dt.date | None, category: str = "") -> QuerySet[Posting]:
@@ -45,7 +47,7 @@ def ledger_rows(
     return (
         postings_of(kpmi=kpmi, start=start, end=end, category=category)
         .select_related("order", "settlement__business", "reverses", "reversed_by", "created_by")
-        .annotate(running=Window(Sum("amount"), order_by=[F("date").asc(), F("pk").asc()]))
+        .annotate(running=Window(Sum("amount"), order_by=[F("date").asc(), F("pk").asc()], output_field=_MONEY))
         .order_by(*order)
     )
 
@@ -124,7 +126,7 @@ def money_year(*, kpmi: Kpmi, year: int) -> MoneyYear:
         .annotate(
             earned=_sum(Q(category__in=sorted(EARNED_CATEGORIES))),
             donations=_sum(Q(category=Category.DONATION)),
-            costs=-_sum(Q(category__in=sorted(OPERATING_CATEGORIES))),
+            costs=_sum(Q(category__in=sorted(OPERATING_CATEGORIES)), negated=True),
         )
     )
     by_month = {row["month"]: row for row in rows}

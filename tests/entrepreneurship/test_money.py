@@ -69,3 +69,24 @@ def test_floats_are_refused_for_money():
 @given(st.decimals(min_value=0, max_value=Decimal("99999999999.99"), places=2))
 def test_what_is_shown_reads_back_as_the_same_amount(amount):
     assert parse_rupiah(format_rupiah(amount)) == amount
+
+
+@pytest.mark.django_db
+def test_a_sum_of_amounts_in_the_database_is_exact_to_the_cent(kpmi_a, admin_user):
+    """SQLite (`make run`) adds decimals as floats: 0.01 + 2.00 - 2.00 read 0.00999999999999979."""
+    from django.db.models import Q
+
+    from entrepreneurship.models import Category, Posting
+    from kpmi_si.money import rupiah_sum
+
+    from .ledger_world import post
+
+    for category, amount in ((Category.DONATION, "0.01"), (Category.DONATION, "2.00"), (Category.RENT, "2.00")):
+        post(kpmi_a, admin_user, category, amount)  # rent is a cost: posted as -2.00
+    sums = Posting.objects.filter(kpmi=kpmi_a).aggregate(
+        total=rupiah_sum("amount"),
+        costs=rupiah_sum("amount", filter=Q(amount__lt=0)),
+        none=rupiah_sum("amount", filter=Q(pk=None)),
+    )
+    assert sums == {"total": Decimal("0.01"), "costs": Decimal("-2.00"), "none": Decimal("0.00")}
+    assert str(sums["total"]) == "0.01"
