@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kpmi_si.fields import ModelMultipleChoiceField
 from kpmi_si.idempotency.forms import IdempotentFormMixin
 
 from .models import (
@@ -174,7 +175,7 @@ class JuryMemberForm(forms.Form):
         required=False,
         help_text=_("Without an e-mail the code is shown here, to hand over in person."),
     )
-    categories = forms.ModelMultipleChoiceField(
+    categories = ModelMultipleChoiceField(
         label=_("Categories"), queryset=AwardCategory.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
@@ -222,7 +223,7 @@ class VoteForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    winners = forms.ModelMultipleChoiceField(
+    winners = ModelMultipleChoiceField(
         label=_("Winners"), queryset=Finalist.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     reason = forms.CharField(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kpmi_si.concurrency import VersionedFormMixin
+from kpmi_si.fields import ModelMultipleChoiceField
 from kpmi_si.idempotency.forms import IdempotentFormMixin
 from kpmi_si.picker import PickerFormMixin, PickerSelect, PickerSelectMultiple
 from members.forms import DateInput
@@ -101,13 +102,13 @@ class ActivityForm(PickerFormMixin, IdempotentFormMixin, VersionedFormMixin, for
     summary = forms.CharField(
         label=_("Short summary"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    credited = forms.ModelMultipleChoiceField(
+    credited = ModelMultipleChoiceField(
         label=_("Credited members of this KPMI"),
         queryset=Member.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    credited_other = forms.ModelMultipleChoiceField(
+    credited_other = ModelMultipleChoiceField(
         label=_("Credited members of other KPMI"),
         queryset=Member.objects.none(),
         required=False,
@@ -122,7 +123,7 @@ class ActivityForm(PickerFormMixin, IdempotentFormMixin, VersionedFormMixin, for
         help_text=_("A link to a post, an album or a document that shows the work."),
     )
     evidence_files = MultipleFileField(label=_("Photos or PDF"), required=False)
-    remove_evidence = forms.ModelMultipleChoiceField(
+    remove_evidence = ModelMultipleChoiceField(
         label=_("Remove files"), queryset=Evidence.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
@@ -342,7 +343,7 @@ class TrainingForm(ActivityForm):
         queryset=Member.objects.none(),
         help_text=_("Becomes the trainer of record of trainees who have none yet."),
     )
-    trainees = forms.ModelMultipleChoiceField(
+    trainees = ModelMultipleChoiceField(
         label=_("Trainees"), queryset=Member.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
