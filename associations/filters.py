@@ -28,8 +28,27 @@ class LightSelect(forms.Select):
         return mark_safe(f"<select{attributes}>{options}</select>")  # noqa: S308  # nosec B308 B703 - escaped above; flatatt escapes
 
 
+class TextInput(forms.TextInput):
+    """Django's text box, written in Python: the stock widget renders three templates
+    (text.html, input.html, attrs.html) for one tag. Same markup: type, name, the value when there is
+    one, then the attributes in their order, a True one bare and a False or None one left out. Named
+    as Django's, because the filter layout (layout.filter_field) writes the class name into the markup."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        value = self.format_value(value)
+        parts = [f'<input type="{escape(self.input_type)}" name="{escape(name)}"']
+        if value is not None:
+            parts.append(f' value="{escape(str(value))}"')
+        for key, attribute in self.build_attrs(self.attrs, attrs).items():
+            if attribute is True:
+                parts.append(f" {escape(key)}")
+            elif attribute is not False and attribute is not None:
+                parts.append(f' {escape(key)}="{escape(str(attribute))}"')
+        return mark_safe("".join(parts) + ">")  # noqa: S308  # nosec B308 B703 - every part escaped above
+
+
 class ResultFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Name"), method="search")
+    q = django_filters.CharFilter(label=_("Name"), method="search", widget=TextInput)
     kecamatan = django_filters.ModelChoiceFilter(
         label=_("District"),
         queryset=Kecamatan.objects.only("code", "name"),
@@ -43,6 +62,17 @@ class ResultFilter(django_filters.FilterSet):
     class Meta:
         model = TargetResult
         fields = ["q", "kecamatan", "status"]
+
+    def get_form_class(self):
+        """The filters' form class, built once: django-filter builds a class and its three fields on
+        every request (the dashboard's, README, Benchmark, issue #16). The fields do not depend on the
+        request (labels are lazy, the districts a queryset read per form); each form deep-copies them, as
+        any Django form does its class's fields, so a page that changes its form's field changes its own."""
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            type(self)._form_class = form_class
+        return form_class
 
     def search(self, queryset, name, value):
         value = value.strip()

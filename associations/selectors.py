@@ -11,8 +11,9 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.query import get_related_populators
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -58,6 +59,55 @@ def association_by_code(*, code: str) -> Association:
 
 def periods() -> QuerySet[Period]:
     return Period.objects.select_related("parent").order_by(*PERIOD_ORDER)
+
+
+class _CompiledPeriods:
+    """periods()' statement, compiled by the ORM once per process and database: it has no parameter, and
+    compiling its joins and ordering took more of a dashboard's time than PostgreSQL took to answer it
+    (README, Benchmark, issue #16). Only the SQL text is kept, never a row: every call reads the periods
+    afresh. The rows become instances as the ORM's own iterator builds them (ModelIterable), the parent
+    period included, as members.permissions does for the session's user."""
+
+    def __init__(self, alias: str) -> None:
+        compiler = periods().using(alias).query.get_compiler(using=alias)
+        self.sql, params = compiler.as_sql()
+        self.params = tuple(params)
+        self.alias = alias
+        self.compiler = compiler
+        select, klass_info = compiler.select, compiler.klass_info
+        self.model = klass_info["model"]
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        self.model_slice = slice(start, end)
+        self.init_list = [column[0].target.attname for column in select[start:end]]
+        self.related_populators = get_related_populators(klass_info, select, alias)
+        self.converters = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
+
+    def fetch(self) -> list[Period]:
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            rows = cursor.fetchall()
+        if self.converters:
+            rows = list(self.compiler.apply_converters(rows, self.converters))
+        found = []
+        for row in rows:
+            period = self.model.from_db(self.alias, self.init_list, row[self.model_slice])
+            for populator in self.related_populators:
+                populator.populate(row, period)
+            found.append(period)
+        return found
+
+
+_compiled_periods: dict[tuple[str, str], _CompiledPeriods] = {}
+
+
+def period_list() -> list[Period]:
+    """periods(), read into a list by a statement compiled once per process (_CompiledPeriods)."""
+    alias = router.db_for_read(Period)
+    key = (alias, connections[alias].vendor)
+    plan = _compiled_periods.get(key)
+    if plan is None:
+        plan = _compiled_periods[key] = _CompiledPeriods(alias)
+    return plan.fetch()
 
 
 def current_period() -> Period | None:

@@ -58,7 +58,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     association = _association_or_403(request, code)
     metrics = metrics_of(code)
     # The period comes from the list the filter shows: one query for both.
-    periods = list(selectors.periods())
+    periods = selectors.period_list()
     pk = id_from(request.GET.get("period"))
     period = next((p for p in periods if p.pk == pk), None) or selectors.current_period_among(periods)
     metric = (

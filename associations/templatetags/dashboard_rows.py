@@ -19,7 +19,7 @@ from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from ..metrics import COUNT
+from ..metrics import COUNT, THOUSAND_RUPIAH
 from ..models import TargetResult
 from .metric_values import metric_display
 
@@ -69,6 +69,17 @@ def _counts_display() -> Any:
     return display
 
 
+def _rupiah_display(value: Any) -> str:
+    """metric_display for thousands of Rupiah: format_rupiah goes through Decimal, quantising and
+    formatting with two places, for the 50 numbers of a page (the Entrepreneurs dashboard's money
+    metrics). A stored result is a whole number of thousands, so whole Rupiah, grouped with dots, no
+    cents: Python's own grouping gives the same text; anything else goes to metric_display."""
+    if type(value) is int and abs(value) < 10**12:
+        grouped = f"Rp {abs(value) * 1000:,}".replace(",", ".")
+        return f"-{grouped}" if value < 0 else grouped
+    return metric_display(value, THOUSAND_RUPIAH)
+
+
 def _percent(ratio: Any) -> str:
     """`{% widthratio ratio 1 100 %}`: the ratio as a whole percent, "" when there is none."""
     try:
@@ -87,7 +98,12 @@ def result_rows(rows: Iterable[dict[str, Any]], metric: Any, association_code: s
     ]
     statuses = {value: escape(str(label)) for value, label in TargetResult.Status.choices}
     unit = getattr(metric, "unit", "")
-    shown = _counts_display() if unit == COUNT else (lambda value: metric_display(value, unit))
+    if unit == COUNT:
+        shown = _counts_display()
+    elif unit == THOUSAND_RUPIAH:
+        shown = _rupiah_display
+    else:
+        shown = lambda value: metric_display(value, unit)  # noqa: E731
     records_head, records_tail = (
         escape(part) for part in _url_pattern("associations:result_records", association_code)
     )

@@ -139,6 +139,29 @@ class TestDashboard:
         rows = client.get(asked).context["page"].object_list
         assert [r["member__full_name"] for r in rows] == ["Dadan Santai"]
 
+    def test_the_period_list_is_read_anew_on_every_request(self, client_for, officer_users, admin_user, period):
+        # Its statement is kept compiled per process (selectors._CompiledPeriods); its rows never are.
+        client = client_for(officer_users)
+        body = client.get(url(period=period.pk)).content.decode()
+        assert f'<option value="{period.pk}" selected>2025</option>' in body
+        Period.objects.filter(pk=period.pk).update(status=Period.Status.CLOSED)
+        later = services.period_open_year(actor=admin_user, year=2026, quarters=True)
+        body = client.get(url(period=period.pk)).content.decode()
+        assert f'<option value="{period.pk}" selected>2025 (ditutup)</option>' in body
+        assert f'<option value="{later.pk}" >2026</option>' in body
+        # The year and its quarters come in the order people pick them, each with its parent period.
+        periods = selectors.period_list()
+        assert len(periods) == 6 and sum(p.parent_id is not None for p in periods) == 4
+        assert [p.name for p in periods] == [p.name for p in selectors.periods()]
+        assert [p.parent.name if p.parent_id else None for p in periods] == [
+            p.parent.name if p.parent_id else None for p in selectors.periods()
+        ]
+
+    def test_the_name_filter_keeps_what_was_typed_escaped(self, client_for, officer_users, period, evaluated):
+        body = client_for(officer_users).get(url(period=period.pk, q="%3Cb%3E%22Asep")).content.decode()
+        box = '<input type="text" name="q" value="&lt;b&gt;&quot;Asep" class="textinput form-control" id="id_q">'
+        assert box in body
+
     @pytest.mark.parametrize("who", ["officer_platform", "manager_a", "member_user_a", "outsider"])
     def test_other_roles_get_403(self, request, client_for, who, period, evaluated):
         assert client_for(request.getfixturevalue(who)).get(url(period=period.pk)).status_code == 403
