@@ -285,6 +285,27 @@ def test_a_new_connection_prepares_the_statements_in_its_first_refresh(period, g
         assert cursor.fetchone()[0] == 4  # the peek, the claim, the subjects' and the month's statements
 
 
+def test_an_override_of_a_metric_not_of_logged_work_is_refreshed_at_once(
+    period, garut, officer_communities, communities, monkeypatch
+):
+    """Its subjects' statement is not a prepared one (see refresh._subjects_prepared): it rides in the
+    same message as SQL text."""
+    evaluate(period)
+    services.target_set(
+        actor=officer_communities,
+        period=period,
+        association=communities,
+        metric="new_members",
+        value=1,
+        kpmi=garut["kpmi_a"],
+    )
+    if connection.vendor == "postgresql":
+        monkeypatch.setattr(refresh, "_claim", lambda: pytest.fail("the general path was taken"))
+    refreshed_as_a_full_run_stores(period)
+    result = TargetResult.objects.get(period=period, metric="new_members", kpmi=garut["kpmi_a"], member=None)
+    assert result.target == 1
+
+
 def test_while_an_evaluation_is_queued_the_refresh_writes_nothing_and_keeps_the_marks(period, garut, admin_user):
     """Its stage may predate the change: the marks wait for the run after it."""
     evaluate(period)
