@@ -25,7 +25,6 @@ import logging
 import re
 import weakref
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
 from typing import Any
 
 from celery import shared_task
@@ -101,16 +100,14 @@ def stale_results_refresh(*, today: dt.date | None = None) -> int:
 
     A refresh's cost is mostly its round trips (an approval's refresh is a few milliseconds of them),
     so on PostgreSQL the usual case — marked subjects, and marked months of logged work — is two: the
-    marks read without a lock, then one message of statements that the server runs as one transaction
-    (`_refresh_at_once`). Any other mark (a month of a metric counted in Python, a closed period's),
-    and SQLite, take the transaction of a handful of statements below."""
+    claim, then one message of the writes and the commit (`_refresh_at_once`). Any other mark (a month
+    of a metric counted in Python, a closed period's) undoes that claim and, as SQLite does, takes the
+    transaction of a handful of statements below."""
     today = today or timezone.localdate()
     if connection.vendor == "postgresql":
-        marked = _peek()
-        if not marked:
-            return 0
-        if all(_at_once(period, marks) for period, marks in marked.items()):
-            return _refresh_at_once(marked, today)
+        changed = _refresh_at_once(today)
+        if changed is not None:
+            return changed
     with transaction.atomic():
         changed = 0
         for period, marks in _claim().items():
@@ -131,6 +128,12 @@ MARKED_PERIODS = f"""SELECT p.id, p.start, p."end", p.status,
     ORDER BY p.id"""  # nosec B608
 MARKED_PARAMS = [s.value for s in (Evaluation.Status.QUEUED, Evaluation.Status.RUNNING, Evaluation.Status.SUCCEEDED)]
 CLAIMED = "period_id, metric, kpmi_id, member_id, month"
+# The claim on PostgreSQL, in one statement (see `_claim`).
+CLAIM = f"""WITH p AS ({MARKED_PERIODS} FOR UPDATE OF p),
+    claimed AS (DELETE FROM {StaleResult._meta.db_table} s USING p WHERE s.period_id = p.id AND p.evaluated
+                AND NOT p.running RETURNING {CLAIMED})
+    SELECT p.id, p.start, p."end", p.status, c.metric, c.kpmi_id, c.member_id, c.month
+    FROM p JOIN claimed c ON c.period_id = p.id"""  # nosec B608
 
 
 def _claim() -> dict[Period, list[tuple]]:
@@ -140,14 +143,7 @@ def _claim() -> dict[Period, list[tuple]]:
     stale = StaleResult._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                f"""WITH p AS ({MARKED_PERIODS} FOR UPDATE OF p),
-                    claimed AS (DELETE FROM {stale} s USING p WHERE s.period_id = p.id AND p.evaluated
-                                AND NOT p.running RETURNING {CLAIMED})
-                    SELECT p.id, p.start, p."end", p.status, c.metric, c.kpmi_id, c.member_id, c.month
-                    FROM p JOIN claimed c ON c.period_id = p.id""",  # nosec B608
-                MARKED_PARAMS,
-            )
+            cursor.execute(CLAIM, MARKED_PARAMS)
             rows = cursor.fetchall()
         else:
             cursor.execute(MARKED_PERIODS, MARKED_PARAMS)
@@ -159,6 +155,10 @@ def _claim() -> dict[Period, list[tuple]]:
                 list(due),
             )
             rows = [(*due[mark[0]], *mark[1:]) for mark in cursor.fetchall()]
+    return _claimed(rows)
+
+
+def _claimed(rows: list[tuple]) -> dict[Period, list[tuple]]:
     claimed: dict[int, tuple[Period, list[tuple]]] = {}
     for pk, start, end, status, *mark in rows:
         period = Period(pk=pk, start=_as_date(start), end=_as_date(end), status=status)
@@ -307,10 +307,6 @@ WORK_MONTHS = {code: kind for kind, codes in WORK_METRICS.items() for code in co
 UNSYNCED = (
     "SELECT set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)"
 )
-# Whether the claim found its period due, for the writes that follow it in the same transaction (a
-# transaction-local setting: no round trip, and gone with the transaction).
-DUE = "kpmi.refresh_due"
-DUE_GUARD = f"current_setting('{DUE}') = 'yes'"
 
 
 # Prepared statements. An approval's refresh is a few small statements whose planning cost more than
@@ -432,108 +428,80 @@ def _message(statements: list[tuple[_Prepared, dict] | tuple[str, None]], names:
     return ";\n".join(text), [False] * len(prepares) + [True] * len(statements)
 
 
-def _peek() -> dict[Period, list[tuple]]:
-    """The marks of the periods due for a refresh (evaluated, no run queued or running; a closed
-    period's are left to the general path), with their ids, read without a lock: one statement. The
-    claim in `_refresh_at_once` locks the periods and checks again; the marks read here only say what
-    to recompute."""
-
-    def run(names: set[str]) -> list[tuple]:
-        text, ours = _message([(_peek_statement(), {})], names)
-        # Inside a caller's transaction, a savepoint: a statement PostgreSQL no longer has must not
-        # abort the caller's work.
-        with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
-            cursor.execute(text)
-            for _ in range(len(ours) - 1):
-                cursor.nextset()
-            return cursor.fetchall()
-
-    marked: dict[int, tuple[Period, list[tuple]]] = {}
-    for pk, start, end, status, *mark in _run_prepared(run):
-        period = Period(pk=pk, start=start, end=end, status=status)
-        marked.setdefault(pk, (period, []))[1].append(tuple(mark))
-    return dict(marked.values())
-
-
-@functools.cache
-def _peek_statement() -> _Prepared:
-    stale = StaleResult._meta.db_table
-    sql = f"""SELECT p.id, p.start, p."end", p.status, s.id, s.metric, s.kpmi_id, s.member_id, s.month
-        FROM ({MARKED_PERIODS}) p JOIN {stale} s ON s.period_id = p.id
-        WHERE p.evaluated AND NOT p.running"""  # nosec B608
-    return _prepared(sql, tuple(MARKED_PARAMS))
-
-
 def _at_once(period: Period, marks: list[tuple]) -> bool:
     """Whether `_refresh_at_once` can take the period's marks: an open period's, whose marked months
-    are all of logged work (other metrics' months are counted in Python, after the claim)."""
+    are all of logged work (other metrics' months are counted in Python)."""
     if period.is_closed:
         return False
-    return all(metric in WORK_MONTHS for _pk, metric, _kpmi_id, _member_id, month in marks if month)
+    return all(metric in WORK_MONTHS for metric, _kpmi_id, _member_id, month in marks if month)
 
 
-def _refresh_at_once(marked: dict[Period, list[tuple]], today: dt.date) -> int:
-    """The marked periods' refresh in one message of statements, which PostgreSQL runs as one
-    transaction (a message of several statements is one, unless it says otherwise): no BEGIN or COMMIT
-    of their own, and a run killed half-way rolls back whole, its marks with it. Per period, in id
-    order (two refreshes queue rather than deadlock): the claim, then one statement per marked metric
-    (its subjects, and its marked month) written where they changed. The statements are prepared ones
-    where they can be (the claim, logged work's subjects and months), prepared in the same message on
-    a connection that has not prepared them yet.
+def _refresh_at_once(today: dt.date) -> int | None:
+    """The refresh in two messages, one transaction (inside a caller's, a savepoint): the claim (`_claim`'s
+    statement, prepared), then the writes of the claimed marks, one statement per marked metric (its
+    subjects) and per marked month, written where they changed, and the commit. None, with the claim
+    undone, when a claimed mark is not one it takes (`_at_once`): the general path claims it again.
+    The statements are prepared ones where they can be (the claim, logged work's subjects and months),
+    prepared in the same message on a connection that has not prepared them yet.
 
-    The claim locks the period's row (as the evaluation's write does) and deletes the marks read by
-    `_peek` if the period is still due; the statements after it take their snapshot once it holds the
-    lock, so they count every change committed before it, and write only if it found the period due.
-    A mark written since the peek is not claimed: it waits for the next run.
+    The claim locks the marked periods' rows (as the evaluation's write does) and deletes the marks of
+    those due; the writes take their snapshot after it holds the locks, so they count every change
+    committed before it. Whatever fails or interrupts it before the commit (a killed worker, a failing
+    statement) undoes the transaction whole, its claim with it: the marks wait for the next run.
 
     Its commit does not wait for the disk (synchronous_commit off): a crash loses the last
     transactions whole, and losing this one loses its claim too, so the marks are there for the next
     run; the numbers it wrote are recomputed, not lost."""
-    statements: list = [(UNSYNCED, None)]
-    counts: list[bool] = [False]  # which statements answer how many rows they changed
-    for period, marks in sorted(marked.items(), key=lambda item: item[0].pk):
-        statements.append(_claim_statement(period, [mark[0] for mark in marks]))
-        counts.append(False)
-        for statement in _period_statements(period, [mark[1:] for mark in marks], today):
-            statements.append(statement)
-            counts.append(True)
+    if connection.in_atomic_block:
+        begin, end = "SAVEPOINT kpmi_refresh", "RELEASE SAVEPOINT kpmi_refresh"
+        undo = "ROLLBACK TO SAVEPOINT kpmi_refresh; RELEASE SAVEPOINT kpmi_refresh"
+    else:
+        begin, end, undo = "BEGIN", "COMMIT", "ROLLBACK"
 
-    def run(names: set[str]) -> int:
-        text, ours = _message(statements, names)
-        counted = [False] * (len(ours) - len(counts)) + counts
-        changed = 0
-        # Inside a caller's transaction, a savepoint: a failed refresh must not abort the caller's work.
-        with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
-            cursor.execute(text)
-            for i, count in enumerate(counted):
-                if i:
+    def run(names: set[str]) -> int | None:
+        with connection.cursor() as cursor:
+            try:
+                # The transaction (or savepoint) first: a PREPARE that fails is then undone with it.
+                text, ours = _message([(UNSYNCED, None), (_claim_prepared(), {})], names)
+                cursor.execute(f"{begin};\n{text}")
+                for _ in range(len(ours)):
                     cursor.nextset()
-                if count:
-                    changed += cursor.fetchone()[0]
-        return changed
+                claimed = _claimed(cursor.fetchall())
+                if not all(_at_once(period, marks) for period, marks in claimed.items()):
+                    cursor.execute(undo)
+                    return None
+                writes: list = []
+                for period, marks in sorted(claimed.items(), key=lambda item: item[0].pk):
+                    writes += _period_statements(period, marks, today)
+                text, ours = _message([*writes, (end, None)], names)
+                cursor.execute(text)
+                # The results: the PREPAREs' (nothing), each write's count of changed rows, the commit's.
+                first = len(ours) - len(writes) - 1
+                changed = 0
+                for i in range(len(ours) - 1):
+                    if i:
+                        cursor.nextset()
+                    if i >= first:
+                        changed += cursor.fetchone()[0]
+                cursor.nextset()
+                return changed
+            except BaseException:
+                # The transaction (or savepoint) is open, perhaps failed: undone, unless the connection
+                # is gone (then the server undid it).
+                if connection.connection is not None and not connection.connection.closed:
+                    cursor.execute(undo)
+                raise
 
     return _run_prepared(run)
 
 
-# The claim of a period's marks read by `_peek` (their ids): the period's row locked, and the marks
-# deleted if it is still due, which the setting DUE tells the writes after it.
-CLAIM = f"""WITH p AS (SELECT id, status = %s
-        AND EXISTS (SELECT 1 FROM {Evaluation._meta.db_table} e WHERE e.period_id = p.id AND e.status = %s)
-        AND NOT EXISTS (SELECT 1 FROM {Evaluation._meta.db_table} e WHERE e.period_id = p.id AND e.status IN (%s, %s))
-        AS due FROM {Period._meta.db_table} p WHERE id = %s FOR UPDATE),
-    claimed AS (DELETE FROM {StaleResult._meta.db_table} s USING p WHERE p.due AND s.id = ANY(%s) RETURNING 1)
-    SELECT set_config('{DUE}', CASE WHEN p.due THEN 'yes' ELSE 'no' END, true), (SELECT COUNT(*) FROM claimed)
-    FROM p"""  # nosec B608
-
-
-def _claim_statement(period: Period, ids: list[int]) -> tuple[_Prepared, dict]:
-    params = (Period.Status.OPEN.value, MARKED_PARAMS[2], *MARKED_PARAMS[:2], _PERIOD, _MARKS)
-    return _prepared(CLAIM, params), {_PERIOD: period.pk, _MARKS: ids}
+@functools.cache
+def _claim_prepared() -> _Prepared:
+    return _prepared(CLAIM, tuple(MARKED_PARAMS))
 
 
 def _period_statements(period: Period, marks: list[tuple], today: dt.date) -> list[tuple]:
-    """The writes of one period's marks, each a statement returning how many rows it changed, each
-    writing only if the claim before it found the period due."""
+    """The writes of one claimed period's marks, each a statement returning how many rows it changed."""
     elapsed = float(services._elapsed(period, today))
     statements: list[tuple] = []
     for code, metric in METRICS.items():
@@ -554,13 +522,13 @@ def _subjects_write(prefix: str, head: list, upsert: tuple[str, list], delete: t
 
 def _subjects_statement(period: Period, metric: Metric, ids: list[int], elapsed: float) -> tuple:
     """Some subjects' results of one metric, written where they changed and those no longer due deleted
-    (as `_refresh_subjects` does, in one statement), only if the claim before it found the period due:
-    prepared for a metric of logged work, SQL text for the others."""
+    (as `_refresh_subjects` does, in one statement): prepared for a metric of logged work, SQL text for
+    the others."""
     prepared = _subjects_prepared(metric, connection.vendor, timezone.get_current_timezone_name())
     if prepared is not None:
         values = {_PERIOD: period.pk, _START: period.start, _END: period.end, _ELAPSED: elapsed, _IDS: ids}
         return prepared, {**values, _NOW: timezone.now()}
-    sql, params = _subjects_write(*_subjects_sql(period, metric, ids, elapsed, guard=DUE_GUARD))
+    sql, params = _subjects_write(*_subjects_sql(period, metric, ids, elapsed))
     return connection.ops.compose_sql(sql, params), None
 
 
@@ -586,7 +554,7 @@ def _subjects_prepared(metric: Metric, vendor: str, zone: str) -> _Prepared | No
     if metric.code not in WORK_MONTHS:
         return None
     stand_in = Period(pk=_PERIOD, start=_FIRST, end=_LAST)
-    prefix, head, upsert, delete = _subjects_sql(stand_in, metric, [], _ELAPSED, DUE_GUARD, ids_array=_IDS, now=_NOW)
+    prefix, head, upsert, delete = _subjects_sql(stand_in, metric, [], _ELAPSED, ids_array=_IDS, now=_NOW)
     sql, params = _subjects_write(prefix, head, upsert, delete)
     return _prepared(sql, _dates_as_args(params))
 
@@ -609,10 +577,10 @@ def _month_sql(code: str, vendor: str, zone: str) -> tuple[str, tuple]:
     monthly = MonthlyActual._meta.db_table
     sql = f"""WITH c AS (SELECT n FROM ({count_sql}) q WHERE n > 0),
         up AS (INSERT INTO {monthly} AS m (period_id, metric, month, actual) SELECT %s, %s, %s, n FROM c
-            WHERE {DUE_GUARD} AND EXISTS (SELECT 1 FROM {services.TARGETS} t WHERE t.period_id = %s AND t.metric = %s)
+            WHERE EXISTS (SELECT 1 FROM {services.TARGETS} t WHERE t.period_id = %s AND t.metric = %s)
             ON CONFLICT (period_id, metric, month) DO UPDATE SET actual = excluded.actual
             WHERE m.actual <> excluded.actual RETURNING 1),
-        gone AS (DELETE FROM {monthly} WHERE period_id = %s AND metric = %s AND month = %s AND {DUE_GUARD}
+        gone AS (DELETE FROM {monthly} WHERE period_id = %s AND metric = %s AND month = %s
             AND NOT EXISTS (SELECT 1 FROM c) RETURNING 1)
         SELECT (SELECT COUNT(*) FROM up) + (SELECT COUNT(*) FROM gone)"""  # nosec B608
     return sql, (*count_params, _PERIOD, code, _MONTH, _PERIOD, code, _PERIOD, code, _MONTH)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from unittest import mock
 
+import psycopg
 import pytest
 from django.db import DataError, connection
 
@@ -282,7 +283,7 @@ def test_a_new_connection_prepares_the_statements_in_its_first_refresh(period, g
     assert publications(period, garut["manager_b"]) == before + 1
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM pg_prepared_statements WHERE starts_with(name, 'kpmi_refresh_')")
-        assert cursor.fetchone()[0] == 4  # the peek, the claim, the subjects' and the month's statements
+        assert cursor.fetchone()[0] == 3  # the claim, the subjects' and the month's statements
 
 
 def test_an_override_of_a_metric_not_of_logged_work_is_refreshed_at_once(
@@ -304,6 +305,27 @@ def test_an_override_of_a_metric_not_of_logged_work_is_refreshed_at_once(
     refreshed_as_a_full_run_stores(period)
     result = TargetResult.objects.get(period=period, metric="new_members", kpmi=garut["kpmi_a"], member=None)
     assert result.target == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_marks_it_does_not_take_go_to_the_general_path(period, garut, admin_user):
+    """A new member marks every metric with its month, which the two messages do not take: their claim
+    is undone, the general path claims the marks again in a transaction of its own, and the connection
+    is left outside any transaction."""
+    evaluate(period)
+    with mock.patch.object(refresh.refresh_stale_results_task, "apply_async"):  # refreshed by the test
+        member_services.member_register(
+            actor=admin_user,
+            kpmi=garut["kpmi_b"],
+            full_name="Anggota B",
+            gender="male",
+            birth_year=2000,
+            joined_on=day(7),
+        )
+    assert StaleResult.objects.filter(metric="").exists()
+    refreshed_as_a_full_run_stores(period)
+    if connection.vendor == "postgresql":
+        assert connection.connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
 
 
 def test_while_an_evaluation_is_queued_the_refresh_writes_nothing_and_keeps_the_marks(period, garut, admin_user):
