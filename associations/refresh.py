@@ -326,7 +326,6 @@ class _Arg:
 
 
 _PERIOD = _Arg("period", "bigint")
-_MARKS = _Arg("marks", "bigint[]")
 _IDS = _Arg("ids", "bigint[]")
 # Numeric, as the unprepared statements' float parameter reads (a decimal literal): the same status.
 _ELAPSED = _Arg("elapsed", "numeric")
