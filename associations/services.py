@@ -324,20 +324,25 @@ def _compiled(
 
 
 def metric_results_sql(
-    metric: Metric, n: int, period: Period, elapsed: float, ids: list[int] | None = None
+    metric: Metric, n: int, period: Period, elapsed: Any, ids: list[int] | None = None, ids_array: Any = None
 ) -> tuple[list[str], list[Any], str, list[Any]]:
     """One metric's results as SQL: common table expressions suffixed `n` — its subjects (only `ids`
     when given: the refresh's), their actuals, the default and overridden targets — and the SELECT of
     its rows with ratio and status in the stage's columns (none when the metric has no target).
     Returns (CTEs, their params, the SELECT, its params), so that several metrics' results can be
     computed in one statement. A condition on `ids` is on the grouping column of the counting query,
-    which PostgreSQL pushes into it: an index lookup per subject, not a scan of the period."""
+    which PostgreSQL pushes into it: an index lookup per subject, not a scan of the period.
+    `ids_array` instead of `ids` names the subjects with one parameter, an array (PostgreSQL only):
+    the refresh's prepared statements take any number of subjects (associations.refresh)."""
     key = "kpmi_id" if metric.subject == KPMI else "member_id"
     subjects_sql, subjects_params, actuals_sql, actuals_params = _compiled(
         metric, period.start, period.end, connection.vendor, timezone.get_current_timezone_name()
     )
-    ids = list(ids or ())
-    only = f"SELECT * FROM {{}} WHERE id IN ({', '.join(['%s'] * len(ids))})" if ids else "SELECT * FROM {}"  # nosec B608
+    ids = [ids_array] if ids_array is not None else list(ids or ())
+    if ids_array is not None:
+        only = "SELECT * FROM {} WHERE id = ANY(%s)"
+    else:
+        only = f"SELECT * FROM {{}} WHERE id IN ({', '.join(['%s'] * len(ids))})" if ids else "SELECT * FROM {}"  # nosec B608
     targets = f"SELECT {{}} FROM {TARGETS} WHERE period_id = %s AND metric = %s AND {{}}"  # nosec B608
     ctes = [
         f"s{n}_(id, kpmi_id, kecamatan_id) AS ({subjects_sql})",

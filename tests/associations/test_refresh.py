@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from unittest import mock
 
+import psycopg
 import pytest
 from django.db import DataError, connection, connections, transaction
 
@@ -203,11 +204,9 @@ def test_a_refresh_of_logged_work_that_fails_half_way_leaves_its_marks_for_the_n
     marks = set(StaleResult.objects.values_list("pk", flat=True))
     assert marks
 
-    statement = refresh._month_statement
+    month_sql = refresh._month_sql
     monkeypatch.setattr(
-        refresh,
-        "_month_statement",
-        lambda *args: (statement(*args)[0].replace("n > 0", "n / 0 > 0"), statement(*args)[1]),
+        refresh, "_month_sql", lambda *args: (month_sql(*args)[0].replace("n > 0", "n / 0 > 0"), month_sql(*args)[1])
     )
     with pytest.raises(DataError):
         refresh.stale_results_refresh()
@@ -270,6 +269,131 @@ def test_a_change_committing_while_its_mark_is_refreshed_is_still_counted(period
     assert publications(period, garut["manager_b"]) == before + 2
     assert not StaleResult.objects.exists()
     assert evaluate(period).results_changed == 0
+
+
+def approve_publication(garut, admin_user, month: int) -> None:
+    pending = make_activity(
+        kpmi=garut["kpmi_b"],
+        credited=[garut["manager_b"]],
+        kind=Kind.PUBLICATION,
+        date=day(month),
+        status=Status.PENDING,
+    )
+    with mock.patch.object(refresh.refresh_stale_results_task, "apply_async"):  # refreshed by the test
+        work_services.activity_approve(actor=admin_user, activity=pending)
+
+
+def refreshed_as_a_full_run_stores(period) -> None:
+    assert refresh.stale_results_refresh() > 0
+    assert not StaleResult.objects.exists()
+    incremental = stored(period)
+    full = evaluate(period)
+    assert stored(period) == incremental
+    assert full.results_changed == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_a_connection_that_lost_its_prepared_statements_still_refreshes(period, garut, admin_user):
+    """The refresh's statements are prepared once per connection; a session reset behind its back
+    (DISCARD ALL, as a pooler may do) is found out and they are prepared again."""
+    evaluate(period)
+    before = publications(period, garut["manager_b"])
+    approve_publication(garut, admin_user, 7)
+    refreshed_as_a_full_run_stores(period)
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    approve_publication(garut, admin_user, 8)
+    refreshed_as_a_full_run_stores(period)
+    assert publications(period, garut["manager_b"]) == before + 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_statements_prepared_on_the_connection_unknown_to_the_process_are_used(period, garut, admin_user):
+    """A message that prepared its statements and then failed leaves them prepared (PREPARE is not
+    undone with the transaction) while the process forgot them: preparing them again is refused, and
+    the refresh learns the connection's statements and runs them."""
+    evaluate(period)
+    before = publications(period, garut["manager_b"])
+    approve_publication(garut, admin_user, 7)
+    refreshed_as_a_full_run_stores(period)
+    refresh._PREPARED_ON.clear()
+    approve_publication(garut, admin_user, 8)
+    refreshed_as_a_full_run_stores(period)
+    assert publications(period, garut["manager_b"]) == before + 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_a_new_connection_prepares_the_statements_in_its_first_refresh(period, garut, admin_user):
+    """A connection the pool has just opened has none of the statements, and the process knows it."""
+    evaluate(period)
+    before = publications(period, garut["manager_b"])
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    refresh._PREPARED_ON.clear()
+    approve_publication(garut, admin_user, 7)
+    refreshed_as_a_full_run_stores(period)
+    assert publications(period, garut["manager_b"]) == before + 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM pg_prepared_statements WHERE starts_with(name, 'kpmi_refresh_')")
+        assert cursor.fetchone()[0] == 3  # the claim, the subjects' and the month's statements
+
+
+def test_an_override_of_a_metric_not_of_logged_work_is_refreshed_at_once(
+    period, garut, officer_communities, communities, monkeypatch
+):
+    """Its subjects' statement is not a prepared one (see refresh._subjects_prepared): it rides in the
+    same message as SQL text."""
+    evaluate(period)
+    services.target_set(
+        actor=officer_communities,
+        period=period,
+        association=communities,
+        metric="new_members",
+        value=1,
+        kpmi=garut["kpmi_a"],
+    )
+    if connection.vendor == "postgresql":
+        monkeypatch.setattr(refresh, "_claim", lambda: pytest.fail("the general path was taken"))
+    refreshed_as_a_full_run_stores(period)
+    result = TargetResult.objects.get(period=period, metric="new_members", kpmi=garut["kpmi_a"], member=None)
+    assert result.target == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_marks_it_does_not_take_go_to_the_general_path(period, garut, admin_user):
+    """A new member marks every metric with its month, which the two messages do not take: their claim
+    is undone, the general path claims the marks again in a transaction of its own, and the connection
+    is left outside any transaction."""
+    evaluate(period)
+    with mock.patch.object(refresh.refresh_stale_results_task, "apply_async"):  # refreshed by the test
+        member_services.member_register(
+            actor=admin_user,
+            kpmi=garut["kpmi_b"],
+            full_name="Anggota B",
+            gender="male",
+            birth_year=2000,
+            joined_on=day(7),
+        )
+    assert StaleResult.objects.filter(metric="").exists()
+    refreshed_as_a_full_run_stores(period)
+    if connection.vendor == "postgresql":
+        assert connection.connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+
+
+def test_while_an_evaluation_is_queued_the_refresh_writes_nothing_and_keeps_the_marks(period, garut, admin_user):
+    """Its stage may predate the change: the marks wait for the run after it."""
+    evaluate(period)
+    before = stored(period)
+    n = publications(period, garut["manager_b"])
+    approve_publication(garut, admin_user, 7)
+    marks = set(StaleResult.objects.values_list("pk", flat=True))
+    queued, _created = services.evaluation_create(actor=None, period=period)
+    assert refresh.stale_results_refresh() == 0
+    assert stored(period) == before
+    assert set(StaleResult.objects.values_list("pk", flat=True)) == marks
+    services.period_evaluate(evaluation_id=queued.pk)
+    assert not StaleResult.objects.exists()  # settled by the evaluation
+    assert publications(period, garut["manager_b"]) == n + 1
 
 
 def test_without_a_broker_the_refresh_runs_after_the_commit(
