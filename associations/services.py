@@ -31,7 +31,7 @@ from kpmi_si.outbox.services import task_enqueue
 from members.models import Kpmi, Level, Member
 
 from . import permissions, refresh
-from .metrics import KPMI, METRICS, Metric, shared_scans, subjects
+from .metrics import KPMI, METRICS, SUBJECT_SCANS, Metric, shared_scans, subjects
 from .models import Association, Evaluation, MonthlyActual, Period, StaleResult, Target, TargetResult
 from .signals import evaluation_succeeded
 
@@ -323,8 +323,43 @@ def _compiled(
     return subjects_sql, tuple(subjects_params), actuals_sql, tuple(actuals_params)
 
 
+@functools.lru_cache(maxsize=64)
+def _compiled_scan(name: str, start: dt.date, end: dt.date, vendor: str, zone: str) -> tuple[str, tuple[Any, ...]]:
+    """A shared scan of several metrics' actuals (metrics.SUBJECT_SCANS), compiled once per process."""
+    sql, params = SUBJECT_SCANS[name](start, end).query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _shared_scans_sql(codes: list[str], period: Period) -> tuple[list[str], list[Any], dict[str, str]]:
+    """The common table expressions of the scans that two or more of `codes` share (`Metric.scan`),
+    their params, and per metric sharing one the SELECT of its (subject, actual) rows from it. A table
+    expression read twice is computed once (PostgreSQL materialises it; SQLite may not, which changes
+    no number)."""
+    names = [METRICS[code].scan[0] for code in codes if METRICS[code].scan]
+    shared = [name for name in dict.fromkeys(names) if names.count(name) > 1]
+    ctes, params, actuals = [], [], {}
+    for name in shared:
+        sql, scan_params = _compiled_scan(
+            name, period.start, period.end, connection.vendor, timezone.get_current_timezone_name()
+        )
+        width = max(METRICS[code].scan[1] for code in codes if METRICS[code].scan and METRICS[code].scan[0] == name)
+        columns = ", ".join(["id", *(f"c{i}" for i in range(1, width + 1))])
+        ctes.append(f"scan_{name}({columns}) AS ({sql})")
+        params += scan_params
+        for code in codes:
+            if METRICS[code].scan and METRICS[code].scan[0] == name:
+                actuals[code] = f"SELECT id, c{METRICS[code].scan[1]} FROM scan_{name}"  # nosec B608
+    return ctes, params, actuals
+
+
 def metric_results_sql(
-    metric: Metric, n: int, period: Period, elapsed: Any, ids: list[int] | None = None, ids_array: Any = None
+    metric: Metric,
+    n: int,
+    period: Period,
+    elapsed: Any,
+    ids: list[int] | None = None,
+    ids_array: Any = None,
+    actuals: str | None = None,
 ) -> tuple[list[str], list[Any], str, list[Any]]:
     """One metric's results as SQL: common table expressions suffixed `n` — its subjects (only `ids`
     when given: the refresh's), their actuals, the default and overridden targets — and the SELECT of
@@ -333,11 +368,15 @@ def metric_results_sql(
     computed in one statement. A condition on `ids` is on the grouping column of the counting query,
     which PostgreSQL pushes into it: an index lookup per subject, not a scan of the period.
     `ids_array` instead of `ids` names the subjects with one parameter, an array (PostgreSQL only):
-    the refresh's prepared statements take any number of subjects (associations.refresh)."""
+    the refresh's prepared statements take any number of subjects (associations.refresh). `actuals`
+    (a full evaluation's, without `ids`) reads the actuals from a shared scan (`_shared_scans_sql`)
+    instead of the metric's own counting query."""
     key = "kpmi_id" if metric.subject == KPMI else "member_id"
     subjects_sql, subjects_params, actuals_sql, actuals_params = _compiled(
         metric, period.start, period.end, connection.vendor, timezone.get_current_timezone_name()
     )
+    if actuals is not None:
+        actuals_sql, actuals_params = actuals, ()
     ids = [ids_array] if ids_array is not None else list(ids or ())
     if ids_array is not None:
         only = "SELECT * FROM {} WHERE id = ANY(%s)"
@@ -403,9 +442,12 @@ def _stage(cursor: Any, period: Period, evaluation: Evaluation, today: dt.date) 
         group = [code for code in codes if (METRICS[code].association, METRICS[code].subject) == (association, subject)]
         if not group:
             continue
-        ctes, cte_params, selects, select_params = [], [], [], []
+        # Metrics counting the same rows (the Entrepreneurs association's orders, its postings) read
+        # them in one scan.
+        ctes, cte_params, shared = _shared_scans_sql(group, period)
+        selects, select_params = [], []
         for n, code in enumerate(group):
-            sql = metric_results_sql(METRICS[code], n, period, elapsed)
+            sql = metric_results_sql(METRICS[code], n, period, elapsed, actuals=shared.get(code))
             ctes += sql[0]
             cte_params += sql[1]
             selects.append(sql[2])

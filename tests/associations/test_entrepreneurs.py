@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from associations import services
-from associations.metrics import METRICS, metrics_of, shared_scans
+from associations.metrics import METRICS, SUBJECT_SCANS, metrics_of, shared_scans
 from associations.models import Association, Evaluation, MonthlyActual, Target, TargetResult
 from entrepreneurship.models import (
     Business,
@@ -183,6 +183,28 @@ class TestMetrics:
         post(admin_user, kpmi_a, Category.RENT, "0.01", day(1))
         assert per_kpmi("operations_coverage") == {kpmi_a.pk: 999}
 
+    def test_the_scans_an_evaluation_shares_give_each_metrics_own_numbers(self, money, admin_user, kpmi_a, kpmi_b):
+        def shared():
+            out = {}
+            for code, metric in METRICS.items():
+                if metric.scan:
+                    name, column = metric.scan
+                    # A group without a row, or without a number (NULL), is evaluated as 0.
+                    rows = {row[0]: row[column] or 0 for row in SUBJECT_SCANS[name](START, END)}
+                    out[code] = {kpmi: n for kpmi, n in rows.items() if n}
+            return out
+
+        def alone():
+            return {code: {k: n for k, n in per_kpmi(code).items() if n} for code in shared()}
+
+        assert set(shared()) == {"paid_services", "free_services", "business_income", "operations_coverage"}
+        assert shared() == alone()
+        # Past the column's bound, both cap it.
+        for n in range(22):
+            post(admin_user, kpmi_a, Category.BUSINESS_CONTRIBUTION, "99999999999", day(1 + n % 12))
+        assert shared() == alone()
+        assert shared()["business_income"] == {kpmi_a.pk: 2_147_483_647}
+
     def test_an_evaluation_scans_the_orders_and_the_postings_once_for_all_month_series(
         self, money, django_assert_num_queries
     ):
@@ -214,6 +236,9 @@ class TestEvaluation:
         }
         assert got[("active_businesses", kpmi_a.pk)] == (2, 2, "achieved")
         assert got[("paid_services", kpmi_a.pk)] == (12, 2, "behind")
+        assert got[("free_services", kpmi_a.pk)] == (12, 2, "behind")
+        # KPMI B sold nothing: no row in the orders' scan, 0 stored.
+        assert got[("paid_services", kpmi_b.pk)] == (12, 0, "not_started")
         assert got[("business_income", kpmi_a.pk)] == (1200, 250, "behind")
         assert got[("operations_coverage", kpmi_a.pk)] == (50, 68, "achieved")
         # No operating costs: 0 %, which meets only a target of 0 (KPMI B's override), never by accident.
