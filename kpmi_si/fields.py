@@ -24,8 +24,11 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         field = self.queryset.model._meta.pk if key == "pk" else self.queryset.model._meta.get_field(key)
         if isinstance(field, models.IntegerField):
             for pk in value if isinstance(value, (list, tuple)) else ():
-                text = str(pk).strip()
-                if text.lstrip("+-").isdigit() and abs(int(text)) > _BIGGEST_ID:
+                try:
+                    number = int(str(pk).strip())
+                except ValueError:
+                    continue  # not a number at all ("²" passes isdigit): Django's own check refuses it
+                if abs(number) > _BIGGEST_ID:
                     raise forms.ValidationError(
                         self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
                     )

@@ -121,11 +121,13 @@ class TestReviewAndDecision:
         assert client_for(jury_user).get(url("category_decide", cat.pk)).status_code == 403
         assert client_for(jury_user).post(url("category_decide", cat.pk), {"reason": "x"}).status_code == 403
 
-    def test_a_winner_that_is_no_id_is_a_field_error(self, client_for, admin_user, in_review):
-        """ "²" passes str.isdigit() but not int(): the refused form must still render."""
+    @pytest.mark.parametrize("winner", ["²", str(2**63), "-" + str(2**64)])
+    def test_a_winner_that_is_no_id_is_a_field_error(self, client_for, admin_user, in_review, winner):
+        """ "²" passes str.isdigit() but not int(); an id beyond 64 bits made SQLite's driver raise
+        OverflowError (`make run`): the refused form must still render."""
         cat = category(in_review, Subject.MANAGER, Achievement.PUBLICATIONS)
         response = client_for(admin_user, raise_request_exception=False).post(
-            url("category_decide", cat.pk), {"winners": ["²"], "reason": ""}
+            url("category_decide", cat.pk), {"winners": [winner], "reason": ""}
         )
         assert response.status_code == 200
         assert response.context["form"].errors["winners"]
