@@ -30,6 +30,16 @@ def partners(kpmi_b):
     return kpmi_b.members.get(full_name="Rina Mitra Beta")
 
 
+def _close(context, page) -> None:
+    """Close once the page has no request in flight: on SQLite (`make test` without DATABASE_URL) the
+    live server shares the test's in-memory database, and a request still running when the test's
+    teardown empties the tables made that fail ("database table is locked")."""
+    try:
+        page.wait_for_load_state("networkidle", timeout=5_000)
+    finally:
+        context.close()
+
+
 def _open(browser, live_server, *, javascript: bool, violations: list[str] | None = None):
     """Like conftest's new_context (a 360-px phone, watched for CSP violations), JavaScript on or off."""
     context = browser.new_context(
@@ -99,7 +109,7 @@ def test_with_javascript_search_pick_and_villages_of_the_district(
         assert partners.pk in set(activity.credits.values_list("member_id", flat=True))
         assert activity.desa_id == village.pk
     finally:
-        context.close()
+        _close(context, page)
 
 
 def test_without_javascript_enter_in_a_field_saves(browser, live_server, manager_a, kpmi_a, partners):
@@ -114,7 +124,7 @@ def test_without_javascript_enter_in_a_field_saves(browser, live_server, manager
         page.wait_for_url(re.compile(r"/kegiatan/\d+/$"))
         assert Activity.objects.filter(title="Berita tanpa JavaScript").exists()
     finally:
-        context.close()
+        _close(context, page)
 
 
 def test_without_javascript_search_a_member_and_the_villages_of_a_district(
@@ -154,7 +164,7 @@ def test_without_javascript_search_a_member_and_the_villages_of_a_district(
         assert (activity.kecamatan_id, activity.desa_id) == (other_district.pk, village.pk)
         assert activity.summary == "Ringkasan yang tetap ada"
     finally:
-        context.close()
+        _close(context, page)
 
 
 def test_the_markup_for_use_without_javascript_is_accessible(browser, live_server, manager_a, kpmi_a, partners):
@@ -171,4 +181,4 @@ def test_the_markup_for_use_without_javascript_is_accessible(browser, live_serve
         assert page.locator(f"button[name={SEARCH_BUTTON}][value=desa]").is_visible()
         _assert_accessible(page)
     finally:
-        context.close()
+        _close(context, page)
