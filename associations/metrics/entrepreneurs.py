@@ -21,6 +21,7 @@ from entrepreneurship.models import (
     PaymentStatus,
     Posting,
 )
+from kpmi_si.money import RupiahSumField
 from members.models import Kpmi, Level
 
 from .base import (
@@ -173,7 +174,10 @@ def _money_per_month(start: dt.date, end: dt.date) -> list[tuple[dt.date, Any, A
             .annotate(
                 earned=money_metrics._earned(),
                 costs=money_metrics._costs(),
-                contributions=Sum("amount", filter=Q(category=Category.BUSINESS_CONTRIBUTION)),
+                # Exact to the cent on SQLite too (its sums are floats), before thousands are floored.
+                contributions=Sum(
+                    "amount", filter=Q(category=Category.BUSINESS_CONTRIBUTION), output_field=RupiahSumField()
+                ),
             )
             .values_list("m", "earned", "costs", "contributions")
         )
@@ -283,7 +287,7 @@ def _revenue_to_pioneers_per_month(start: dt.date, end: dt.date) -> dict[dt.date
         .order_by()
         .annotate(m=TruncMonth("date"))
         .values_list("m")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum("amount", output_field=RupiahSumField()))  # exact to the cent on SQLite too
         .values_list("m", "total")
     )
     # As `_thousands` does in SQL: whole thousands rounded down, between 0 and the column's bound.
