@@ -7,10 +7,11 @@ PostgreSQL only, committed data (a second connection sees nothing a test's trans
 from __future__ import annotations
 
 import threading
+from typing import Any
 from unittest import mock
 
 import pytest
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 from associations import refresh, services
 from associations.models import Association, Evaluation, MonthlyActual, TargetResult
@@ -42,14 +43,14 @@ def period(postgres_url, admin_user, officer_users, officer_communities, kpmi_a,
 
 @pytest.fixture
 def spied(monkeypatch):
-    """Where each month series was counted: (thread, server process)."""
-    seen: list[tuple[threading.Thread, int]] = []
+    """Where each month series was counted: (thread, server process, that thread's Django connection)."""
+    seen: list[tuple[threading.Thread, int, Any]] = []
     real = services._month_series
 
     def month_series(period, codes):
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
-            seen.append((threading.current_thread(), cursor.fetchone()[0]))
+            seen.append((threading.current_thread(), cursor.fetchone()[0], connections[DEFAULT_DB_ALIAS]))
         return real(period, codes)
 
     monkeypatch.setattr(services, "_month_series", month_series)
@@ -61,19 +62,11 @@ def _evaluate(period) -> Evaluation:
     return services.period_evaluate(evaluation_id=evaluation.pk)
 
 
-def _backends() -> int:
-    """Server processes connected to the test database, this one included."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
-        return cursor.fetchone()[0]
-
-
 def _trend(period) -> dict[tuple[str, int], int]:
     return {(m.metric, m.month.month): m.actual for m in MonthlyActual.objects.filter(period=period)}
 
 
 def test_the_trend_is_counted_on_a_second_connection_and_reads_what_counting_in_place_reads(period, spied):
-    connected = _backends()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         own = cursor.fetchone()[0]
@@ -81,7 +74,7 @@ def test_the_trend_is_counted_on_a_second_connection_and_reads_what_counting_in_
     evaluation = _evaluate(period)
 
     assert evaluation.status == Evaluation.Status.SUCCEEDED, evaluation.error
-    [(thread, backend)] = spied
+    [(thread, backend, wrapper)] = spied
     assert thread is not threading.current_thread()
     assert backend != own
     assert _trend(period) == {
@@ -94,16 +87,16 @@ def test_the_trend_is_counted_on_a_second_connection_and_reads_what_counting_in_
     with transaction.atomic():
         in_place = services._month_series(period, ["publications", "new_members"])
     assert {(code, month.month): n for (code, month), n in in_place.items() if n} == _trend(period)
-    # The second connection went with its thread.
+    # The second connection went with its thread (closed, or back in the pool).
     assert not thread.is_alive()
-    assert _backends() == connected
+    assert wrapper.connection is None
+    assert wrapper is not connections[DEFAULT_DB_ALIAS]
 
 
 def test_a_failing_trend_fails_the_run_and_the_previous_numbers_stand(period, monkeypatch, kpmi_a):
     assert _evaluate(period).status == Evaluation.Status.SUCCEEDED
     results = sorted(TargetResult.objects.filter(period=period).values_list("metric", "kpmi_id", "member_id", "actual"))
     trend = _trend(period)
-    connected = _backends()
     # New work that a successful run would count (not refreshed on its own meanwhile: the refresh
     # job is not sent), then a month series that breaks on its connection.
     with mock.patch.object(refresh.refresh_stale_results_task, "apply_async"):
@@ -111,7 +104,12 @@ def test_a_failing_trend_fails_the_run_and_the_previous_numbers_stand(period, mo
         make_activity(kpmi=kpmi_a, credited=[manager], kind=Kind.PUBLICATION, date=day(6))
     assert TargetResult.objects.filter(period=period, member=manager).count() == 0
 
+    opened = []
+
     def broken(period, codes):
+        opened.append(connections[DEFAULT_DB_ALIAS])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
         raise RuntimeError("the trend's connection went away")
 
     monkeypatch.setattr(services, "_month_series", broken)
@@ -124,7 +122,7 @@ def test_a_failing_trend_fails_the_run_and_the_previous_numbers_stand(period, mo
         == results
     )
     assert _trend(period) == trend
-    assert _backends() == connected
+    assert opened[0].connection is None  # closed with its thread, the failure notwithstanding
     # Once the trend can be counted again, the next run writes what the failed one could not.
     monkeypatch.undo()
     assert _evaluate(period).status == Evaluation.Status.SUCCEEDED
@@ -140,6 +138,6 @@ def test_inside_a_transaction_the_trend_is_counted_in_place(period, spied, kpmi_
         make_activity(kpmi=kpmi_a, credited=[manager], kind=Kind.PUBLICATION, date=day(7))
         evaluation = _evaluate(period)
     assert evaluation.status == Evaluation.Status.SUCCEEDED, evaluation.error
-    [(thread, _backend)] = spied
+    [(thread, _backend, _wrapper)] = spied
     assert thread is threading.current_thread()
     assert _trend(period)[("publications", 7)] == 1
