@@ -38,6 +38,12 @@ class _Preparing(psycopg.Cursor):
         kwargs["prepare"] = True
         return super().execute(query, params, **kwargs)
 
+    def _send_query_prepared(self, name: bytes, pgq: Any, **kwargs: Any) -> None:
+        # psycopg keeps the query it last sent only when it sends its text; Django's query log (DEBUG,
+        # CaptureQueriesContext) reads it back from there (`last_executed_query`). Its text with $n.
+        self._query = pgq
+        super()._send_query_prepared(name, pgq, **kwargs)
+
 
 # The psycopg connections whose session plans prepared statements generically (see _generic).
 _GENERIC: weakref.WeakSet[Any] = weakref.WeakSet()

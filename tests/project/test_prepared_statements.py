@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.contrib.sessions.backends.db import SessionStore as DjangoSessionStore
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from associations import selectors, services
 from associations.metrics import METRICS
@@ -126,11 +127,21 @@ def test_inside_a_transaction_the_plans_are_left_to_postgresql(period):
 
 def test_the_queries_of_a_prepared_cursor_are_seen_by_djangos_wrappers(period):
     seen = []
-    wrapper = connection.execute_wrapper(lambda execute, sql, *rest: seen.append(sql) or execute(sql, *rest))
-    with wrapper, prepared_cursor() as cursor:
-        cursor.execute("SELECT %s + 1", [41])
-        assert cursor.fetchone() == (42,)
-    assert seen == ["SELECT %s + 1"]
+
+    def wrapper(execute, sql, *rest):
+        seen.append(sql)
+        return execute(sql, *rest)
+
+    for _ in range(2):  # prepared, then run as prepared
+        with (
+            connection.execute_wrapper(wrapper),
+            CaptureQueriesContext(connection) as logged,
+            prepared_cursor() as cursor,
+        ):
+            cursor.execute("SELECT %s + 1", [41])
+            assert cursor.fetchone() == (42,)
+        assert [query["sql"] for query in logged] == ["SELECT $1 + 1"]
+    assert seen == ["SELECT %s + 1"] * 2
 
 
 def test_prepared_statements_can_be_turned_off_for_a_pooler_that_cannot_keep_them():
