@@ -17,6 +17,7 @@ from django.db.models.query import get_related_populators
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from kpmi_si.prepared import prepared_cursor
 from members.models import Kpmi
 
 from .metrics import METRICS, Metric, metrics_of
@@ -83,7 +84,7 @@ class _CompiledPeriods:
         self.converters = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
 
     def fetch(self) -> list[Period]:
-        with connections[self.alias].cursor() as cursor:
+        with prepared_cursor(self.alias) as cursor:
             cursor.execute(self.sql, self.params)
             rows = cursor.fetchall()
         if self.converters:
@@ -355,7 +356,7 @@ def dashboard_numbers(
         fields=fields,
         kecamatan_choices=kecamatan_choices,
     )
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return _parsed_numbers(row, metric=metric)

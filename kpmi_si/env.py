@@ -86,6 +86,10 @@ class Env:
         options = config.setdefault("OPTIONS", {})
         # Names this app's sessions in pg_stat_activity, to count and tell them apart from others'.
         options.setdefault("application_name", self.str("DB_APPLICATION_NAME", "kpmi_si"))
+        # Lets kpmi_si.prepared prepare the statements it runs (Django's own cursors never prepare,
+        # whatever this says). Off (None, Django's default) for a pooler that cannot keep prepared
+        # statements: PgBouncer in transaction mode before 1.21.
+        options.setdefault("prepare_threshold", 5 if self.bool("DB_PREPARED_STATEMENTS", default=True) else None)
         if self.bool("DB_POOL", default=True):
             options["pool"] = self._pool()
             # The pool keeps the connections: Django refuses persistent ones with it, and without it a

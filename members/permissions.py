@@ -11,6 +11,8 @@ from django.db import connections, router
 from django.db.models import Exists, OuterRef
 from django.db.models.query import get_related_populators
 
+from kpmi_si.prepared import prepared_cursor
+
 from .models import KpmiRole, Level
 
 if TYPE_CHECKING:
@@ -75,7 +77,7 @@ class _CompiledUserWithRoles:
             return None  # as the ORM, which asks nothing for an id its column cannot hold
         params = list(self.params)
         params[self.id_index] = value
-        with connection.cursor() as cursor:
+        with prepared_cursor(self.alias) as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         if self.converters:

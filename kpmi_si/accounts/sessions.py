@@ -13,6 +13,8 @@ from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
 from django.db import connections, router
 from django.utils import timezone
 
+from kpmi_si.prepared import prepared_cursor
+
 _KEY = "kpmi-compiled-session-key"  # stands for the key among the compiled statement's parameters
 _NOW = datetime(1970, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)  # stands for the current time
 
@@ -36,7 +38,7 @@ class _CompiledRead:
         params = list(self.params)
         params[self.key_index] = session_key
         params[self.now_index] = self.expire_field.get_db_prep_value(timezone.now(), connection)
-        with connection.cursor() as cursor:
+        with prepared_cursor(self.alias) as cursor:
             cursor.execute(self.sql, params)
             row = cursor.fetchone()
         return row[0] if row is not None else None
