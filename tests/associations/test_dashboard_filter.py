@@ -21,13 +21,15 @@ PERIOD_AND_METRIC = engines["django"].from_string(
     """{% load i18n %}<div class="col-12 col-sm-6 col-md-3 mb-3">
   <label class="form-label" for="id_period">{% translate "Period" %}</label>
   <select class="form-select" name="period" id="id_period">
-    {% for p in periods %}<option value="{{ p.pk }}" {% if p.pk == period.pk %}selected{% endif %}>{{ p.name }}{% if p.is_closed %} ({% translate "closed" %}){% endif %}</option>{% endfor %}
+    {% for p in periods %}<option value="{{ p.pk }}" {% if p.pk == period.pk %}selected{% endif %}>"""
+    """{{ p.name }}{% if p.is_closed %} ({% translate "closed" %}){% endif %}</option>{% endfor %}
   </select>
 </div>
 <div class="col-12 col-sm-6 col-md-3 mb-3">
   <label class="form-label" for="id_metric">{% translate "Metric" %}</label>
   <select class="form-select" name="metric" id="id_metric">
-    {% for m in metrics %}<option value="{{ m.code }}" {% if m.code == metric.code %}selected{% endif %}>{{ m.label }}</option>{% endfor %}
+    {% for m in metrics %}<option value="{{ m.code }}" {% if m.code == metric.code %}selected{% endif %}>"""
+    """{{ m.label }}</option>{% endfor %}
   </select>
 </div>
 """
