@@ -427,8 +427,8 @@ def _stage(
     """Compute every result the period should have into the stage, one statement per association and
     kind of subject (all its metrics' subjects, actuals, default and overridden targets, ratio and
     status joined in the database); returns the stage's tables (name, subject) and the metrics with a
-    target in the period. Each statement commits on its own, so that the progress bar moves while it works; nothing
-    the dashboards read changes here.
+    target in the period. Each statement commits on its own, so that the progress bar moves while it
+    works; nothing the dashboards read changes here.
 
     Few statements, as each costs a round trip and often a commit whatever it computes (about a
     hundred per run before issue #16's second pass, a fixed cost that weighed most at Garut): CREATE
@@ -485,7 +485,7 @@ class _Alongside:
     waits for it (and raises what it raised).
 
     The evaluation's write is one INSERT of every new result into the results' indexes: a single
-    server process busy for most of a first evaluation (~1.5 s of ~2.4 at Province) while the
+    server process busy for most of a first evaluation (1.0-1.4 s of ~2.4 at Province) while the
     database's other cores idle. The month series only read committed rows, so they are counted
     meanwhile instead of before. Only on PostgreSQL, and only outside a transaction: a second
     connection cannot see what the caller has not committed (a test's transaction; an in-process run
