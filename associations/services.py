@@ -13,19 +13,19 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
 from celery import shared_task
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kpmi_si.alongside import Alongside
 from kpmi_si.audit.services import audit_log
 from kpmi_si.jobs import run_lock
 from kpmi_si.outbox.services import task_enqueue
@@ -480,52 +480,6 @@ def _month_series(period: Period, codes: list[str]) -> dict[tuple[str, dt.date],
     return monthly
 
 
-class _Alongside:
-    """Runs `compute` on a second database connection, in a thread, while the caller goes on; `result()`
-    waits for it (and raises what it raised).
-
-    The evaluation's write is one INSERT of every new result into the results' indexes: a single
-    server process busy for most of a first evaluation (1.0-1.4 s of ~2.4 at Province) while the
-    database's other cores idle. The month series only read committed rows, so they are counted
-    meanwhile instead of before. Only on PostgreSQL, and only outside a transaction: a second
-    connection cannot see what the caller has not committed (a test's transaction; an in-process run
-    inside a request's); there it runs in place when asked for, as it did before.
-    """
-
-    def __init__(self, compute: Callable[[], Any]) -> None:
-        self._compute = compute
-        self._thread: threading.Thread | None = None
-        self._value: Any = None
-        self._error: BaseException | None = None
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
-            zone = timezone.get_current_timezone()  # a date's condition may name the caller's zone
-            self._thread = threading.Thread(target=self._run, args=(zone,), name="evaluation-alongside", daemon=True)
-            self._thread.start()
-
-    def _run(self, zone: Any) -> None:
-        try:
-            with timezone.override(zone):
-                self._value = self._compute()
-        except BaseException as exc:  # handed to the caller by result()
-            self._error = exc
-        finally:
-            # This thread's own connection: a thread's connections are never reused by another.
-            connections.close_all()
-
-    def join(self) -> None:
-        """Wait for the thread without taking its result: the caller failed and leaves."""
-        if self._thread is not None:
-            self._thread.join()
-
-    def result(self) -> Any:
-        if self._thread is None:
-            return self._compute()
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
-
-
 def period_evaluate(*, evaluation_id: int, today: dt.date | None = None, wait: bool = False) -> Evaluation | None:
     """Run one queued (or interrupted) evaluation to the end. Safe to call twice and after a worker
     was killed half-way: it claims the row, recomputes everything and writes only the differences.
@@ -555,8 +509,9 @@ def _evaluate(evaluation_id: int, today: dt.date) -> Evaluation:
                 settled = list(StaleResult.objects.filter(period=period).values_list("pk", flat=True))
                 with _unsynced(cursor):
                     tables, codes = _stage(cursor, period, evaluation, today)
-                # The month series are counted while the results are written (see _Alongside).
-                months = _Alongside(functools.partial(_month_series, period, codes))
+                # The month series are counted while the results are written (kpmi_si.alongside: the one INSERT
+                # of a first evaluation keeps one server process busy while the database's other cores idle).
+                months = Alongside(functools.partial(_month_series, period, codes))
                 try:
                     with transaction.atomic():
                         # Closing the period waits for this write, and this write for a close under way.

@@ -1,5 +1,5 @@
 """The evaluation counts the regency's month series on a second connection while its one INSERT
-writes the results (services._Alongside): the trend must read what counting them in place reads, a
+writes the results (kpmi_si.alongside): the trend must read what counting them in place reads, a
 failure there must fail the run with the previous numbers kept, and no connection may be left open.
 
 PostgreSQL only, committed data (a second connection sees nothing a test's transaction holds)."""
