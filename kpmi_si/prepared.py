@@ -75,8 +75,8 @@ def prepared_cursor(alias: str = DEFAULT_DB_ALIAS) -> Iterator[CursorWrapper]:
         with connection.cursor() as cursor:
             yield cursor
         return
-    _generic(connection, raw)
-    with connection.wrap_database_errors:
+    with connection.wrap_database_errors:  # a dropped connection is Django's error, as anywhere else
+        _generic(connection, raw)
         cursor = connection._prepare_cursor(_Preparing(raw))
     with cursor:
         yield cursor
