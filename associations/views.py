@@ -65,14 +65,12 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         METRICS.get(request.GET.get("metric", "")) if request.GET.get("metric") in {m.code for m in metrics} else None
     )
     metric = metric or (metrics[0] if metrics else None)
-    filterset = ResultFilter(request.GET or None, queryset=TargetResult.objects.none())
     context = {
         "association": association,
         "metrics": metrics,
         "metric": metric,
         "period": period,
         "periods": periods,
-        "filter": filterset,
         "can_manage_targets": permissions.can_manage_targets(request.user, code),
         "can_evaluate": permissions.can_evaluate(request.user),
         "can_grant_awards": award_permissions.can_grant_awards(request.user),
@@ -84,7 +82,6 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             return exports.results_xlsx(association=association, period=period, metric=metric, results=rows)
         # The page's stored numbers, the latest evaluation and the district filter's choices in one
         # statement; the rows as plain values (templatetags.dashboard_rows renders them).
-        kecamatan = filterset.form.fields["kecamatan"]
         numbers = selectors.dashboard_numbers(
             period=period,
             metric=metric,
@@ -93,10 +90,8 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             page=request.GET.get("page"),
             per_page=settings.PAGE_SIZE,
             fields=ROW_FIELDS,
-            kecamatan_choices=kecamatan.queryset,
+            kecamatan_choices=ResultFilter.base_filters["kecamatan"].queryset,
         )
-        # The select shows the choices read above instead of querying the districts again.
-        kecamatan.widget.choices = [("", kecamatan.empty_label), *numbers.kecamatan_choices]
         totals, evaluation, trend = numbers.totals, numbers.evaluation, numbers.trend
         paginator = Paginator((), settings.PAGE_SIZE)
         paginator.count = totals.subjects  # counted with the totals: no COUNT(*) of its own
@@ -127,6 +122,8 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
                 "actualLabel": _("Actual"),
                 "targetLabel": _("Target"),
             },
+            # The filter box's district select shows the choices read above (templatetags.dashboard_filter).
+            district_choices=numbers.kecamatan_choices,
             query_without_sort="&".join(
                 f"{k}={v}" for k, v in request.GET.items() if k not in ("sort", "page", "format")
             ),

@@ -84,8 +84,15 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # Django's cached loader, which also keeps what constant {% translate %} and {% url %} tags
+            # write (kpmi_si/templating.py); in DEBUG it reloads changed templates as Django's does.
+            "loaders": [
+                (
+                    "kpmi_si.templating.Loader",
+                    ["django.template.loaders.filesystem.Loader", "django.template.loaders.app_directories.Loader"],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

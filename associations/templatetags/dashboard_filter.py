@@ -5,6 +5,10 @@ includes, loops over the periods, the metrics and the filter fields, a dozen `{%
 `{% translate %}` nodes, the largest single piece of the page's rendering after the rows (README,
 Benchmark, issue #16). The markup is those two templates' output, whitespace included; each filter field
 still goes through `filter_field` (crispy's markup, and crispy itself for a field with an error).
+The filter fields' markup is kept per process for the request's filter values, language and districts
+(_filter_fields): building the FilterSet, its form and three fields, and drawing them, was the largest
+part of the box. Everything the markup depends on is in the key — the districts are the ones the
+dashboard's statement read for this request, so a new district shows at once.
 The shared layout `_filter_form.html` still draws every other list's box: a change to it must be made
 here too, which tests/associations/test_dashboard_filter.py checks (it renders the layout with the
 period and metric fields the dashboard's own template had, and compares).
@@ -17,13 +21,45 @@ from html import escape
 from typing import Any
 
 from django import template
+from django.http import QueryDict
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
-from kpmi_si.layout.templatetags.layout import active_filters, filter_field
+from kpmi_si.layout.templatetags.layout import filter_field
+from kpmi_si.templating import generation
+
+from ..filters import ResultFilter
+from ..models import TargetResult
 
 register = template.Library()
+
+_MAX_KEPT = 256
+_kept: tuple[int, dict[Any, str]] = (-1, {})
+
+
+def _filter_fields(data: QueryDict, districts: list[tuple[str, str]]) -> str:
+    """The filter fields' markup for the request's values (GET) and the districts read for this page."""
+    global _kept
+    names = tuple(ResultFilter.base_filters)
+    key = (get_language(), tuple(districts), tuple(tuple(data.getlist(name)) for name in names), bool(data))
+    kept_generation, memory = _kept
+    if kept_generation != generation():
+        memory = {}
+        _kept = (generation(), memory)
+    fields = memory.get(key)
+    if fields is None:
+        filterset = ResultFilter(data or None, queryset=TargetResult.objects.none())
+        kecamatan = filterset.form.fields["kecamatan"]
+        # The districts the dashboard's statement read, instead of querying them again.
+        kecamatan.widget.choices = [("", kecamatan.empty_label), *districts]
+        fields = "".join(
+            f'\n      <div class="col-12 col-sm-6 col-md-3">{filter_field(field)}</div>\n    '
+            for field in filterset.form
+        )
+        if len(memory) < _MAX_KEPT:
+            memory[key] = fields
+    return fields
 
 
 def _options(chosen: Any, choices: Iterable[tuple[Any, str]]) -> str:
@@ -37,18 +73,17 @@ def _options(chosen: Any, choices: Iterable[tuple[Any, str]]) -> str:
 @register.simple_tag(takes_context=True)
 def dashboard_filter(context: template.Context) -> SafeString:
     """The shared filter layout with the period and metric fields in front, for the dashboard's context
-    (periods, period, metrics, metric, filter, request)."""
-    request, filterset = context["request"], context["filter"]
+    (periods, period, metrics, metric, district_choices, request)."""
+    request = context["request"]
     period, metric = context["period"], context.get("metric")
     closed = f" ({escape(_('closed'))})"
     periods = _options(
         period.pk, ((p.pk, f"{escape(str(p.name))}{closed if p.is_closed else ''}") for p in context["periods"])
     )
     metrics = _options(getattr(metric, "code", None), ((m.code, escape(str(m.label))) for m in context["metrics"]))
-    fields = "".join(
-        f'\n      <div class="col-12 col-sm-6 col-md-3">{filter_field(field)}</div>\n    ' for field in filterset.form
-    )
-    n_active = active_filters(context, filterset)
+    fields = _filter_fields(request.GET, context["district_choices"])
+    # Filters in use, as layout.active_filters counts them: the fields the request gives a value.
+    n_active = sum(1 for name in ResultFilter.base_filters if any(value.strip() for value in request.GET.getlist(name)))
     badge = (
         f' <span class="badge text-bg-success">{n_active}<span class="visually-hidden">'
         f" {escape(pgettext('filters', 'active'))}</span></span>"

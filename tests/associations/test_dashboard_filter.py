@@ -10,7 +10,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from associations import services
-from associations.models import Period
+from associations.filters import ResultFilter
+from associations.models import Period, TargetResult
 from members.models import Kecamatan
 
 pytestmark = pytest.mark.django_db
@@ -37,14 +38,15 @@ PERIOD_AND_METRIC = engines["django"].from_string(
 
 
 def _templates_box(response) -> str:
-    """The box as the shared filter layout renders it with the fields above, for the page's own context."""
-    context = {
-        name: response.context[name] for name in ("periods", "period", "metrics", "metric", "filter", "association")
-    }
+    """The box as the shared filter layout renders it with the fields above, for the page's own context and
+    the filter form the view built before the tag (the districts read by its own query)."""
+    context = {name: response.context[name] for name in ("periods", "period", "metrics", "metric", "association")}
+    request = response.wsgi_request
+    filterset = ResultFilter(request.GET or None, queryset=TargetResult.objects.none())
     return render_to_string(
         "_filter_form.html",
-        {**context, "extra": PERIOD_AND_METRIC},
-        request=response.wsgi_request,
+        {**context, "filter": filterset, "extra": PERIOD_AND_METRIC},
+        request=request,
     )
 
 
@@ -70,3 +72,16 @@ def test_the_box_is_the_templates_markup(client_for, officer_users, admin_user, 
         assert response.status_code == 200
         box = _templates_box(response)
         assert box.count("<details") == 1 and box in response.content.decode()
+
+
+def test_a_new_district_shows_in_the_box_at_once(client_for, officer_users, period):
+    """The fields' markup is kept per process: a district added after a page was drawn is in the next one,
+    chosen when the request asks for it."""
+    client = client_for(officer_users)
+    url = reverse("associations:home", args=["users"])
+    query = "?kecamatan=3205999"
+    first = client.get(url + query).content.decode()
+    assert "Tarogong Baru" not in first
+    Kecamatan.objects.create(code="3205999", name="Tarogong Baru")
+    second = client.get(url + query).content.decode()
+    assert '<option value="3205999" selected>Tarogong Baru</option>' in second

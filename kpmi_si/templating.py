@@ -1,0 +1,160 @@
+"""The template loader: Django's cached loader, which also keeps what a template's constant tags write.
+
+A page is mostly the same words and links on every request: `{% translate "Filter" %}` writes the same
+text for the same language, `{% url "associations:home" code %}` the same address for the same
+arguments. Django works each out again on every render — a catalogue lookup, or a resolver walk with
+its regular expressions and quoting — and a dashboard has some hundred of them between base.html, the
+menu and its own template (README, Benchmark, issue #16: about a third of the page's rendering).
+
+Once per compiled template, this loader swaps
+
+- `{% translate "literal" %}` (no filter, no context, no noop, no `as`) for KeptTranslateNode, which
+  keeps its text per language and autoescaping;
+- `{% url "literal:name" arg ... %}` (no `as`) for KeptURLNode, which keeps the address per resolved
+  arguments — only plain strings and integers; anything else is reversed every time — language (the
+  i18n prefix), script prefix, URLconf, current app and autoescaping.
+
+Everything that can change what these write is in the key, and a settings change (tests override
+LANGUAGE_CODE, ROOT_URLCONF, LOCALE_PATHS, ...) forgets everything kept. Each node keeps at most
+_MAX_KEPT entries: a link with an argument per KPMI keeps the first ones and reverses the others.
+Nothing read from the database is kept: the tags' output depends only on the template and the key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.signals import setting_changed
+from django.template import Context, Template
+from django.template.base import FilterExpression, Node, NodeList
+from django.template.defaulttags import URLNode
+from django.template.loaders import cached
+from django.templatetags.i18n import TranslateNode
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.translation import get_language
+
+_MAX_KEPT = 256
+_generation = 0
+
+
+def generation() -> int:
+    """Bumped by every settings change: what was kept before it is not used after it."""
+    return _generation
+
+
+def _forget(**kwargs: Any) -> None:
+    global _generation
+    _generation += 1
+
+
+setting_changed.connect(_forget, dispatch_uid="kpmi_si.templating.forget")
+
+
+class _Kept:
+    """A node's kept outputs, for the current generation."""
+
+    _kept: tuple[int, dict[Any, str]]
+
+    def _memory(self) -> dict[Any, str]:
+        kept_generation, memory = self._kept
+        if kept_generation != _generation:
+            memory = {}
+            self._kept = (_generation, memory)
+        return memory
+
+    def _keep(self, memory: dict[Any, str], key: Any, value: str) -> None:
+        if len(memory) < _MAX_KEPT:
+            memory[key] = value
+
+
+class KeptTranslateNode(_Kept, TranslateNode):
+    def render(self, context: Context) -> str:
+        key = (get_language(), context.autoescape)
+        memory = self._memory()
+        value = memory.get(key)
+        if value is None:
+            value = super().render(context)
+            self._keep(memory, key, value)
+        return value
+
+
+def _plain(value: Any) -> bool:
+    # bool is an int, and True == 1: `{% url "x" flag %}` would read the address kept for 1.
+    return isinstance(value, str | int) and not isinstance(value, bool)
+
+
+class KeptURLNode(_Kept, URLNode):
+    def render(self, context: Context) -> str:
+        args = tuple(arg.resolve(context) for arg in self.args)
+        kwargs = tuple((name, value.resolve(context)) for name, value in self.kwargs.items())
+        if not all(_plain(value) for value in args) or not all(_plain(value) for _name, value in kwargs):
+            return super().render(context)
+        request = getattr(context, "request", None)
+        try:
+            current_app = request.current_app  # type: ignore[union-attr]
+        except AttributeError:
+            try:
+                current_app = request.resolver_match.namespace  # type: ignore[union-attr]
+            except AttributeError:
+                current_app = None
+        key = (args, kwargs, get_language(), get_script_prefix(), get_urlconf(), current_app, context.autoescape)
+        memory = self._memory()
+        value = memory.get(key)
+        if value is None:
+            value = super().render(context)
+            self._keep(memory, key, value)
+        return value
+
+
+def _literal(expression: FilterExpression) -> bool:
+    # A quoted constant is parsed to the string itself; {% translate %} wraps it in a Variable whose
+    # literal is that string.
+    var = expression.var
+    return not expression.filters and (isinstance(var, str) or getattr(var, "literal", None) is not None)
+
+
+def _kept_node(node: Node) -> Node | None:
+    """The kept version of a constant {% translate %} or {% url %} node, or None."""
+    if type(node) is TranslateNode:
+        if node.noop or node.asvar or node.message_context is not None or not _literal(node.filter_expression):
+            return None
+        kept: Node = KeptTranslateNode.__new__(KeptTranslateNode)
+    elif type(node) is URLNode:
+        if node.asvar or not isinstance(node.view_name, FilterExpression) or not _literal(node.view_name):
+            return None
+        kept = KeptURLNode.__new__(KeptURLNode)
+    else:
+        return None
+    kept.__dict__.update(node.__dict__)
+    kept._kept = (_generation, {})  # type: ignore[attr-defined]
+    return kept
+
+
+def _swap(nodelist: NodeList) -> None:
+    for index, node in enumerate(nodelist):
+        kept = _kept_node(node)
+        if kept is not None:
+            nodelist[index] = kept
+            continue
+        # Every node list the node holds: `nodelist`, ForNode's loop and empty lists, IfNode's
+        # (condition, nodelist) pairs, a {% block %}'s body (the same BlockNode the extends tag lists).
+        for value in vars(node).values():
+            if isinstance(value, NodeList):
+                _swap(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, NodeList):
+                        _swap(item)
+                    elif isinstance(item, tuple):
+                        for part in item:
+                            if isinstance(part, NodeList):
+                                _swap(part)
+
+
+class Loader(cached.Loader):
+    def get_template(self, template_name: str, skip: list[Any] | None = None) -> Template:
+        template = super().get_template(template_name, skip)
+        if not getattr(template, "_kpmi_kept", False):  # once per compiled template
+            _swap(template.nodelist)
+            template._kpmi_kept = True
+        return template
