@@ -62,20 +62,20 @@ class _Kept:
             self._kept = (_generation, memory)
         return memory
 
-    def _keep(self, memory: dict[Any, str], key: Any, value: str) -> None:
-        if len(memory) < _MAX_KEPT:
-            memory[key] = value
+    def _render_kept(self, context: Context, key: Any) -> str:
+        """What the tag wrote for this key, or Django's render (the node class after _Kept), kept."""
+        memory = self._memory()
+        value = memory.get(key)
+        if value is None:
+            value = super().render(context)  # type: ignore[misc]
+            if len(memory) < _MAX_KEPT:
+                memory[key] = value
+        return value
 
 
 class KeptTranslateNode(_Kept, TranslateNode):
     def render(self, context: Context) -> str:
-        key = (get_language(), context.autoescape)
-        memory = self._memory()
-        value = memory.get(key)
-        if value is None:
-            value = super().render(context)
-            self._keep(memory, key, value)
-        return value
+        return self._render_kept(context, (get_language(), context.autoescape))
 
 
 def _plain(value: Any) -> bool:
@@ -98,12 +98,7 @@ class KeptURLNode(_Kept, URLNode):
             except AttributeError:
                 current_app = None
         key = (args, kwargs, get_language(), get_script_prefix(), get_urlconf(), current_app, context.autoescape)
-        memory = self._memory()
-        value = memory.get(key)
-        if value is None:
-            value = super().render(context)
-            self._keep(memory, key, value)
-        return value
+        return self._render_kept(context, key)
 
 
 def _literal(expression: FilterExpression) -> bool:
