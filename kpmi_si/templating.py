@@ -4,7 +4,7 @@ A page is mostly the same words and links on every request: `{% translate "Filte
 text for the same language, `{% url "associations:home" code %}` the same address for the same
 arguments. Django works each out again on every render — a catalogue lookup, or a resolver walk with
 its regular expressions and quoting — and a dashboard has some hundred of them between base.html, the
-menu and its own template (README, Benchmark, issue #16: about a third of the page's rendering).
+menu and its own template (README, Benchmark, issue #16, sixth pass).
 
 Once per compiled template, this loader swaps
 
@@ -22,6 +22,7 @@ Nothing read from the database is kept: the tags' output depends only on the tem
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.signals import setting_changed
@@ -50,27 +51,42 @@ def _forget(**kwargs: Any) -> None:
 setting_changed.connect(_forget, dispatch_uid="kpmi_si.templating.forget")
 
 
-class _Kept:
-    """A node's kept outputs, for the current generation."""
+class Kept:
+    """Outputs kept per key in this process: at most `size` of them (later keys are worked out every
+    time), all forgotten at the next settings change. Used by the nodes below and by any tag whose
+    markup depends only on its key (associations.templatetags.dashboard_filter)."""
 
-    _kept: tuple[int, dict[Any, str]]
+    def __init__(self, size: int = _MAX_KEPT) -> None:
+        self.size = size
+        self._generation, self._outputs = _generation, {}
+
+    def outputs(self) -> dict[Any, str]:
+        """The outputs kept under the current settings."""
+        if self._generation != _generation:
+            self._generation, self._outputs = _generation, {}
+        return self._outputs
+
+    def get(self, key: Any, work_out: Callable[[], str]) -> str:
+        """The output kept for key, or work_out()'s, kept while there is room."""
+        outputs = self.outputs()
+        value = outputs.get(key)
+        if value is None:
+            value = work_out()
+            if len(outputs) < self.size:
+                outputs[key] = value
+        return value
+
+
+class _Kept:
+    """A node that keeps its outputs (Kept) and renders as Django's node (the class after _Kept)."""
+
+    _kept: Kept
 
     def _memory(self) -> dict[Any, str]:
-        kept_generation, memory = self._kept
-        if kept_generation != _generation:
-            memory = {}
-            self._kept = (_generation, memory)
-        return memory
+        return self._kept.outputs()
 
     def _render_kept(self, context: Context, key: Any) -> str:
-        """What the tag wrote for this key, or Django's render (the node class after _Kept), kept."""
-        memory = self._memory()
-        value = memory.get(key)
-        if value is None:
-            value = super().render(context)  # type: ignore[misc]
-            if len(memory) < _MAX_KEPT:
-                memory[key] = value
-        return value
+        return self._kept.get(key, lambda: super(_Kept, self).render(context))  # type: ignore[misc]
 
 
 class KeptTranslateNode(_Kept, TranslateNode):
@@ -121,7 +137,7 @@ def _kept_node(node: Node) -> Node | None:
     else:
         return None
     kept.__dict__.update(node.__dict__)
-    kept._kept = (_generation, {})  # type: ignore[attr-defined]
+    kept._kept = Kept()  # type: ignore[attr-defined]
     return kept
 
 

@@ -26,40 +26,32 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from kpmi_si.layout.templatetags.layout import filter_field
-from kpmi_si.templating import generation
+from kpmi_si.layout.templatetags.layout import filter_field, filters_in_use
+from kpmi_si.templating import Kept
 
 from ..filters import ResultFilter
 from ..models import TargetResult
 
 register = template.Library()
 
-_MAX_KEPT = 256
-_kept: tuple[int, dict[Any, str]] = (-1, {})
+_FIELDS = Kept()
 
 
 def _filter_fields(data: QueryDict, districts: list[tuple[str, str]]) -> str:
     """The filter fields' markup for the request's values (GET) and the districts read for this page."""
-    global _kept
     names = tuple(ResultFilter.base_filters)
     key = (get_language(), tuple(districts), tuple(tuple(data.getlist(name)) for name in names), bool(data))
-    kept_generation, memory = _kept
-    if kept_generation != generation():
-        memory = {}
-        _kept = (generation(), memory)
-    fields = memory.get(key)
-    if fields is None:
-        filterset = ResultFilter(data or None, queryset=TargetResult.objects.none())
-        kecamatan = filterset.form.fields["kecamatan"]
-        # The districts the dashboard's statement read, instead of querying them again.
-        kecamatan.widget.choices = [("", kecamatan.empty_label), *districts]
-        fields = "".join(
-            f'\n      <div class="col-12 col-sm-6 col-md-3">{filter_field(field)}</div>\n    '
-            for field in filterset.form
-        )
-        if len(memory) < _MAX_KEPT:
-            memory[key] = fields
-    return fields
+    return _FIELDS.get(key, lambda: _draw_filter_fields(data, districts))
+
+
+def _draw_filter_fields(data: QueryDict, districts: list[tuple[str, str]]) -> str:
+    filterset = ResultFilter(data or None, queryset=TargetResult.objects.none())
+    kecamatan = filterset.form.fields["kecamatan"]
+    # The districts the dashboard's statement read, instead of querying them again.
+    kecamatan.widget.choices = [("", kecamatan.empty_label), *districts]
+    return "".join(
+        f'\n      <div class="col-12 col-sm-6 col-md-3">{filter_field(field)}</div>\n    ' for field in filterset.form
+    )
 
 
 def _options(chosen: Any, choices: Iterable[tuple[Any, str]]) -> str:
@@ -82,8 +74,7 @@ def dashboard_filter(context: template.Context) -> SafeString:
     )
     metrics = _options(getattr(metric, "code", None), ((m.code, escape(str(m.label))) for m in context["metrics"]))
     fields = _filter_fields(request.GET, context["district_choices"])
-    # Filters in use, as layout.active_filters counts them: the fields the request gives a value.
-    n_active = sum(1 for name in ResultFilter.base_filters if any(value.strip() for value in request.GET.getlist(name)))
+    n_active = filters_in_use(request.GET, ResultFilter.base_filters)
     badge = (
         f' <span class="badge text-bg-success">{n_active}<span class="visually-hidden">'
         f" {escape(pgettext('filters', 'active'))}</span></span>"

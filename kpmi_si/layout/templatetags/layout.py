@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
@@ -152,8 +153,12 @@ def active_filters(context: dict[str, Any], filterset: Any) -> int:
     if request is None or filterset is None:
         return 0
     form = getattr(filterset, "form", filterset)  # a FilterSet, or a plain form of filters
-    names = set(form.fields)
-    return sum(1 for name in names if any(value.strip() for value in request.GET.getlist(name)))
+    return filters_in_use(request.GET, form.fields)
+
+
+def filters_in_use(data: Any, names: Iterable[str]) -> int:
+    """How many of the named filters the query string gives a value (blank values do not count)."""
+    return sum(1 for name in set(names) if any(value.strip() for value in data.getlist(name)))
 
 
 def _plain_filter_field(field: Any) -> bool:
