@@ -70,6 +70,23 @@ class TestDirectory:
         assert response.status_code == 200
         assert len(response.context["page"].object_list) == 2
 
+    def test_page_links_keep_the_filters(self, client, settings):
+        """Previous and Next move one page and keep every filter (text with & and spaces, every value of
+        a repeated parameter), as the visitor set them; the old page number is replaced, not repeated."""
+        settings.PAGE_SIZE = 2
+        for n in range(7):
+            factories.KpmiFactory(name=f"KPMI A&B {n}")
+        url = reverse("directory:kpmi_list")
+        response = client.get(url + "?q=A%26B+&status=active&tag=x&tag=y&page=2")
+        assert response.status_code == 200
+        body = response.content.decode()
+        kept = "q=A%26B+&amp;status=active&amp;tag=x&amp;tag=y"
+        assert f'href="?{kept}&amp;page=1"' in body
+        assert f'href="?{kept}&amp;page=3"' in body
+        # The link leads where it says: the next page of the same search.
+        following = client.get(url + "?q=A%26B+&status=active&tag=x&tag=y&page=3")
+        assert following.context["page"].number == 3
+
     def test_list_query_count_does_not_grow_with_groups(self, client, django_assert_max_num_queries):
         for _ in range(30):
             kpmi = factories.KpmiFactory()
