@@ -52,12 +52,15 @@ setting_changed.connect(_forget, dispatch_uid="kpmi_si.templating.forget")
 
 
 class Kept:
-    """Outputs kept per key in this process: at most `size` of them (later keys are worked out every
-    time), all forgotten at the next settings change. Used by the nodes below and by any tag whose
-    markup depends only on its key (associations.templatetags.dashboard_filter)."""
+    """Outputs kept per key in this process: at most `size` of them, all forgotten at the next settings
+    change. When full, later keys are worked out every time, or (`renew_when_full`, for keys that come
+    and go, such as a path) everything kept is forgotten and keeping starts again. Used by the nodes
+    below and by any tag whose markup depends only on its key (associations.templatetags.dashboard_filter,
+    kpmi_si.layout's menu)."""
 
-    def __init__(self, size: int = _MAX_KEPT) -> None:
+    def __init__(self, size: int = _MAX_KEPT, *, renew_when_full: bool = False) -> None:
         self.size = size
+        self.renew_when_full = renew_when_full
         self._generation, self._outputs = _generation, {}
 
     def outputs(self) -> dict[Any, str]:
@@ -72,6 +75,8 @@ class Kept:
         value = outputs.get(key)
         if value is None:
             value = work_out()
+            if len(outputs) >= self.size and self.renew_when_full:
+                outputs.clear()
             if len(outputs) < self.size:
                 outputs[key] = value
         return value

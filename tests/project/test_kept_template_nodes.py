@@ -151,6 +151,30 @@ def test_a_node_keeps_a_bounded_number_of_addresses(engine):
     assert _render(template, code=codes[-1]) == reverse("awards:verify_code", args=[codes[-1]])
 
 
+def test_a_renewing_memory_starts_again_when_full():
+    """Keys that come and go (the menu's path): when full, the memory forgets all and keeps the new
+    ones, instead of working out every later key for good; each answer is the key's own either way."""
+    worked_out = []
+
+    def work_out(key):
+        worked_out.append(key)
+        return f"<{key}>"
+
+    renewing, plain = templating.Kept(3, renew_when_full=True), templating.Kept(3)
+    for memory in (renewing, plain):
+        worked_out.clear()
+        for key in ("a", "b", "c", "d", "d", "e", "e", "a"):
+            assert memory.get(key, lambda key=key: work_out(key)) == f"<{key}>"
+        if memory is renewing:
+            # d renewed the memory (a, b, c forgotten) and was kept, as was e: each worked out once.
+            assert worked_out == ["a", "b", "c", "d", "e", "a"]
+            assert set(memory.outputs()) == {"d", "e", "a"}
+        else:
+            # Full with a, b, c: d and e are worked out at every ask.
+            assert worked_out == ["a", "b", "c", "d", "d", "e", "e"]
+            assert set(memory.outputs()) == {"a", "b", "c"}
+
+
 @pytest.mark.django_db
 def test_pages_read_the_same_in_both_languages_after_being_kept(client):
     """The public news front, drawn in Indonesian, then English, then Indonesian again."""

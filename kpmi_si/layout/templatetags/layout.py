@@ -28,15 +28,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kpmi_si.layout.menu import build_menu, menu_inputs
+from kpmi_si.templating import Kept
 
 register = template.Library()
 
 
-# Rendered menus by menu_inputs key, language, script prefix, URLconf and path; cleared when full (paths are
-# many, menus few). Nothing in a menu is a count: the bell's unread count is fetched live by
-# static/js/notifications.js.
-_MENUS: dict[tuple, SafeString] = {}
-_MENUS_KEPT = 2048
+# Rendered menus by menu_inputs key, language, script prefix, URLconf and path; renewed when full (paths
+# are many, menus few), forgotten at a settings change. Nothing in a menu is a count: the bell's unread
+# count is fetched live by static/js/notifications.js.
+_MENUS = Kept(2048, renew_when_full=True)
 
 
 def _render_menu(user: Any, roles: Any, on_news_pages: bool, path: str) -> SafeString:
@@ -57,13 +57,7 @@ def site_menu(context: dict[str, Any]) -> SafeString:
     if inputs is None:
         return _render_menu(user, roles, on_news_pages, path)
     key = (inputs, get_language(), get_script_prefix(), get_urlconf(), path)
-    html = _MENUS.get(key)
-    if html is None:
-        html = _render_menu(user, roles, on_news_pages, path)
-        if len(_MENUS) >= _MENUS_KEPT:
-            _MENUS.clear()
-        _MENUS[key] = html
-    return html
+    return _MENUS.get(key, lambda: _render_menu(user, roles, on_news_pages, path))
 
 
 _THEAD = re.compile(r"<thead\b.*?</thead>", re.S | re.I)
