@@ -33,6 +33,7 @@ from django.db.models import Q
 from django.utils import timezone
 from psycopg import sql as psycopg_sql
 
+from kpmi_si.months import month_end
 from programs import metrics as work_metrics
 
 from . import services
@@ -281,7 +282,7 @@ def _refresh_months(period: Period, months: dict[str, list[dt.date]]) -> tuple[i
     for code, days in months.items():
         for month in days:
             start = max(month, period.start)
-            end = min((month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), period.end)
+            end = min(month_end(month), period.end)
             n = METRICS[code].per_month(start, end).get(month)
             if n is None:
                 empty |= Q(metric=code, month=month)
@@ -590,7 +591,7 @@ def _month_sql(code: str, vendor: str, zone: str) -> tuple[str, tuple]:
 def _month_statement(period: Period, code: str, month: dt.date) -> tuple[_Prepared, dict]:
     """A marked month of a metric of logged work (`_month_sql`), prepared."""
     start = max(month, period.start)
-    end = min((month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), period.end)
+    end = min(month_end(month), period.end)
     prepared = _prepared(*_month_sql(code, connection.vendor, timezone.get_current_timezone_name()))
     return prepared, {_PERIOD: period.pk, _START: start, _END: end, _MONTH: month}
 

@@ -22,6 +22,7 @@ from entrepreneurship.models import (
     Posting,
 )
 from kpmi_si.money import RupiahSumField
+from kpmi_si.months import month_end, month_starts
 from members.models import Kpmi, Level
 
 from .base import (
@@ -50,25 +51,13 @@ def _pioneers_per_kpmi(start: dt.date, end: dt.date) -> CountsQuery:
     )
 
 
-def _month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
-    months, month = [], start.replace(day=1)
-    while month <= end:
-        months.append(month)
-        month = (month + dt.timedelta(days=32)).replace(day=1)
-    return months
-
-
-def _month_end(month: dt.date) -> dt.date:
-    return (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-
-
 def _pioneers_per_month(start: dt.date, end: dt.date) -> dict[dt.date, int]:
     """Pioneers running a business in each month of the period. Businesses are few (a handful per
     group), so the months are counted here from one read of the period's businesses."""
     rows = list(_active_businesses(start, end).values_list("owner_id", "started_on", "closed_on"))
     out = {}
-    for month in _month_starts(start, end):
-        last = _month_end(month)
+    for month in month_starts(start, end):
+        last = month_end(month)
         owners = {o for o, began, closed in rows if began <= last and (closed is None or closed >= month)}
         if owners:
             out[month] = len(owners)

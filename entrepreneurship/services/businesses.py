@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from kpmi_si.audit.services import audit_log
 from kpmi_si.jobs import run_lock
 from kpmi_si.money import CENT, ZERO, to_rupiah
+from kpmi_si.months import month_end, month_start, previous_month
 from members.models import Kpmi, Level, Member
 
 from .. import permissions
@@ -30,19 +31,6 @@ from ..models import Business, BusinessEntry, BusinessSettlement, Category, Entr
 from .ledger import posting_record
 
 logger = logging.getLogger(__name__)
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_end(month: dt.date) -> dt.date:
-    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following - dt.timedelta(days=1)
-
-
-def previous_month(today: dt.date) -> dt.date:
-    return month_start(month_start(today) - dt.timedelta(days=1))
 
 
 def contribution_of(*, profit: Decimal, share: Decimal) -> Decimal:

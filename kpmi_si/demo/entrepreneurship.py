@@ -40,6 +40,7 @@ from entrepreneurship.models import (
 )
 from entrepreneurship.services.ledger import posting_reverse
 from entrepreneurship.services.pricing import price_compute
+from kpmi_si.months import month_end, month_starts
 from members.models import Kpmi, Level, Member, User
 
 SEED = 2012
@@ -94,18 +95,6 @@ def adopt(kpmi: Kpmi, template: ServiceTemplate, price: Decimal, actor: User | N
         for r in template.rules.all()
     )
     return service
-
-
-def _months(start: dt.date, end: dt.date) -> list[dt.date]:
-    months, month = [], start.replace(day=1)
-    while month <= end:
-        months.append(month)
-        month = (month + dt.timedelta(days=32)).replace(day=1)
-    return months
-
-
-def _month_end(month: dt.date) -> dt.date:
-    return (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
 
 
 def _rupiah(value: int) -> Decimal:
@@ -173,7 +162,7 @@ class EntrepreneurshipDemoBuilder:
         # Groups differ: some take an order most months, others now and then (a dashboard with
         # groups ahead and behind).
         busy = rng.uniform(0.15, 0.9)
-        for month in _months(self.start, self.today):
+        for month in month_starts(self.start, self.today):
             # A busy group takes a handful of orders a month: trainings for its own trainer candidates
             # (free), trainings and deployments for schools and offices (paid), deployments for the
             # target community (free).
@@ -191,7 +180,7 @@ class EntrepreneurshipDemoBuilder:
                 self._order(kpmi, service, rules[service.pk], who, quantity, self._day(month))
             if month < self.today.replace(day=1):
                 for category, low, high in MONTHLY_COSTS:
-                    self._cost(kpmi, category, _rupiah(rng.randint(low, high)), _month_end(month), month)
+                    self._cost(kpmi, category, _rupiah(rng.randint(low, high)), month_end(month), month)
         self._businesses(kpmi, members)
 
     def _order(self, kpmi: Kpmi, service: Service, rules: list, who: dict, quantity: int, day: dt.date) -> None:
@@ -276,7 +265,7 @@ class EntrepreneurshipDemoBuilder:
                 created_by=self.admin,
             )
             entries, settlements = [], []
-            for month in _months(max(started, self.start), self.today):
+            for month in month_starts(max(started, self.start), self.today):
                 income = _rupiah(rng.randint(1_000_000, 4_000_000))
                 costs = _rupiah(rng.randint(800_000, 3_000_000))
                 entries += [
@@ -318,7 +307,7 @@ class EntrepreneurshipDemoBuilder:
                     self.postings.append(
                         Posting(
                             kpmi=kpmi,
-                            date=min(_month_end(settlement.month) + dt.timedelta(days=1), self.today),
+                            date=min(month_end(settlement.month) + dt.timedelta(days=1), self.today),
                             category=Category.BUSINESS_CONTRIBUTION,
                             amount=settlement.contribution,
                             description=f"{business.name} {settlement.month:%m/%Y}"[:200],
