@@ -4,6 +4,7 @@ entrepreneurs' month series and the demo data all name a month by its first day.
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -32,7 +33,7 @@ def test_month_starts_name_each_month_of_a_range_once(a, b):
     months = month_starts(start, end)
     assert months[0] == month_start(start) and months[-1] == month_start(end)
     # Consecutive months, each following the last day of the one before.
-    assert all(later == month_end(earlier) + dt.timedelta(days=1) for earlier, later in zip(months, months[1:]))
+    assert all(later == month_end(earlier) + dt.timedelta(days=1) for earlier, later in pairwise(months))
 
 
 def test_leap_februaries():
