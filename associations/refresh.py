@@ -29,7 +29,7 @@ from typing import Any
 
 from celery import shared_task
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.utils import timezone
 from psycopg import sql as psycopg_sql
 
@@ -563,11 +563,16 @@ def _subjects_prepared(metric: Metric, vendor: str, zone: str) -> _Prepared | No
 
 @functools.lru_cache(maxsize=16)
 def _work_month_sql(kind: str, vendor: str, zone: str) -> tuple[str, tuple]:
-    """The count of one kind of approved work over a range of days (one row, or none when nothing was
+    """The count of one kind of approved work over a range of days (one row, `n`, 0 when nothing was
     done) — the definition programs.metrics counts months with — compiled by the ORM once per process
     (per database and time zone), not once per month: compiling cost more than running it. Its range
     is the parameters _START and _END."""
-    sql, params = work_metrics.work_counts(by=("kind",), kinds=[kind], start=_FIRST, end=_LAST).query.sql_with_params()
+    # The rows counted, selecting a constant: counted with a plain COUNT(*), from the counting index alone.
+    # (work_counts' grouping by kind, for the one kind, made PostgreSQL compare every row's kind: 0.8 ms
+    # against 0.5 ms for a month of Garut's publications.)
+    rows = work_metrics.counted_rows(kinds=[kind], start=_FIRST, end=_LAST).annotate(one=Value(1)).values("one")
+    inner, params = rows.query.sql_with_params()
+    sql = f"SELECT count(*) AS n FROM ({inner}) counted"  # nosec B608 - the ORM's SQL, values as parameters
     return sql, _dates_as_args(params)
 
 

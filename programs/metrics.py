@@ -145,10 +145,16 @@ def work_scores(*, by: Sequence[str], measure: str = RECORDS, **filters: Any) ->
     return qs.order_by().values(*columns, **computed).annotate(n=Coalesce(Sum(path), 0)).order_by(*keys)
 
 
+def counted_rows(**filters: Any) -> QuerySet:
+    """The rows work_counts() and work_total() count for the filters (one per thing counted), for a
+    caller that counts them in a statement of its own."""
+    qs, _dimensions = _counting(**filters)
+    return qs.order_by()
+
+
 def work_total(**filters: Any) -> int:
     """How much approved work matches the filters of work_counts(), as one number."""
-    qs, _dimensions = _counting(**filters)
-    return qs.order_by().count()
+    return counted_rows(**filters).count()
 
 
 def per_member(**filters: Any) -> QuerySet[dict[str, Any]]:
