@@ -33,7 +33,7 @@ from django.db.models import Q, Value
 from django.utils import timezone
 from psycopg import sql as psycopg_sql
 
-from kpmi_si.months import month_end
+from kpmi_si.months import month_end, month_start
 from programs import metrics as work_metrics
 
 from . import services
@@ -75,7 +75,7 @@ def results_mark_stale(
         rows += [StaleResult(period=p, metric=metric, kpmi_id=pk) for pk in kpmi_ids]
         rows += [StaleResult(period=p, metric=metric, member_id=pk) for pk in member_ids]
         if on is not None and p.start <= on <= p.end:
-            rows.append(StaleResult(period=p, metric=metric, month=on.replace(day=1)))
+            rows.append(StaleResult(period=p, metric=metric, month=month_start(on)))
     if not rows:
         return 0
     # Never ON CONFLICT DO NOTHING: a mark already waiting may be claimed before this change commits

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -103,10 +102,7 @@ class BusinessCloseForm(forms.Form):
 
 
 class BusinessSettleForm(forms.Form):
-    month = forms.DateField(label=_("Month"), widget=MonthInput(), input_formats=["%Y-%m", "%Y-%m-%d"])
+    """A month to settle; which months can be (ended, within the business's life, not settled yet) is
+    services.businesses.business_settle_month's to say, its errors shown on this field."""
 
-    def clean_month(self) -> dt.date:
-        month = self.cleaned_data["month"].replace(day=1)
-        if month >= timezone.localdate().replace(day=1):
-            raise ValidationError(_("Only a month that has ended can be settled."))
-        return month
+    month = forms.DateField(label=_("Month"), widget=MonthInput(), input_formats=["%Y-%m", "%Y-%m-%d"])

@@ -40,7 +40,7 @@ from entrepreneurship.models import (
 )
 from entrepreneurship.services.ledger import posting_reverse
 from entrepreneurship.services.pricing import price_compute
-from kpmi_si.months import month_end, month_starts
+from kpmi_si.months import month_end, month_start, month_starts
 from members.models import Kpmi, Level, Member, User
 
 SEED = 2012
@@ -178,7 +178,7 @@ class EntrepreneurshipDemoBuilder:
                 plan.append((deployment, {"client": rng.choice(community)}, 1))
             for service, who, quantity in plan:
                 self._order(kpmi, service, rules[service.pk], who, quantity, self._day(month))
-            if month < self.today.replace(day=1):
+            if month < month_start(self.today):
                 for category, low, high in MONTHLY_COSTS:
                     self._cost(kpmi, category, _rupiah(rng.randint(low, high)), month_end(month), month)
         self._businesses(kpmi, members)
@@ -286,7 +286,7 @@ class EntrepreneurshipDemoBuilder:
                         created_by=self.admin,
                     ),
                 ]
-                if month >= self.today.replace(day=1):
+                if month >= month_start(self.today):
                     continue  # this month is not over: not settled yet
                 profit = max(income - costs, Decimal(0))
                 contribution = (profit * business.pledged_share / 100).quantize(Decimal("1"), rounding=ROUND_DOWN)
