@@ -144,3 +144,39 @@ def test_an_editor_has_the_newsroom_first(client_for, kpmi_a):
     body = client_for(writer).get(reverse("citizen_journalism:front")).content.decode()
     menu = re.search(r'<ul class="navbar-nav me-auto" id="main-menu".*?\n</ul>', body, re.S).group(0)
     assert reverse("citizen_journalism:queue") in menu
+
+
+def test_a_kept_header_carries_each_requests_own_user_token_and_address(client_for, officer_communities):
+    """The navigation bar is kept per role key and path (kpmi_si.layout.templatetags.layout); the
+    username, the CSRF token and the address the language switch comes back to are each request's own."""
+    other = factories.make_officer("communities", username="petugas-kedua")
+    url = reverse("directory:kpmi_list") + "?q=a'b&page=2"
+    bars = []
+    for user in (officer_communities, other):
+        client = client_for(user, enforce_csrf_checks=True)
+        body = client.get(url).content.decode()
+        bar = re.search(r"<nav .*?</nav>", body, re.S).group(0)
+        bars.append(bar)
+        assert f'aria-expanded="false">{user.get_username()}</button>' in bar
+        # The address comes back escaped: a quote in the query string cannot close the attribute.
+        assert 'name="next" type="hidden" value="/kpmi/?q=a&#x27;b&amp;page=2"' in bar
+        # The token in the bar is this session's: the logout form that carries it is accepted.
+        token = re.search(
+            rf'action="{reverse("logout")}" method="post"><input type="hidden" name="csrfmiddlewaretoken" '
+            r'value="([^"]+)"',
+            bar,
+        ).group(1)
+        assert client.post(reverse("logout"), {"csrfmiddlewaretoken": token}).status_code == 302
+        assert client.get(reverse("directory:kpmi_list")).wsgi_request.user.is_anonymous
+    assert other.get_username() not in bars[0] and officer_communities.get_username() not in bars[1]
+
+
+def test_an_address_spelling_a_stand_in_of_the_kept_header_comes_back_as_written(client_for, officer_communities):
+    from kpmi_si.layout.templatetags.layout import _HOLES
+
+    client = client_for(officer_communities)
+    client.get(reverse("directory:kpmi_list"))  # the header of this role and path is kept from here
+    body = client.get(reverse("directory:kpmi_list") + f"?q={_HOLES['username']}-{_HOLES['csrf_token_value']}").content
+    bar = re.search(r"<nav .*?</nav>", body.decode(), re.S).group(0)
+    assert f'value="/kpmi/?q={_HOLES["username"]}-{_HOLES["csrf_token_value"]}"' in bar
+    assert officer_communities.get_username() in bar and bar.count(officer_communities.get_username()) == 1

@@ -1,6 +1,6 @@
 """Tags of the site's shared look.
 
-- `{% site_menu %}`: the main menu of the user's role (kpmi_si.layout.menu).
+- `{% site_header %}`: the navigation bar, with the main menu of the user's role (kpmi_si.layout.menu).
 - `{% cardtable label %}<table>…</table>{% endcardtable %}`: a list table that becomes a stack of
   cards on a phone. Each body cell gets the `data-label` of its column header, which the stylesheet
   shows in front of the value once the header row is hidden; on wider screens the table scrolls in a
@@ -20,6 +20,7 @@ from typing import Any
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import escape, format_html, strip_tags
@@ -33,31 +34,62 @@ from kpmi_si.templating import Kept
 register = template.Library()
 
 
-# Rendered menus by menu_inputs key, language, script prefix, URLconf and path; renewed when full (paths
-# are many, menus few), forgotten at a settings change. Nothing in a menu is a count: the bell's unread
-# count is fetched live by static/js/notifications.js.
-_MENUS = Kept(2048, renew_when_full=True)
+# Rendered headers by menu_inputs key, language, script prefix, URLconf and path, with holes for what
+# is the request's own (see site_header); renewed when full (paths are many, menus few), forgotten at a
+# settings change. Nothing in a header is a count: the bell's unread count is fetched live by
+# static/js/notifications.js.
+_HEADERS = Kept(2048, renew_when_full=True)
+
+# Stand-ins for the request's own values while a header is rendered to be kept: plain ASCII that
+# escaping leaves alone and that no label, address or translation contains.
+_HOLES = {
+    "csrf_token_value": "kpmi-hole-csrf-7c1f",
+    "next": "kpmi-hole-next-7c1f",
+    "username": "kpmi-hole-username-7c1f",
+}
+_HOLE = re.compile("|".join(re.escape(hole) for hole in _HOLES.values()))
 
 
-def _render_menu(user: Any, roles: Any, on_news_pages: bool, path: str) -> SafeString:
+def _render_header(user: Any, roles: Any, on_news_pages: bool, path: str, values: dict[str, str]) -> str:
     menu = build_menu(user, roles, on_news_pages=on_news_pages)
-    return render_to_string("layout/_menu.html", {"menu": menu, "current": path})
+    return render_to_string(
+        "layout/_header.html",
+        {
+            "menu": render_to_string("layout/_menu.html", {"menu": menu, "current": path}),
+            "authenticated": user.is_authenticated,
+            **values,
+        },
+    )
 
 
 @register.simple_tag(takes_context=True)
-def site_menu(context: dict[str, Any]) -> SafeString:
-    """The role's menu. Its markup depends only on menu_inputs (the role and what it names), the
-    language and the path, so it is rendered once per such key and process: building and rendering it
-    was a tenth of a dashboard's time (README, Benchmark, issue #16)."""
+def site_header(context: dict[str, Any]) -> SafeString:
+    """The navigation bar: brand, the role's menu (kpmi_si.layout.menu), the language switch and the
+    user's own menu. Its markup depends only on menu_inputs (the role and what it names), the language
+    and the path, but for the CSRF token, the address to come back to and the username: it is rendered
+    once per such key and process with stand-ins for those three, which each request fills in, escaped.
+    Building and rendering it took a tenth of a dashboard's time (README, Benchmark, issue #16)."""
     request = context["request"]
     match = getattr(request, "resolver_match", None)
     on_news_pages = match is not None and match.app_name == "citizen_journalism"
     user, roles, path = request.user, context["roles"], request.path
+    authenticated = user.is_authenticated
+    # Only a logged-in page's forms carry a token (the public pages set no cookie). The render's own
+    # token, as {% csrf_token %} takes it: masked once per page, however many forms carry it.
+    values = {
+        "csrf_token_value": str(context.get("csrf_token") or get_token(request)) if authenticated else "",
+        "next": request.get_full_path(),
+        "username": user.get_username() if authenticated else "",
+    }
     inputs = menu_inputs(user, roles, on_news_pages=on_news_pages)
     if inputs is None:
-        return _render_menu(user, roles, on_news_pages, path)
+        return mark_safe(_render_header(user, roles, on_news_pages, path, values))  # noqa: S308  # nosec B308 B703 - rendered by the template, which escaped it
     key = (inputs, get_language(), get_script_prefix(), get_urlconf(), path)
-    return _MENUS.get(key, lambda: _render_menu(user, roles, on_news_pages, path))
+    html = _HEADERS.get(key, lambda: _render_header(user, roles, on_news_pages, path, _HOLES))
+    # One pass over the kept markup: a value that happens to spell a stand-in (the address is the
+    # visitor's to choose) is never filled in again.
+    filled = {hole: escape(values[name]) for name, hole in _HOLES.items()}
+    return mark_safe(_HOLE.sub(lambda found: filled[found.group(0)], html))  # noqa: S308  # nosec B308 B703 - the kept markup was escaped by its template, the values here
 
 
 _THEAD = re.compile(r"<thead\b.*?</thead>", re.S | re.I)
