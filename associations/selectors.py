@@ -17,6 +17,7 @@ from django.db.models.query import get_related_populators
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from kpmi_si.kept import Kept
 from kpmi_si.prepared import prepared_cursor
 from members.models import Kpmi
 
@@ -366,9 +367,9 @@ def dashboard_numbers(
 # results()'s querysets (a FilterSet validated when a filter is on) and wrapping them was a third of the
 # page's own time (README, Benchmark, issue #16). The key holds every value the statement is made of, so
 # a hit is the very statement a compilation would give; a district filter is not kept, as whether its
-# code exists is read from the database when the filter validates it. Bounded: cleared when full.
-_STATEMENTS: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
-_STATEMENTS_KEPT = 1024
+# code exists is read from the database when the filter validates it. Bounded, renewed when full (page
+# numbers come and go), forgotten at a settings change (kpmi_si.kept).
+_STATEMENTS: Kept[tuple[str, tuple[Any, ...]]] = Kept(1024, renew_when_full=True)
 
 
 def _dashboard_statement(
@@ -385,28 +386,27 @@ def _dashboard_statement(
     from .filters import ResultFilter
 
     values = tuple(filters.get(name) or "" for name in ResultFilter.base_filters) if filters else ()
-    key = None
-    if not (filters and filters.get("kecamatan")):
+
+    def compiled() -> tuple[str, tuple[Any, ...]]:
+        sql, params = _compile_dashboard_statement(
+            period=period,
+            metric=metric,
+            filters=filters,
+            sort=sort,
+            number=number,
+            per_page=per_page,
+            fields=fields,
+            kecamatan_choices=kecamatan_choices,
+        )
+        return sql, tuple(params)
+
+    if filters and filters.get("kecamatan"):
+        sql, params = compiled()
+    else:
         # The choices' queryset is the district filter's, the same SQL on every call: whether there is one.
         key = (period.pk, metric.code, values, sort, number, per_page, fields, kecamatan_choices is not None)
-        kept = _STATEMENTS.get(key)
-        if kept is not None:
-            return kept[0], list(kept[1])
-    sql, params = _compile_dashboard_statement(
-        period=period,
-        metric=metric,
-        filters=filters,
-        sort=sort,
-        number=number,
-        per_page=per_page,
-        fields=fields,
-        kecamatan_choices=kecamatan_choices,
-    )
-    if key is not None:
-        if len(_STATEMENTS) >= _STATEMENTS_KEPT:
-            _STATEMENTS.clear()
-        _STATEMENTS[key] = (sql, tuple(params))
-    return sql, params
+        sql, params = _STATEMENTS.get(key, compiled)
+    return sql, list(params)
 
 
 # The figures a dashboard counts over result rows (target, actual, status, evaluated_at), for the

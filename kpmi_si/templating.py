@@ -22,10 +22,8 @@ Nothing read from the database is kept: the tags' output depends only on the tem
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.core.signals import setting_changed
 from django.template import Context, Template
 from django.template.base import FilterExpression, Node, NodeList
 from django.template.defaulttags import URLNode
@@ -34,52 +32,18 @@ from django.templatetags.i18n import TranslateNode
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.translation import get_language
 
+from kpmi_si.kept import Kept as _KeptValues
+
 _MAX_KEPT = 256
-_generation = 0
 
 
-def generation() -> int:
-    """Bumped by every settings change: what was kept before it is not used after it."""
-    return _generation
-
-
-def _forget(**kwargs: Any) -> None:
-    global _generation
-    _generation += 1
-
-
-setting_changed.connect(_forget, dispatch_uid="kpmi_si.templating.forget")
-
-
-class Kept:
-    """Outputs kept per key in this process: at most `size` of them, all forgotten at the next settings
-    change. When full, later keys are worked out every time, or (`renew_when_full`, for keys that come
-    and go, such as a path) everything kept is forgotten and keeping starts again. Used by the nodes
-    below and by any tag whose markup depends only on its key (associations.templatetags.dashboard_filter,
-    kpmi_si.layout's menu)."""
+class Kept(_KeptValues[str]):
+    """Outputs kept per key (kpmi_si.kept.Kept), at most _MAX_KEPT unless told: used by the nodes below
+    and by any tag whose markup depends only on its key (associations.templatetags.dashboard_filter,
+    kpmi_si.layout's header)."""
 
     def __init__(self, size: int = _MAX_KEPT, *, renew_when_full: bool = False) -> None:
-        self.size = size
-        self.renew_when_full = renew_when_full
-        self._generation, self._outputs = _generation, {}
-
-    def outputs(self) -> dict[Any, str]:
-        """The outputs kept under the current settings."""
-        if self._generation != _generation:
-            self._generation, self._outputs = _generation, {}
-        return self._outputs
-
-    def get(self, key: Any, work_out: Callable[[], str]) -> str:
-        """The output kept for key, or work_out()'s, kept while there is room."""
-        outputs = self.outputs()
-        value = outputs.get(key)
-        if value is None:
-            value = work_out()
-            if len(outputs) >= self.size and self.renew_when_full:
-                outputs.clear()
-            if len(outputs) < self.size:
-                outputs[key] = value
-        return value
+        super().__init__(size, renew_when_full=renew_when_full)
 
 
 class _Kept:

@@ -19,6 +19,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.dates import MONTHS_3
 from django.utils.timezone import localtime
 
+from kpmi_si.kept import Kept
 from members.models import Kecamatan, Level
 
 from ..models import RENDITIONS, Article, ArticlePhoto, ArticleRevision, Category, Sale, State
@@ -258,10 +259,10 @@ class _Statement(NamedTuple):
 # Compiled pages by filters, window and database. Compiling the page's statement (its photo and count
 # subqueries, the joins of its values) took Django more CPU than PostgreSQL took to run it; the
 # statement depends only on the key, so it is compiled once per key and process. Its parameters are
-# the filters' values, never an article: what the page shows is read on every request. Cleared when
-# full (keys are rubrics, kecamatan and authors times pages).
-_STATEMENTS: dict[tuple[Any, ...], _Statement] = {}
-_STATEMENTS_KEPT = 2048
+# the filters' values, never an article: what the page shows is read on every request. Renewed when
+# full (keys are rubrics, kecamatan and authors times pages), forgotten at a settings change
+# (kpmi_si.kept).
+_STATEMENTS: Kept[_Statement] = Kept(2048, renew_when_full=True)
 
 
 class Cards:
@@ -317,16 +318,10 @@ class Cards:
         if key is None:
             rows = list(self._page_with_count(bottom, top))
         else:
-            statement = _STATEMENTS.get(key)
-            if statement is None:
-                page = self._page_with_count(bottom, top)
-                try:
-                    statement = _Statement.of(page)
-                except EmptyResultSet:
-                    return [], 0
-                if len(_STATEMENTS) >= _STATEMENTS_KEPT:
-                    _STATEMENTS.clear()
-                _STATEMENTS[key] = statement
+            try:
+                statement = _STATEMENTS.get(key, lambda: _Statement.of(self._page_with_count(bottom, top)))
+            except EmptyResultSet:  # nothing can match: nothing is kept, and nothing to read
+                return [], 0
             rows = statement.rows(connection.alias)
         return self._cards(rows), (rows[0]["total"] if rows else 0)
 

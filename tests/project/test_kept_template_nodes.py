@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.urls import reverse, set_script_prefix
 from django.utils import translation
 
-from kpmi_si import templating
+from kpmi_si import kept, templating
 
 
 @pytest.fixture
@@ -52,9 +52,9 @@ def test_only_constant_tags_are_kept(engine):
         '{% url "associations:home" "users" %}|{% url name "users" %}|{% url "associations:home" "users" as u %}'
         "{% if yes %}{% for x in xs %}{% translate 'Reset' %}{% endfor %}{% endif %}",
     )
-    kept = [type(node).__name__ for node in template.nodelist.get_nodes_by_type(TranslateNode)]
+    kinds = [type(node).__name__ for node in template.nodelist.get_nodes_by_type(TranslateNode)]
     # The literal one and the one inside if/for are kept; as, a variable, a context, a filter are not.
-    assert kept.count("KeptTranslateNode") == 2 and kept.count("TranslateNode") == 4
+    assert kinds.count("KeptTranslateNode") == 2 and kinds.count("TranslateNode") == 4
     urls = [type(node).__name__ for node in _nodes(template, templating.URLNode)]
     assert urls == ["KeptURLNode", "URLNode", "URLNode"]
     with translation.override("id"):
@@ -131,11 +131,11 @@ def test_an_address_follows_the_script_prefix(engine):
 
 def test_a_settings_change_forgets_what_was_kept(engine):
     template = engine("t.html", '{% load i18n %}{% translate "Filter" %}')
-    before = templating.generation()
+    before = kept.generation()
     with translation.override("id"):
         assert _render(template) == "Saring"
     with override_settings(LANGUAGE_CODE="en"):
-        assert templating.generation() > before
+        assert kept.generation() > before
         # What the node kept under the old generation is not what it holds now.
         assert template.nodelist[1]._memory() == {}
 
@@ -185,3 +185,16 @@ def test_pages_read_the_same_in_both_languages_after_being_kept(client):
         pages.append(client.get(url).content.decode())
     assert pages[0] == pages[2] != pages[1]
     assert 'lang="id"' in pages[0] and 'lang="en"' in pages[1]
+
+
+def test_nothing_is_kept_when_the_work_fails():
+    """A statement that cannot be compiled (an empty filter's EmptyResultSet) is asked again next time."""
+    memory = kept.Kept(4)
+
+    def fails():
+        raise LookupError("no statement")
+
+    with pytest.raises(LookupError):
+        memory.get("k", fails)
+    assert memory.outputs() == {}
+    assert memory.get("k", lambda: "compiled") == "compiled"
