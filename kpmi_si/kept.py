@@ -1,7 +1,8 @@
 """What a process keeps of work that depends only on its key: rendered markup (the template nodes of
 kpmi_si.templating, the site header, the dashboard's filter box) and compiled SQL (a dashboard's
 statement, the news pages' statements). Never a value read from the database: what is kept is worked
-out from the key alone, so it cannot go stale while the key stays the same.
+out from its key alone, and whatever the work depends on is in the key — values the request read
+itself included (a menu's group names, the dashboard's districts), so a change shows at once.
 
 A settings change (tests override LANGUAGE_CODE, ROOT_URLCONF, DATABASES, ...) forgets everything kept:
 each Kept compares the generation it filled under with the current one."""
@@ -50,7 +51,7 @@ class Kept(Generic[V]):
 
     def get(self, key: Hashable, work_out: Callable[[], V]) -> V:
         """The value kept for key, or work_out()'s, kept while there is room. Nothing is kept when
-        work_out raises."""
+        work_out raises; a None is worked out again at every ask (None marks "not kept")."""
         outputs = self.outputs()
         value = outputs.get(key)
         if value is None:

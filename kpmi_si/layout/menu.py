@@ -50,10 +50,11 @@ def _takes_part(member: Any) -> bool:
 
 def menu_inputs(user: Any, roles: Any, *, on_news_pages: bool = False) -> tuple | None:
     """Everything build_menu's result depends on, as a hashable key, or None where the menu needs a
-    query of its own (a juror or editor, the news pages' newsroom link): the rendered menu is kept per
-    key (kpmi_si.layout.templatetags.layout), so a change here must go with a change there. A
+    query of its own (a juror or editor, the news pages' newsroom link): the rendered navigation bar,
+    menu included, is kept per key (site_header in kpmi_si.layout.templatetags.layout), so a change here
+    must go with a change there. A
     member's level and anonymisation, a kept group's name and the URLs are in the key, so a menu is
-    never shown stale; the language and script prefix are added by the caller."""
+    never shown stale; the language, script prefix, URLconf and path are added by the caller."""
     if not user.is_authenticated:
         return ("anonymous",)
     if roles["is_admin"]:
