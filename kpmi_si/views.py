@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import i18n
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
@@ -17,6 +18,20 @@ from kpmi_si import homes
 from kpmi_si.privacy import selectors as privacy_selectors
 from members import permissions, selectors
 from members.models import Kecamatan, Kpmi, Level
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent with a security token that no longer matches its cookie: a page left open across a
+    login or logout, another tab's login, cleared cookies. Nothing was saved. Django's own page is in
+    English and carries an inline style the site's policy refuses; this one says, in the user's
+    language, to open the form again (the page it came from, when that is this site) and send it again."""
+    referer = request.headers.get("referer", "")
+    again = (
+        referer
+        if referer and url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure())
+        else request.get_full_path()
+    )
+    return render(request, "403_csrf.html", {"again": again}, status=403)
 
 
 @require_GET

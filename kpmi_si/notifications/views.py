@@ -21,9 +21,13 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/notification_list.html", {"notifications": rows})
 
 
-@login_required
 @require_GET
 def notification_count(request: HttpRequest) -> JsonResponse:
+    """The bell's count, fetched by a page's script. An ended session gets 401 and no redirect: a
+    redirect would be followed to the login page, whose answer mints a CSRF cookie that can land
+    between another tab's login page and its POST (that login then fails with 403)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"unread": None}, status=401)
     return JsonResponse({"unread": selectors.unread_notification_count(request.user)})
 
 

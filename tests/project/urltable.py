@@ -21,7 +21,7 @@ from .world import OFFICERS, ROLES
 
 LOGIN = "login"
 REDIRECT = "redirect"
-OK, BAD, DENIED, NOT_FOUND, NOT_ALLOWED = 200, 400, 403, 404, 405
+OK, BAD, UNAUTHORIZED, DENIED, NOT_FOUND, NOT_ALLOWED = 200, 400, 401, 403, 404, 405
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "officers": OFFICERS,
@@ -761,7 +761,8 @@ URLS: dict[str, list[Variant]] = {
         V("the member's", action("member", refused=NOT_FOUND), kwargs={"pk": pk("notification_member")}),
         V("B's manager's", action("manager_b", refused=NOT_FOUND), kwargs={"pk": pk("notification_b")}),
     ],
-    "notifications:notification_count": [V("", page(*ALL_SIGNED_IN))],
+    # Fetched by the bell's script: an ended session gets 401, not a redirect to the login page.
+    "notifications:notification_count": [V("", (who(OK, anonymous=UNAUTHORIZED), everyone(NOT_ALLOWED)))],
     "notifications:notification_read_all": [V("", action(*ALL_SIGNED_IN))],
     # --- KOMTIK's annual awards: public pages ---------------------------------------------------------
     "awards:index": [V("", public_page())],
@@ -1315,7 +1316,6 @@ NO_OTHER_SIDE.update(
 # public: it describes the API and holds no data. Tokens are issued and revoked by those who run the
 # market; issuing answers 200 with the new key on the page (never a redirect: the key is not stored,
 # so no later page could show it), which is the page's record of the request on purpose.
-UNAUTHORIZED = 401
 
 
 def _api() -> tuple[Outcomes, Outcomes]:
