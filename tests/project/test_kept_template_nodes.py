@@ -1,4 +1,4 @@
-"""The template loader keeps what constant {% translate %} and {% url %} tags write (kpmi_si.templating):
+"""The template loader keeps what constant {% translate %}, {% url %} and {% static %} tags write (kpmi_si.templating):
 a page must read exactly as Django's own tags write it, whatever the language, arguments, script prefix
 or escaping, and a settings change must forget what was kept."""
 
@@ -26,7 +26,7 @@ def engine(tmp_path):
     built = Engine(
         dirs=[str(tmp_path)],
         loaders=[("kpmi_si.templating.Loader", ["django.template.loaders.filesystem.Loader"])],
-        libraries={"i18n": "django.templatetags.i18n"},
+        libraries={"i18n": "django.templatetags.i18n", "static": "django.templatetags.static"},
     )
     return write
 
@@ -127,6 +127,31 @@ def test_an_address_follows_the_script_prefix(engine):
     finally:
         set_script_prefix("/")
     assert _render(template) == plain
+
+
+def test_a_file_address_is_kept_and_follows_the_settings_and_the_escaping(engine):
+    from django.templatetags.static import StaticNode, static
+
+    template = engine(
+        "t.html",
+        '{% load static %}{% static "css/site.css" %}|{% static name %}|{% static "css/site.css" as u %}{{ u }}'
+        '|{% static "a&b.css" %}',
+    )
+    kinds = [type(node).__name__ for node in _nodes(template, StaticNode)]
+    # The literal one is kept; a variable path and `as` are not.
+    assert kinds == ["KeptStaticNode", "StaticNode", "StaticNode", "KeptStaticNode"]
+    for static_url in ("/static/", "/berkas/", "/static/"):
+        with override_settings(STATIC_URL=static_url, STORAGES=settings.STORAGES | {"staticfiles": PLAIN_FILES}):
+            site = static("css/site.css")
+            assert site.startswith(static_url)
+            for _round in range(2):
+                assert _render(template, name="css/site.css") == f"{site}|{site}|{site}|{static('a&b.css')}".replace(
+                    "&", "&amp;"
+                )
+                assert template.render(Context({"name": "x.css"}, autoescape=False)).endswith(static("a&b.css"))
+
+
+PLAIN_FILES = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 
 def test_a_settings_change_forgets_what_was_kept(engine):
