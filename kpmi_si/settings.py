@@ -85,8 +85,9 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "OPTIONS": {
-            # Django's cached loader, which also keeps what constant {% translate %} and {% url %} tags
-            # write (kpmi_si/templating.py); in DEBUG it reloads changed templates as Django's does.
+            # Django's cached loader, which also keeps what constant {% translate %}, {% url %} and
+            # {% static %} tags write (kpmi_si/templating.py); in DEBUG it reloads changed templates as
+            # Django's does.
             "loaders": [
                 (
                     "kpmi_si.templating.Loader",
