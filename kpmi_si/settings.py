@@ -68,7 +68,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, its user read with the session in one statement (kpmi_si/accounts/sessions.py).
+    "kpmi_si.accounts.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kpmi_si.middleware.CSPMiddleware",  # django-csp's, its header built once
@@ -305,7 +306,8 @@ PERMISSIONS_POLICY = ", ".join(
     )
 )
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
-# Django's database sessions, read with a statement compiled once per process (kpmi_si/accounts/sessions.py).
+# Django's database sessions in the site's own table (accounts.Session: with the user's id), read with a
+# statement compiled once per process, on PostgreSQL with the user and its roles (kpmi_si/accounts/sessions.py).
 SESSION_ENGINE = "kpmi_si.accounts.sessions"
 
 # Pagination sizes small enough for a cheap phone on a slow connection.

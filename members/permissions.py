@@ -4,11 +4,13 @@ hand, the admin or a management command."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import connections, router
 from django.db.models import Exists, OuterRef
+from django.db.models.expressions import RawSQL
 from django.db.models.query import get_related_populators
 
 from kpmi_si.prepared import prepared_cursor
@@ -50,12 +52,15 @@ class _CompiledUserWithRoles:
 
     _SENTINEL = -7_654_321  # an id no user has, to find where the id goes among the parameters
 
-    def __init__(self, user_model: Any, alias: str) -> None:
-        queryset = _with_roles(user_model._default_manager.using(alias).all()).filter(pk=self._SENTINEL)
+    def __init__(self, user_model: Any, alias: str, pk_sql: str | None = None) -> None:
+        # With pk_sql, the id is that SQL expression of an enclosing statement (the session's read,
+        # kpmi_si.accounts.sessions), not a parameter.
+        pk = RawSQL(pk_sql, ()) if pk_sql is not None else self._SENTINEL  # noqa: S611 - the caller's constant
+        queryset = _with_roles(user_model._default_manager.using(alias).all()).filter(pk=pk)
         compiler = queryset.query.get_compiler(using=alias)
         self.sql, params = compiler.as_sql()
         self.params = list(params)
-        self.id_index = self.params.index(self._SENTINEL)
+        self.id_index = self.params.index(self._SENTINEL) if pk_sql is None else None
         self.alias = alias
         self.compiler = compiler
         select, klass_info = compiler.select, compiler.klass_info
@@ -67,6 +72,7 @@ class _CompiledUserWithRoles:
         self.annotation_col_map = dict(compiler.annotation_col_map)
         self.converters = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
         self.pk_field = user_model._meta.pk
+        self.pk_position = self.init_list.index(self.pk_field.attname)
 
     def fetch(self, user_id: Any) -> Any:
         """The user with this id, or None; ValueError/TypeError for an id that is not one (as the ORM)."""
@@ -80,11 +86,16 @@ class _CompiledUserWithRoles:
         with prepared_cursor(self.alias) as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
-        if self.converters:
-            rows = list(self.compiler.apply_converters(rows, self.converters))
-        if not rows:
+        # One at most: the id is the primary key, the joins follow one-to-one relations.
+        return self.user_from(rows[0]) if rows else None
+
+    def user_from(self, row: tuple[Any, ...]) -> Any:
+        """The user (with its roles, unremembered) from the statement's columns; None when they are
+        NULL (the user of an outer join that found none)."""
+        if row[self.model_slice.start + self.pk_position] is None:
             return None
-        row = rows[0]  # one at most: the id is the primary key, the joins follow one-to-one relations
+        if self.converters:
+            row = next(iter(self.compiler.apply_converters([row], self.converters)))
         user = self.model.from_db(self.alias, self.init_list, row[self.model_slice])
         for populator in self.related_populators:
             populator.populate(row, user)
@@ -93,21 +104,40 @@ class _CompiledUserWithRoles:
         return user
 
 
-_compiled: dict[tuple[str, str, Any], _CompiledUserWithRoles] = {}
+_compiled: dict[tuple[str, str, Any, str | None], _CompiledUserWithRoles] = {}
+
+
+def _plan(pk_sql: str | None = None) -> _CompiledUserWithRoles:
+    user_model = get_user_model()
+    alias = router.db_for_read(user_model)
+    key = (alias, connections[alias].vendor, user_model, pk_sql)
+    plan = _compiled.get(key)
+    if plan is None:
+        plan = _compiled[key] = _CompiledUserWithRoles(user_model, alias, pk_sql)
+    return plan
+
+
+def user_with_roles_statement(pk_sql: str) -> tuple[str, list[Any], Callable[[tuple[Any, ...]], Any]]:
+    """user_with_roles' statement for the user whose id is `pk_sql`, an SQL expression of the statement
+    it is put in (a LATERAL join), with its parameters, and the function that makes its columns (a row
+    sliced to them) into that user with its roles, or None when they are NULL."""
+    plan = _plan(pk_sql)
+
+    def user_from(row: tuple[Any, ...]) -> Any:
+        user = plan.user_from(row)
+        if user is not None:
+            _remember_roles(user, user)
+        return user
+
+    return plan.sql, plan.params, user_from
 
 
 def user_with_roles(user_id: Any) -> Any:
     """The user with this id, its roles read along (see _with_roles) in one query, or None. The
     session's user is loaded this way (kpmi_si.accounts.backends.UserBackend): the menu, the role
     checks and the offline outbox then ask nothing more."""
-    user_model = get_user_model()
-    alias = router.db_for_read(user_model)
-    key = (alias, connections[alias].vendor, user_model)
-    plan = _compiled.get(key)
-    if plan is None:
-        plan = _compiled[key] = _CompiledUserWithRoles(user_model, alias)
     try:
-        user = plan.fetch(user_id)
+        user = _plan().fetch(user_id)
     except (ValueError, TypeError):
         return None
     if user is None:

@@ -1,7 +1,8 @@
 """The password backend of the site: Django's ModelBackend, loading a session's user in the statement
 that also reads its roles (members.permissions.user_with_roles). Every logged-in page asks for the
 user, then for its officer record, member record and kept groups (menu, role checks, offline outbox):
-one round trip instead of two (README, Benchmark, issue #16)."""
+one round trip instead of two (README, Benchmark, issue #16). On PostgreSQL that statement is part of the
+session's own read (kpmi_si.accounts.sessions), and the user comes from there."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from members.permissions import user_with_roles
+
+from .sessions import NOT_READ, user_read_along
 
 # Sessions remember the path of the backend that logged them in; those made before this backend
 # name Django's ModelBackend, which settings keeps listed after this one until they have expired
@@ -31,5 +34,8 @@ class UserBackend(ModelBackend):
         return user
 
     def get_user(self, user_id: Any) -> Any:
-        user = user_with_roles(user_id)
+        # Read with the session itself when Django's get_user loads a session's user (sessions.py).
+        user = user_read_along(user_id)
+        if user is NOT_READ:
+            user = user_with_roles(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None

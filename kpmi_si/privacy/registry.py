@@ -90,6 +90,9 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     # --- Garut Citizen Journalism: buyers' API (#13) ---
     "citizen_journalism.BuyerToken": ("key_hash", "prefix"),  # a random key's hash and first characters
     "accounts.AccountInvitation": ("code_hash",),  # a random one-time code's hash (#14)
+    # A login's random key and its signed data (the user's id, a hash of the password's hash, the CSRF
+    # secret): the same as Django's own session table.
+    "accounts.Session": ("session_key", "session_data"),
 }
 
 
