@@ -239,6 +239,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kpmi_si.idempotency.tasks.prune_idempotency_keys",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Sessions past their expiry (kpmi_si.accounts.sessions), as Django's clearsessions would.
+    "clear-expired-sessions-daily": {
+        "task": "kpmi_si.accounts.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=45),
+    },
     # Pioneers' businesses: last month settled into the KPMI ledgers, early on the 1st (safe to rerun).
     "settle-businesses-monthly": {
         "task": "entrepreneurship.services.businesses.settle_businesses_task",

@@ -16,6 +16,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from celery import shared_task
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
 from django.db import connections, router
@@ -139,3 +140,20 @@ def user_read_along(user_id: Any) -> Any:
     if user is NOT_READ or session.user_id is None or session.user_id != user_id_of({SESSION_KEY: user_id}):
         return NOT_READ
     return user
+
+
+def sessions_clear_expired() -> int:
+    """Delete the sessions past their expiry (Django's `clearsessions`, which nothing ran before): a
+    login's row is otherwise kept for ever once its browser stops coming. Returns how many went."""
+    from .models import Session
+
+    deleted, _by_model = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted
+
+
+# kpmi_si.accounts.tasks re-exports it for Celery's autodiscovery.
+@shared_task(name="kpmi_si.accounts.tasks.clear_expired_sessions")
+def clear_expired_sessions() -> int:
+    """The daily clean-up (CELERY_BEAT_SCHEDULE); safe to run twice or to stop half-way: it deletes
+    rows nobody can use any more, in one statement."""
+    return sessions_clear_expired()

@@ -193,3 +193,22 @@ def test_the_session_user_carries_the_same_records_as_the_orm_reads(officer_comm
         assert getattr(loaded, "officer", None) == officer
         if officer is not None:
             assert loaded.officer.association.code == officer.association.code
+
+
+def test_expired_sessions_are_cleared_daily_and_the_clean_up_is_safe_to_run_twice(client, officer_communities):
+    from django.conf import settings
+    from django.utils import timezone
+
+    from kpmi_si.accounts.sessions import clear_expired_sessions, sessions_clear_expired
+
+    client.force_login(officer_communities)
+    live = client.session.session_key
+    gone = SessionStore()
+    gone["_auth_user_id"] = str(officer_communities.pk)
+    gone.create()
+    Session.objects.filter(session_key=gone.session_key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    (entry,) = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == clear_expired_sessions.name]
+    assert clear_expired_sessions.delay().get() == 1  # tests run tasks in-process
+    assert sessions_clear_expired() == 0
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live]
+    assert _logged_in_as(client, "officer_communities")
