@@ -55,7 +55,7 @@ class _CompiledUserWithRoles:
     def __init__(self, user_model: Any, alias: str, pk_sql: str | None = None) -> None:
         # With pk_sql, the id is that SQL expression of an enclosing statement (the session's read,
         # kpmi_si.accounts.sessions), not a parameter.
-        pk = RawSQL(pk_sql, ()) if pk_sql is not None else self._SENTINEL  # noqa: S611 - the caller's constant
+        pk = RawSQL(pk_sql, ()) if pk_sql is not None else self._SENTINEL  # noqa: S611  # nosec B611 - the caller's constant
         queryset = _with_roles(user_model._default_manager.using(alias).all()).filter(pk=pk)
         compiler = queryset.query.get_compiler(using=alias)
         self.sql, params = compiler.as_sql()
