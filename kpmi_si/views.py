@@ -1,4 +1,5 @@
-"""Project-level pages: the landing page, the role-based home redirect and KOMTIK's overview."""
+"""Project-level pages: the landing page, the role-based home redirect, KOMTIK's overview and the page of an
+expired form (CSRF_FAILURE_VIEW)."""
 
 from __future__ import annotations
 
