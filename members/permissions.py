@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.db.models.expressions import RawSQL
 from django.db.models.query import get_related_populators
 
+from kpmi_si.kept import Kept
 from kpmi_si.prepared import prepared_cursor
 
 from .models import KpmiRole, Level
@@ -104,17 +105,15 @@ class _CompiledUserWithRoles:
         return user
 
 
-_compiled: dict[tuple[str, str, Any, str | None], _CompiledUserWithRoles] = {}
+# Per database, user model and id expression; forgotten at a settings change (kpmi_si.kept).
+_compiled: Kept[_CompiledUserWithRoles] = Kept(16)
 
 
 def _plan(pk_sql: str | None = None) -> _CompiledUserWithRoles:
     user_model = get_user_model()
     alias = router.db_for_read(user_model)
     key = (alias, connections[alias].vendor, user_model, pk_sql)
-    plan = _compiled.get(key)
-    if plan is None:
-        plan = _compiled[key] = _CompiledUserWithRoles(user_model, alias, pk_sql)
-    return plan
+    return _compiled.get(key, lambda: _CompiledUserWithRoles(user_model, alias, pk_sql))
 
 
 def user_with_roles_statement(pk_sql: str) -> tuple[str, list[Any], Callable[[tuple[Any, ...]], Any]]:

@@ -22,6 +22,7 @@ from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
 from django.db import connections, router
 from django.utils import timezone
 
+from kpmi_si.kept import Kept
 from kpmi_si.prepared import prepared_cursor
 
 _KEY = "kpmi-compiled-session-key"  # stands for the key among the compiled statement's parameters
@@ -77,7 +78,9 @@ class _CompiledRead:
         return row[0], row[1], user
 
 
-_compiled: dict[tuple[str, str, Any], _CompiledRead] = {}
+# Per database and session model; forgotten at a settings change with the user's statement it holds
+# (kpmi_si.kept), as every statement the site compiles once.
+_compiled: Kept[_CompiledRead] = Kept(16)
 
 
 class SessionStore(DbSessionStore):
@@ -105,9 +108,7 @@ class SessionStore(DbSessionStore):
     def load(self) -> dict[str, Any]:
         alias = router.db_for_read(self.model)
         key = (alias, connections[alias].vendor, self.model)
-        read = _compiled.get(key)
-        if read is None:
-            read = _compiled[key] = _CompiledRead(self.model, alias)
+        read = _compiled.get(key, lambda: _CompiledRead(self.model, alias))
         self.user, self.user_id = NOT_READ, None
         found = read.read(self.session_key) if self.session_key is not None else None
         if found is None:
