@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kpmi_si.alongside import Alongside
+from kpmi_si.alongside import Ahead, Alongside
 from kpmi_si.audit.services import audit_log
 from kpmi_si.jobs import run_lock
 from kpmi_si.outbox.services import task_enqueue
@@ -297,16 +297,17 @@ def evaluation_request(*, actor: Any, period: Period) -> Evaluation:
     return evaluation
 
 
-def _stage_tables() -> list[tuple[str, str, str]]:
-    """The stage's tables, (name, association, subject): one per association and kind of subject, in
-    the registry's order (see `_stage`). One kind per table, so that the write reads a kind's rows
-    without a filter the planner cannot estimate (a temporary table has no statistics)."""
+def _stage_tables(period: Period) -> list[tuple[str, str, str]]:
+    """The stage's tables of a period's run, (name, association, subject): one per association and
+    kind of subject, in the registry's order (see `_stage`). One kind per table, so that the write
+    reads a kind's rows without a filter the planner cannot estimate (a stage table has no
+    statistics). Named after the period: the run lock lets one run of a period at a time."""
     pairs = dict.fromkeys((metric.association, metric.subject) for metric in METRICS.values())
-    return [(f"{STAGE}_{association}_{subject}", association, subject) for association, subject in pairs]
+    return [(f"{STAGE}_{period.pk}_{association}_{subject}", association, subject) for association, subject in pairs]
 
 
-def _drop_stage(cursor: Any) -> None:
-    tables = [name for name, _association, _subject in _stage_tables()]
+def _drop_stage(cursor: Any, period: Period) -> None:
+    tables = [name for name, _association, _subject in _stage_tables(period)]
     # One statement on PostgreSQL; SQLite drops one table per statement.
     for names in [tables] if connection.vendor == "postgresql" else [[table] for table in tables]:
         cursor.execute(f"DROP TABLE IF EXISTS {', '.join(names)}")
@@ -421,51 +422,51 @@ def _unsynced(cursor: Any) -> Iterator[None]:
         cursor.execute("RESET synchronous_commit")
 
 
-def _stage(
-    cursor: Any, period: Period, evaluation: Evaluation, today: dt.date
-) -> tuple[list[tuple[str, str]], list[str]]:
+def _stage(evaluation: Evaluation, today: dt.date, codes: list[str]) -> Iterator[tuple[str, list[str]]]:
     """Compute every result the period should have into the stage, one statement per association and
     kind of subject (all its metrics' subjects, actuals, default and overridden targets, ratio and
-    status joined in the database); returns the stage's tables (name, subject) and the metrics with a
-    target in the period. Each statement commits on its own, so that the progress bar moves while it
-    works; nothing the dashboards read changes here.
+    status joined in the database), and yield each table as it is done: (name, its metrics). Each
+    statement commits on its own, so that the progress bar moves while it works and the writer, on
+    another connection, reads the table; nothing the dashboards read changes here.
 
     Few statements, as each costs a round trip and often a commit whatever it computes (about a
     hundred per run before issue #16's second pass, a fixed cost that weighed most at Garut): CREATE
     TABLE AS straight from the counting, no copy into a common table, no index or ANALYZE of the stage
     (the write joins it by hash), one progress report per table."""
-    # Left over by a run of this pooled connection that could not drop them.
-    _drop_stage(cursor)
-    with_target = set(Target.objects.filter(period=period).values_list("metric", flat=True))
-    codes = [code for code in METRICS if code in with_target]
+    period = evaluation.period
     elapsed = float(_elapsed(period, today))
-    tables, done = [], 0
-    for table, association, subject in _stage_tables():
-        group = [code for code in codes if (METRICS[code].association, METRICS[code].subject) == (association, subject)]
-        if not group:
-            continue
-        # Metrics counting the same rows (the Entrepreneurs association's orders, its postings) read
-        # them in one scan.
-        ctes, cte_params, shared = _shared_scans_sql(group, period)
-        selects, select_params = [], []
-        for n, code in enumerate(group):
-            sql = metric_results_sql(METRICS[code], n, period, elapsed, actuals=shared.get(code))
-            ctes += sql[0]
-            cte_params += sql[1]
-            selects.append(sql[2])
-            select_params += sql[3]
-        # CREATE TABLE AS, not INSERT ... SELECT: PostgreSQL runs the counting in parallel workers
-        # only for a statement that writes no existing table (1.45 s against 2.0 s for a province's
-        # publications, measured).
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {table} AS WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}",  # nosec B608
-            [*cte_params, *select_params],
-        )
-        tables.append((table, subject))
-        done += len(group)
-        # The total rides on the first report: until then the bar reads 0 % either way.
-        evaluation.report_steps(done=done, total=len(codes) if done == len(group) else None)
-    return tables, codes
+    # On PostgreSQL an unlogged table, which the writer's connection can read: its rows are lost
+    # in a crash, as a temporary table's would be, and only this run reads them.
+    kind = "UNLOGGED" if connection.vendor == "postgresql" else "TEMPORARY"
+    done = 0
+    with connection.cursor() as cursor, _unsynced(cursor):
+        for table, association, subject in _stage_tables(period):
+            group = [
+                code for code in codes if (METRICS[code].association, METRICS[code].subject) == (association, subject)
+            ]
+            if not group:
+                continue
+            # Metrics counting the same rows (the Entrepreneurs association's orders, its postings)
+            # read them in one scan.
+            ctes, cte_params, shared = _shared_scans_sql(group, period)
+            selects, select_params = [], []
+            for n, code in enumerate(group):
+                sql = metric_results_sql(METRICS[code], n, period, elapsed, actuals=shared.get(code))
+                ctes += sql[0]
+                cte_params += sql[1]
+                selects.append(sql[2])
+                select_params += sql[3]
+            # CREATE TABLE AS, not INSERT ... SELECT: PostgreSQL runs the counting in parallel workers
+            # only for a statement that writes no existing table (1.45 s against 2.0 s for a
+            # province's publications, measured).
+            cursor.execute(
+                f"CREATE {kind} TABLE {table} AS WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}",  # nosec B608
+                [*cte_params, *select_params],
+            )
+            done += len(group)
+            # The total rides on the first report: until then the bar reads 0 % either way.
+            evaluation.report_steps(done=done, total=len(codes) if done == len(group) else None)
+            yield table, group
 
 
 def _month_series(period: Period, codes: list[str]) -> dict[tuple[str, dt.date], int]:
@@ -504,13 +505,20 @@ def _evaluate(evaluation_id: int, today: dt.date) -> Evaluation:
         with connection.cursor() as cursor:
             dropped = False
             try:
+                # Left over by a run of this period that was killed half-way.
+                with _unsynced(cursor):
+                    _drop_stage(cursor, period)
                 # Changes committed before the stage are in it: their marks for the refresh job
                 # (associations.refresh) are settled by this run; a mark written later waits for it.
                 settled = list(StaleResult.objects.filter(period=period).values_list("pk", flat=True))
-                with _unsynced(cursor):
-                    tables, codes = _stage(cursor, period, evaluation, today)
-                # The month series are counted while the results are written (kpmi_si.alongside: the one INSERT
-                # of a first evaluation keeps one server process busy while the database's other cores idle).
+                with_target = set(Target.objects.filter(period=period).values_list("metric", flat=True))
+                codes = [code for code in METRICS if code in with_target]
+                # The stage is computed on a second connection (kpmi_si.alongside.Ahead), one association
+                # after another, while this one writes each association's results as soon as they are
+                # staged; the regency's month series on a third. A first evaluation's write keeps one
+                # server process busy (1.0-1.3 s of ~2.4 at Province) that the database's other cores
+                # spend counting meanwhile, instead of taking turns.
+                staged = Ahead(functools.partial(_stage, evaluation, today, codes))
                 months = Alongside(functools.partial(_month_series, period, codes))
                 try:
                     with transaction.atomic():
@@ -520,18 +528,20 @@ def _evaluate(evaluation_id: int, today: dt.date) -> Evaluation:
                             raise ValidationError(
                                 _("The period %(name)s is closed; its results are frozen.") % {"name": period.name}
                             )
-                        changed = _write_results(cursor, period, tables) + _write_monthly(period, months.result())
+                        changed = _write_results(cursor, period, staged, codes)
+                        changed += _write_monthly(period, months.result())
                         StaleResult.objects.filter(pk__in=settled).delete()
                         evaluation.succeed(results_changed=changed)
                         # The stage goes with the write's commit, not in round trips of its own after it.
-                        _drop_stage(cursor)
+                        _drop_stage(cursor, period)
                 finally:
+                    staged.stop()
                     months.join()
                 dropped = True
             finally:
                 if not dropped:  # the write did not commit (or never began): the stage may be there
                     with _unsynced(cursor):
-                        _drop_stage(cursor)
+                        _drop_stage(cursor, period)
     except Exception as exc:
         # The write transaction rolled back: the previous results stand. The run is marked failed
         # for the officer to see; the exception is logged, not re-raised, so an in-process run
@@ -542,54 +552,77 @@ def _evaluate(evaluation_id: int, today: dt.date) -> Evaluation:
     return evaluation
 
 
-def _write_results(cursor: Any, period: Period, tables: list[tuple[str, str]]) -> int:
-    """Store the staged results: insert the new, rewrite the changed, delete the ones no longer due
-    (a dissolved group, a removed target). Set-based, so that a first evaluation of tens of thousands
-    of subjects costs about what computing them costs. Returns how many rows changed.
+def _write_results(cursor: Any, period: Period, staged: Iterable[tuple[str, list[str]]], codes: list[str]) -> int:
+    """Store the staged results, each stage table as it comes: insert the new, rewrite the changed,
+    delete the ones no longer due (a dissolved group, a removed target). Set-based, so that a first
+    evaluation of tens of thousands of subjects costs about what computing them costs. Returns how
+    many rows changed.
 
-    Three statements over the whole stage, each joining it by hash on a result's key: its metric and
-    its member, or its KPMI negated when it has none (ids are positive). Plain UPDATE and INSERT, not
-    an upsert: nobody else writes this period's results meanwhile (the caller holds the period's row
-    lock, which the refresh job takes too, and the run lock), and INSERT ... ON CONFLICT paid for every
-    row a probe of the unique index before the insert and a second WAL record to confirm it, a third
-    of a first evaluation's write (measured at Garut: 3,234 results 180 -> 120 ms under load). Should
-    a row appear anyway, the unique indexes refuse it and the run fails with the old results intact."""
-    if not tables:  # no targets: every stored result of the period is no longer due
-        cursor.execute(f"DELETE FROM {RESULTS} WHERE period_id = %s", [period.pk])  # nosec B608
-        return cursor.rowcount
+    First the results of metrics that no longer have a target; then per stage table, where its
+    metrics have no stored result yet (a first evaluation), one plain INSERT, else three statements,
+    each joining it by hash on a result's key: its metric and its member, or its KPMI negated when it
+    has none (ids are positive). Plain UPDATE and INSERT, not an upsert: nobody else writes
+    this period's results meanwhile (the caller holds the period's row lock, which the refresh job
+    takes too, and the run lock), and INSERT ... ON CONFLICT paid for every row a probe of the unique
+    index before the insert and a second WAL record to confirm it, a third of a first evaluation's
+    write (measured at Garut: 3,234 results 180 -> 120 ms under load). Should a row appear anyway, the
+    unique indexes refuse it and the run fails with the old results intact."""
     now = timezone.now()
-    stage = " UNION ALL ".join(f"SELECT * FROM {table}" for table, _subject in tables)  # nosec B608
     key = "s.metric = {r}.metric AND COALESCE(s.member_id, -s.kpmi_id) = COALESCE({r}.member_id, -{r}.kpmi_id)"
     if connection.vendor == "postgresql":
-        # The stage has no statistics, and for the UPDATE's join PostgreSQL then chose to sort both
-        # sides by metric and key (a merge join): 120-140 ms against 45-55 ms by hash for a Garut
-        # re-evaluation that changes nothing. For this transaction only.
-        cursor.execute("SET LOCAL enable_mergejoin TO off")
-    # The results no longer due first: before the writes below, the period's stored rows are only the
-    # old ones (none at all in a first evaluation), not those just written too.
-    cursor.execute(
-        f"DELETE FROM {RESULTS} WHERE period_id = %s AND NOT EXISTS (SELECT 1 FROM ({stage}) s "  # nosec B608
-        f"WHERE {key.format(r=RESULTS)})",
-        [period.pk],
-    )
-    changed = cursor.rowcount
-    # Only the rows whose numbers changed: a re-evaluation with nothing new writes nothing.
+        # The stage has no statistics, and PostgreSQL then chose to sort both sides of the UPDATE's
+        # join by metric and key (a merge join: 120-140 ms against 45-55 ms by hash for a Garut
+        # re-evaluation that changes nothing), or, where the results' statistics lagged too, to read
+        # the stage once per stored result (a nested loop: 150-270 ms against 3 ms for the 2,488
+        # results of one Garut metric). Every join here is a whole table's with another: by hash.
+        # For this transaction only.
+        cursor.execute("SELECT set_config('enable_mergejoin', 'off', true), set_config('enable_nestloop', 'off', true)")
     differs = " OR ".join(f"{RESULTS}.{name} <> s.{name}" for name in COMPARED)
     assign = ", ".join(f"{name} = s.{name}" for name in COMPARED)
-    cursor.execute(
-        f"UPDATE {RESULTS} SET {assign}, evaluated_at = %s FROM ({stage}) s "  # nosec B608
-        f"WHERE {RESULTS}.period_id = %s AND {key.format(r=RESULTS)} AND ({differs})",
-        [now, period.pk],
-    )
-    changed += cursor.rowcount
     columns = ", ".join(COMPARED)
-    cursor.execute(
-        f"INSERT INTO {RESULTS} (period_id, metric, member_id, {columns}, evaluated_at) "  # nosec B608
-        f"SELECT %s, metric, member_id, {columns}, %s FROM ({stage}) s "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {RESULTS} r WHERE r.period_id = %s AND {key.format(r='r')})",
-        [period.pk, now, period.pk],
-    )
-    return changed + cursor.rowcount
+    # The metrics without a target in the period first (a removed target; every metric when none is
+    # left): while the period's stored rows are few (none in a first evaluation).
+    others = f"AND metric NOT IN ({', '.join(['%s'] * len(codes))})" if codes else ""
+    cursor.execute(f"DELETE FROM {RESULTS} WHERE period_id = %s {others}", [period.pk, *codes])  # nosec B608
+    changed = cursor.rowcount
+    for table, group in staged:
+        metrics = f"IN ({', '.join(['%s'] * len(group))})"
+        stored = f"SELECT 1 FROM {RESULTS} WHERE period_id = %s AND metric {metrics} LIMIT 1"  # nosec B608
+        cursor.execute(stored, [period.pk, *group])
+        if cursor.fetchone() is None:
+            # None stored yet (a first evaluation, a new target): every staged row is new, and the
+            # joins below would only find that out (0.2-0.3 s of a Province's first evaluation).
+            cursor.execute(
+                f"INSERT INTO {RESULTS} (period_id, metric, member_id, {columns}, evaluated_at) "  # nosec B608
+                f"SELECT %s, metric, member_id, {columns}, %s FROM {table}",
+                [period.pk, now],
+            )
+            changed += cursor.rowcount
+            continue
+        # The results no longer due first: before the writes below, the stored rows of these
+        # metrics are only the old ones, not those just written too.
+        cursor.execute(
+            f"DELETE FROM {RESULTS} WHERE period_id = %s AND metric {metrics} "  # nosec B608
+            f"AND NOT EXISTS (SELECT 1 FROM {table} s WHERE {key.format(r=RESULTS)})",
+            [period.pk, *group],
+        )
+        changed += cursor.rowcount
+        # Only the rows whose numbers changed: a re-evaluation with nothing new writes nothing.
+        cursor.execute(
+            f"UPDATE {RESULTS} SET {assign}, evaluated_at = %s FROM {table} s "  # nosec B608
+            f"WHERE {RESULTS}.period_id = %s AND {RESULTS}.metric {metrics} AND {key.format(r=RESULTS)} "
+            f"AND ({differs})",
+            [now, period.pk, *group],
+        )
+        changed += cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {RESULTS} (period_id, metric, member_id, {columns}, evaluated_at) "  # nosec B608
+            f"SELECT %s, metric, member_id, {columns}, %s FROM {table} s WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {RESULTS} r WHERE r.period_id = %s AND r.metric {metrics} AND {key.format(r='r')})",
+            [period.pk, now, period.pk, *group],
+        )
+        changed += cursor.rowcount
+    return changed
 
 
 def _write_monthly(period: Period, monthly: dict[tuple[str, dt.date], int]) -> int:

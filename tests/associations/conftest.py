@@ -33,3 +33,15 @@ def platform(db) -> Association:
 
 def day(month: int, d: int = 15) -> dt.date:
     return dt.date(YEAR, month, d)
+
+
+def stage_tables() -> list[str]:
+    """The evaluation's stage tables in the database (associations.services.STAGE), by name."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND relname LIKE %s ORDER BY relname",
+            [services.STAGE.replace("_", r"\_") + r"\_%"],
+        )
+        return [name for (name,) in cursor.fetchall()]

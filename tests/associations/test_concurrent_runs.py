@@ -45,11 +45,11 @@ def held_stage(monkeypatch):
     inside, release = threading.Event(), threading.Event()
     real = services._stage
 
-    def stage(cursor, period, evaluation, today):
+    def stage(evaluation, today, codes):
         computed.append(evaluation.pk)
         inside.set()
         assert release.wait(30)
-        return real(cursor, period, evaluation, today)
+        yield from real(evaluation, today, codes)
 
     monkeypatch.setattr(services, "_stage", stage)
     return computed, inside, release

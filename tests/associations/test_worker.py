@@ -20,7 +20,7 @@ from tests import factories
 from tests.programs.factories import make_activity
 from tests.workers import needs_worker, start_worker, stop, wait_for
 
-from .conftest import day
+from .conftest import day, stage_tables
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_worker]
 
@@ -63,6 +63,8 @@ def test_worker_killed_half_way_then_rerun_completes(postgres_url, broker, data)
     evaluation.refresh_from_db()
     assert evaluation.status == Evaluation.Status.RUNNING
     assert not TargetResult.objects.filter(period=period).exists()
+    # The stage was computed on its own connection and committed: the killed run left it behind.
+    assert stage_tables() == [f"kpmi_evaluation_stage_{period.pk}_users_manager"]
 
     worker = start_worker(postgres_url)
     try:
@@ -73,6 +75,7 @@ def test_worker_killed_half_way_then_rerun_completes(postgres_url, broker, data)
         )
         assert results == {m.pk: i + 1 for i, m in enumerate(managers)}
         assert TargetResult.objects.filter(period=period, metric="education").count() == 6
+        assert stage_tables() == []  # the rerun dropped what the killed run left
 
         # And once more through the worker: nothing changes.
         before = list(TargetResult.objects.order_by("pk").values())
