@@ -45,3 +45,27 @@ def stage_tables() -> list[str]:
             [services.STAGE.replace("_", r"\_") + r"\_%"],
         )
         return [name for (name,) in cursor.fetchall()]
+
+
+@pytest.fixture
+def worked_period(postgres_url, admin_user, officer_users, officer_communities, kpmi_a, kpmi_b) -> Period:
+    """2025 with a Users target (publications, 3) and a Communities one (new members, 2), and in each of two
+    groups a manager with publications: in January and twice in February, and in February and May.
+    PostgreSQL (the evaluation's second connections)."""
+    from members.models import Level
+    from programs.models import Kind
+    from tests import factories
+    from tests.programs.factories import make_activity
+
+    period = services.period_open_year(actor=admin_user, year=YEAR)
+    users = Association.objects.get(code="users")
+    communities = Association.objects.get(code="communities")
+    services.target_set(actor=officer_users, period=period, association=users, metric="publications", value=3)
+    services.target_set(
+        actor=officer_communities, period=period, association=communities, metric="new_members", value=2
+    )
+    for kpmi, months in ((kpmi_a, (1, 2, 2)), (kpmi_b, (2, 5))):
+        manager = factories.MemberFactory(kpmi=kpmi, level=Level.MANAGER, joined_on=day(3))
+        for month in months:
+            make_activity(kpmi=kpmi, credited=[manager], kind=Kind.PUBLICATION, date=day(month))
+    return period

@@ -15,6 +15,7 @@ from django.db import connection, connections
 
 from associations import services
 from associations.models import Association, Evaluation, MonthlyActual, TargetResult
+from associations.services import evaluation as evaluation_service
 from members.models import Level
 from programs.models import Kind
 from tests import factories
@@ -43,7 +44,7 @@ def held_stage(monkeypatch):
     """The evaluation's computing step, made to wait half-way until released; counts its runs."""
     computed: list[int] = []
     inside, release = threading.Event(), threading.Event()
-    real = services._stage
+    real = evaluation_service._stage
 
     def stage(evaluation, today, codes):
         computed.append(evaluation.pk)
@@ -51,7 +52,7 @@ def held_stage(monkeypatch):
         assert release.wait(30)
         yield from real(evaluation, today, codes)
 
-    monkeypatch.setattr(services, "_stage", stage)
+    monkeypatch.setattr(evaluation_service, "_stage", stage)
     return computed, inside, release
 
 

@@ -14,7 +14,8 @@ import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 from associations import refresh, services
-from associations.models import Association, Evaluation, MonthlyActual, TargetResult
+from associations.models import Evaluation, MonthlyActual, TargetResult
+from associations.services import evaluation as evaluation_service
 from members.models import Level
 from programs.models import Kind
 from tests import factories
@@ -26,26 +27,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def period(postgres_url, admin_user, officer_users, officer_communities, kpmi_a, kpmi_b):
-    period = services.period_open_year(actor=admin_user, year=2025)
-    users = Association.objects.get(code="users")
-    communities = Association.objects.get(code="communities")
-    services.target_set(actor=officer_users, period=period, association=users, metric="publications", value=3)
-    services.target_set(
-        actor=officer_communities, period=period, association=communities, metric="new_members", value=2
-    )
-    for kpmi, months in ((kpmi_a, (1, 2, 2)), (kpmi_b, (2, 5))):
-        manager = factories.MemberFactory(kpmi=kpmi, level=Level.MANAGER, joined_on=day(3))
-        for month in months:
-            make_activity(kpmi=kpmi, credited=[manager], kind=Kind.PUBLICATION, date=day(month))
-    return period
+def period(worked_period):
+    return worked_period
 
 
 @pytest.fixture
 def spied(monkeypatch):
     """Where each month series was counted: (thread, server process, that thread's Django connection)."""
     seen: list[tuple[threading.Thread, int, Any]] = []
-    real = services._month_series
+    real = evaluation_service._month_series
 
     def month_series(period, codes):
         with connection.cursor() as cursor:
@@ -53,7 +43,7 @@ def spied(monkeypatch):
             seen.append((threading.current_thread(), cursor.fetchone()[0], connections[DEFAULT_DB_ALIAS]))
         return real(period, codes)
 
-    monkeypatch.setattr(services, "_month_series", month_series)
+    monkeypatch.setattr(evaluation_service, "_month_series", month_series)
     return seen
 
 
@@ -85,7 +75,7 @@ def test_the_trend_is_counted_on_a_second_connection_and_reads_what_counting_in_
     }
     # The same series counted in place, on this connection, inside a transaction.
     with transaction.atomic():
-        in_place = services._month_series(period, ["publications", "new_members"])
+        in_place = evaluation_service._month_series(period, ["publications", "new_members"])
     assert {(code, month.month): n for (code, month), n in in_place.items() if n} == _trend(period)
     # The second connection went with its thread (closed, or back in the pool).
     assert not thread.is_alive()
@@ -112,7 +102,7 @@ def test_a_failing_trend_fails_the_run_and_the_previous_numbers_stand(period, mo
             cursor.execute("SELECT 1")
         raise RuntimeError("the trend's connection went away")
 
-    monkeypatch.setattr(services, "_month_series", broken)
+    monkeypatch.setattr(evaluation_service, "_month_series", broken)
     evaluation = _evaluate(period)
 
     assert evaluation.status == Evaluation.Status.FAILED

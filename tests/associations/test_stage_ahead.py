@@ -15,7 +15,8 @@ import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 from associations import refresh, services
-from associations.models import Association, Evaluation, TargetResult
+from associations.models import Evaluation, TargetResult
+from associations.services import evaluation as evaluation_service
 from members.models import Level
 from programs.models import Kind
 from tests import factories
@@ -27,19 +28,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def period(postgres_url, admin_user, officer_users, officer_communities, kpmi_a, kpmi_b):
-    period = services.period_open_year(actor=admin_user, year=2025)
-    users = Association.objects.get(code="users")
-    communities = Association.objects.get(code="communities")
-    services.target_set(actor=officer_users, period=period, association=users, metric="publications", value=3)
-    services.target_set(
-        actor=officer_communities, period=period, association=communities, metric="new_members", value=2
-    )
-    for kpmi, months in ((kpmi_a, (1, 2, 2)), (kpmi_b, (2, 5))):
-        manager = factories.MemberFactory(kpmi=kpmi, level=Level.MANAGER, joined_on=day(3))
-        for month in months:
-            make_activity(kpmi=kpmi, credited=[manager], kind=Kind.PUBLICATION, date=day(month))
-    return period
+def period(worked_period):
+    return worked_period
 
 
 @pytest.fixture
@@ -48,7 +38,7 @@ def spied(monkeypatch):
     and the order in which tables were staged and written ("staged", table) / ("written", table)."""
     seen: list[tuple[str, threading.Thread, int, Any]] = []
     order: list[tuple[str, str]] = []
-    real_stage, real_write = services._stage, services._write_results
+    real_stage, real_write = evaluation_service._stage, evaluation_service._write_results
 
     def stage(evaluation, today, codes):
         for table, group in real_stage(evaluation, today, codes):
@@ -66,8 +56,8 @@ def spied(monkeypatch):
 
         return real_write(cursor, period, noted(), codes)
 
-    monkeypatch.setattr(services, "_stage", stage)
-    monkeypatch.setattr(services, "_write_results", write_results)
+    monkeypatch.setattr(evaluation_service, "_stage", stage)
+    monkeypatch.setattr(evaluation_service, "_write_results", write_results)
     return seen, order
 
 
@@ -136,7 +126,7 @@ def test_a_stage_failing_half_way_fails_the_run_and_the_previous_numbers_stand(p
         manager = factories.MemberFactory(kpmi=kpmi_a, level=Level.MANAGER, joined_on=day(4))
         make_activity(kpmi=kpmi_a, credited=[manager], kind=Kind.PUBLICATION, date=day(6))
         factories.MemberFactory(kpmi=kpmi_a, joined_on=day(6))  # and one more new member (communities' table)
-    real = services._stage
+    real = evaluation_service._stage
     opened = []
 
     def broken(evaluation, today, codes):
@@ -145,7 +135,7 @@ def test_a_stage_failing_half_way_fails_the_run_and_the_previous_numbers_stand(p
             yield item
             raise RuntimeError("the stage's connection went away")
 
-    monkeypatch.setattr(services, "_stage", broken)
+    monkeypatch.setattr(evaluation_service, "_stage", broken)
     evaluation = _evaluate(period)
 
     assert evaluation.status == Evaluation.Status.FAILED

@@ -1,8 +1,8 @@
-"""Writes for periods, targets and their evaluation.
+"""The evaluation of a period's targets.
 
-The evaluation computes every result in the database (into a temporary table, metric by metric),
-then writes, in one transaction, only the results whose numbers changed: running it twice changes
-nothing the second time, and a failure half-way leaves the previous results as they were.
+It computes every result in the database (into stage tables, association by association, on a second
+connection), and writes, in one transaction, only the results whose numbers changed: running it twice
+changes nothing the second time, and a failure half-way leaves the previous results as they were.
 
 Its SQL is assembled from table and column names of this module and from querysets compiled by the
 ORM; every value is a query parameter (hence its S608 exemption in pyproject.toml).
@@ -26,217 +26,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpmi_si.alongside import Ahead, Alongside
-from kpmi_si.audit.services import audit_log
 from kpmi_si.jobs import run_lock
 from kpmi_si.outbox.services import task_enqueue
-from members.models import Kpmi, Level, Member
 
-from . import permissions, refresh
-from .metrics import KPMI, METRICS, SUBJECT_SCANS, Metric, shared_scans, subjects
-from .models import Association, Evaluation, MonthlyActual, Period, StaleResult, Target, TargetResult
-from .signals import evaluation_succeeded
+from .. import permissions
+from ..metrics import KPMI, METRICS, SUBJECT_SCANS, Metric, shared_scans, subjects
+from ..models import Association, Evaluation, MonthlyActual, Period, StaleResult, Target, TargetResult
+from ..signals import evaluation_succeeded
 
 logger = logging.getLogger(__name__)
 
-QUARTERS = ((1, 1, 3, 31), (2, 4, 6, 30), (3, 7, 9, 30), (4, 10, 12, 31))
-
-
-# --- periods ---------------------------------------------------------------------------------------------
-
-
-def _overlapping(start: dt.date, end: dt.date, parent: Period | None) -> Period | None:
-    return Period.objects.filter(parent=parent, start__lte=end, end__gte=start).order_by("start").first()
-
-
-@transaction.atomic
-def period_open_year(*, actor: Any, year: int, quarters: bool = False) -> Period:
-    """Open a calendar year as a period, optionally with its four quarters as parts."""
-    if not permissions.can_open_period(actor):
-        raise PermissionDenied
-    if not 2000 <= year <= timezone.localdate().year + 1:
-        raise ValidationError({"year": _("Choose a year between 2000 and next year.")})
-    return _period_create(
-        actor=actor, name=str(year), start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), quarters=quarters
-    )
-
-
-@transaction.atomic
-def period_open(
-    *, actor: Any, name: str, start: dt.date, end: dt.date, parent: Period | None = None, quarters: bool = False
-) -> Period:
-    """Open a period of any span (e.g. a programme year from July to June)."""
-    if not permissions.can_open_period(actor):
-        raise PermissionDenied
-    return _period_create(actor=actor, name=name, start=start, end=end, parent=parent, quarters=quarters)
-
-
-def _period_create(
-    *, actor: Any, name: str, start: dt.date, end: dt.date, parent: Period | None = None, quarters: bool = False
-) -> Period:
-    name = name.strip()
-    if end < start:
-        raise ValidationError({"end": _("The end must not be before the start.")})
-    if parent is not None and not (parent.start <= start and end <= parent.end):
-        raise ValidationError({"start": _("A part of a period must lie inside it.")})
-    # Lock existing periods of this level so two officers cannot open overlapping ones at once.
-    list(Period.objects.select_for_update().filter(parent=parent).values_list("pk", flat=True))
-    clash = _overlapping(start, end, parent)
-    if clash is not None:
-        raise ValidationError({"start": _("This period overlaps the period %(name)s.") % {"name": clash.name}})
-    if Period.objects.filter(name=name).exists():
-        raise ValidationError({"name": _("A period with this name exists already.")})
-    period = Period(name=name, start=start, end=end, parent=parent)
-    period.full_clean()
-    period.save()
-    audit_log(
-        actor=actor,
-        action="period.open",
-        target=period,
-        changes={"start": [None, start.isoformat()], "end": [None, end.isoformat()]},
-    )
-    if quarters:
-        if (start.month, start.day, end.month, end.day) != (1, 1, 12, 31) or start.year != end.year:
-            raise ValidationError({"quarters": _("Only a calendar year can be split into quarters.")})
-        for number, m1, m2, d2 in QUARTERS:
-            _period_create(
-                actor=actor,
-                name=f"{name} Q{number}",
-                start=dt.date(start.year, m1, 1),
-                end=dt.date(start.year, m2, d2),
-                parent=period,
-            )
-    return period
-
-
-@transaction.atomic
-def period_close(*, actor: Any, period: Period) -> Period:
-    """Freeze a period: its results no longer change and it is not evaluated again."""
-    if not permissions.can_close_period(actor):
-        raise PermissionDenied
-    period = Period.objects.select_for_update().get(pk=period.pk)
-    if period.is_closed:
-        return period
-    if Evaluation.objects.filter(
-        period=period, status__in=[Evaluation.Status.QUEUED, Evaluation.Status.RUNNING]
-    ).exists():
-        raise ValidationError(_("An evaluation of this period is still running; close it when it has finished."))
-    period.status = Period.Status.CLOSED
-    period.closed_at = timezone.now()
-    period.save(update_fields=["status", "closed_at"])
-    audit_log(actor=actor, action="period.close", target=period, changes={"status": ["open", "closed"]})
-    for part in period.parts.filter(status=Period.Status.OPEN):
-        period_close(actor=actor, period=part)
-    return period
-
-
-# --- targets ---------------------------------------------------------------------------------------------
-
-
-def _metric_for(association: Association, code: str) -> Metric:
-    metric = METRICS.get(code)
-    if metric is None or metric.association != association.code:
-        raise ValidationError(
-            {"metric": _("This metric does not belong to %(association)s.") % {"association": association.name}}
-        )
-    return metric
-
-
-@transaction.atomic
-def target_set(
-    *,
-    actor: Any,
-    period: Period,
-    association: Association,
-    metric: str,
-    value: int,
-    kpmi: Kpmi | None = None,
-    member: Member | None = None,
-) -> Target:
-    """Set the default target of a metric (no KPMI, no member) or an override for one subject."""
-    if not permissions.can_manage_targets(actor, association.code):
-        raise PermissionDenied
-    definition = _metric_for(association, metric)
-    errors: dict[str, str] = {}
-    if value is None or value < 0:
-        errors["value"] = _("A target cannot be negative.")
-    if period.is_closed:
-        errors["period"] = _("The period %(name)s is closed; its targets are frozen.") % {"name": period.name}
-    if kpmi is not None and member is not None:
-        errors["kpmi"] = _("Choose a KPMI or a manager, not both.")
-    if member is not None and definition.subject == KPMI:
-        errors["member"] = _("This metric is counted per KPMI; set the override for a KPMI.")
-    if kpmi is not None and definition.subject != KPMI:
-        errors["kpmi"] = _("This metric is counted per manager; set the override for a manager.")
-    if member is not None and member.level != Level.MANAGER:
-        errors["member"] = _("%(name)s is not a manager.") % {"name": member.full_name}
-    if errors:
-        raise ValidationError(errors)
-    target = Target.objects.select_for_update().filter(period=period, metric=metric, kpmi=kpmi, member=member).first()
-    old = target.value if target else None
-    if target is None:
-        target = Target(period=period, association=association, metric=metric, kpmi=kpmi, member=member, value=value)
-    target.value = value
-    target.full_clean(validate_constraints=False)
-    target.save()
-    if old != value:
-        if kpmi is not None or member is not None:
-            # An override moves one subject's status: the refresh job recomputes just that one.
-            refresh.results_mark_stale(
-                period=period,
-                metric=metric,
-                kpmi_ids=[getattr(kpmi, "pk", None)],
-                member_ids=[getattr(member, "pk", None)],
-            )
-        audit_log(
-            actor=actor,
-            action="target.set",
-            target=target,
-            changes={"value": [old, value]},
-            note=f"{metric} {kpmi or member or 'default'}",
-        )
-    return target
-
-
-@transaction.atomic
-def target_delete(*, actor: Any, target: Target) -> None:
-    if not permissions.can_manage_targets(actor, target.association.code):
-        raise PermissionDenied
-    if target.period.is_closed:
-        raise ValidationError(
-            _("The period %(name)s is closed; its targets are frozen.") % {"name": target.period.name}
-        )
-    audit_log(actor=actor, action="target.delete", target=target, changes={"value": [target.value, None]})
-    if target.kpmi_id or target.member_id:
-        refresh.results_mark_stale(
-            period=target.period, metric=target.metric, kpmi_ids=[target.kpmi_id], member_ids=[target.member_id]
-        )
-    target.delete()
-
-
-@transaction.atomic
-def targets_apply_defaults(*, actor: Any, period: Period, association: Association) -> list[Target]:
-    """Fill in the default target of every metric of an association that has none yet."""
-    made = []
-    for metric in METRICS.values():
-        if metric.association != association.code:
-            continue
-        if not Target.objects.filter(period=period, metric=metric.code, kpmi=None, member=None).exists():
-            made.append(
-                target_set(
-                    actor=actor, period=period, association=association, metric=metric.code, value=metric.default_target
-                )
-            )
-    return made
-
-
-# --- evaluation ------------------------------------------------------------------------------------------
-
-
 RESULTS = TargetResult._meta.db_table
 TARGETS = Target._meta.db_table
-# Where a run puts the results it computed before it writes them: temporary tables (one per
-# association), private to the database connection and gone with it, so concurrent runs never see
-# each other's rows.
+# Where a run puts the results it computed before it writes them: a table per association and kind of
+# subject, named after the period (`_stage_tables`), so that runs of different periods never see each
+# other's rows; the run lock keeps a period to one run at a time.
 STAGE = "kpmi_evaluation_stage"
 S = TargetResult.Status
 # The status rule over a row's target and actual and the elapsed share of the period (one parameter):
@@ -409,9 +213,10 @@ def metric_results_sql(
 
 @contextmanager
 def _unsynced(cursor: Any) -> Iterator[None]:
-    """Commits that need not wait for the disk: the stage's temporary tables and the progress reports
-    are lost with the process anyway, and each synchronous commit waited for a WAL flush (a few ms on a
-    busy server). Whatever commits later synchronously (the results' write) flushes them too."""
+    """Commits that need not wait for the disk: the stage's tables (unlogged, dropped by the next run
+    when this one dies) and the progress reports are lost with the process anyway, and each synchronous
+    commit waited for a WAL flush (a few ms on a busy server). Whatever commits later synchronously (the
+    results' write) flushes them too."""
     if connection.vendor != "postgresql":
         yield
         return
