@@ -112,6 +112,13 @@ class Env:
                 f"DB_POOL_MIN_SIZE={pool['min_size']} and DB_POOL_MAX_SIZE={pool['max_size']}: "
                 "need 0 <= DB_POOL_MIN_SIZE <= DB_POOL_MAX_SIZE and DB_POOL_MAX_SIZE >= 1."
             )
+        if pool["max_size"] < 3:
+            # An evaluation holds three connections of its process's pool at once (its write, its stage
+            # and its month series, associations.services.evaluation): with fewer, its second and third
+            # threads would wait for a connection its first holds, and the run would fail after the timeout.
+            raise ImproperlyConfigured(
+                f"DB_POOL_MAX_SIZE={pool['max_size']}: need at least 3 (an evaluation uses three connections at once)."
+            )
         if pool["timeout"] < 1:
             raise ImproperlyConfigured(f"DB_POOL_TIMEOUT={pool['timeout']} must be at least 1 (seconds).")
         return pool
