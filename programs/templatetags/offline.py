@@ -8,7 +8,9 @@ import json
 from typing import Any
 
 from django import template
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from kpmi_si.offline import offline_version
@@ -51,8 +53,17 @@ def _strings() -> dict[str, str]:
     }
 
 
-@register.inclusion_tag("programs/_outbox_indicator.html", takes_context=True)
-def offline_outbox(context: dict[str, Any]) -> dict[str, Any]:
+@register.simple_tag(takes_context=True)
+def offline_outbox(context: dict[str, Any]) -> SafeString:
+    """The outbox indicator for those who log work; for everyone else nothing, without rendering its
+    template (on every page of the site: README, Benchmark, issue #16)."""
+    indicator = _outbox_indicator(context)
+    if not indicator["show"]:
+        return mark_safe("")
+    return mark_safe(render_to_string("programs/_outbox_indicator.html", indicator))  # noqa: S308  # nosec B308 B703 - rendered (and escaped) by its template
+
+
+def _outbox_indicator(context: dict[str, Any]) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

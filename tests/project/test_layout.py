@@ -180,3 +180,80 @@ def test_an_address_spelling_a_stand_in_of_the_kept_header_comes_back_as_written
     bar = re.search(r"<nav .*?</nav>", body.decode(), re.S).group(0)
     assert f'value="/kpmi/?q={_HOLES["username"]}-{_HOLES["csrf_token_value"]}"' in bar
     assert officer_communities.get_username() in bar and bar.count(officer_communities.get_username()) == 1
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_short_datetime_says_when_as_djangos_date_filter_does(language) -> None:
+    """The dashboard's "last evaluation" and "computed at" times: the same text as Django's
+    `date:"j M Y H:i"`, in each language, every month, local time (Asia/Jakarta), old years padded."""
+    import datetime as dt
+    import zoneinfo
+
+    from django.utils import translation
+
+    ours = Template("{% load layout %}{{ when|short_datetime }}")
+    django = Template('{{ when|date:"j M Y H:i" }}')
+    moments = [None, ""]
+    for month in range(1, 13):
+        moments += [
+            dt.datetime(2026, month, 3, 23, 5, tzinfo=dt.UTC),  # the next day in Garut
+            dt.datetime(999, month, 28, 0, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Jakarta")),
+        ]
+    with translation.override(language):
+        for when in moments:
+            assert ours.render(Context({"when": when})) == django.render(Context({"when": when}))
+        december = ours.render(Context({"when": dt.datetime(2026, 12, 3, 23, 5, tzinfo=dt.UTC)}))
+    assert december == {"id": "4 Des 2026 06:05", "en": "4 Dec 2026 06:05"}[language]
+
+
+# templates/_pagination.html as it was written in the template language, before {% pagination %}.
+_PAGINATION_AS_TEMPLATE = (
+    "{% load i18n %}{% if page.has_other_pages %}\n"
+    "<nav aria-label=\"{% translate 'Pages' %}\">\n"
+    '  <ul class="pagination flex-wrap">\n'
+    "    {% if page.has_previous %}\n"
+    '      <li class="page-item"><a class="page-link" href="{% querystring page=page.previous_page_number %}">'
+    '&laquo; {% translate "Previous" %}</a></li>\n'
+    "    {% endif %}\n"
+    '    <li class="page-item disabled"><span class="page-link">'
+    "{% blocktranslate with n=page.number total=page.paginator.num_pages %}"
+    "Page {{ n }} of {{ total }}{% endblocktranslate %}</span></li>\n"
+    "    {% if page.has_next %}\n"
+    '      <li class="page-item"><a class="page-link" href="{% querystring page=page.next_page_number %}">'
+    '{% translate "Next" %} &raquo;</a></li>\n'
+    "    {% endif %}\n"
+    "  </ul>\n"
+    "</nav>\n"
+    "{% endif %}"
+)
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize(
+    "query", ["", "?page=2", "?kecamatan=320501&sort=-ratio&page=3", "?q=a%26b%3Cc&q=second&page=9"]
+)
+@pytest.mark.parametrize("items", [0, 10, 30, 75])
+def test_pagination_gives_the_links_the_template_gave(language, query, items) -> None:
+    """Every list's page links: the same markup as the template they replace, keeping each other
+    parameter (a repeated one too, escaped), the page number clamped as Paginator.get_page clamps it."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.paginator import Paginator
+    from django.test.html import parse_html
+    from django.utils import translation
+
+    request = RequestFactory().get("/list/" + query)
+    request.user = AnonymousUser()
+    page = Paginator(range(items), 25).get_page(request.GET.get("page"))
+    from django.template import RequestContext
+
+    with translation.override(language):
+        ours = Template("{% include '_pagination.html' %}").render(RequestContext(request, {"page": page}))
+        written = Template(_PAGINATION_AS_TEMPLATE).render(RequestContext(request, {"page": page}))
+    assert parse_html(ours) == parse_html(written)
+    assert ("pagination" in ours) == (items > 25)
+    if items > 25 and "q=" in query:
+        assert "q=a%26b%3Cc&amp;q=second" in ours
+
+
+def test_pagination_without_a_page_in_the_context_shows_nothing() -> None:
+    assert Template("{% include '_pagination.html' %}").render(Context({})).strip() == ""
