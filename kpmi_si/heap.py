@@ -2,7 +2,7 @@
 
 Python's cyclic garbage collector walks every tracked object it holds in its oldest generation on each
 full collection. After loading Django, the apps, URL patterns, templates and translations, a process
-holds ~180,000 of them; a full collection then took ~85 ms, landing on whichever request happened to
+holds ~170,000 of them; a full collection then took ~85 ms, landing on whichever request happened to
 cross the collector's threshold: that request took ten times its usual time (the bench's dashboards read
 12.7x and 19x their stored SQL on one run of seven, README, Benchmark, issue #16). Those objects live as
 long as the process: `gc.freeze()` moves them out of the collector's sight, and a full collection then
