@@ -59,7 +59,7 @@ def offline_outbox(context: dict[str, Any]) -> SafeString:
     template (on every page of the site: README, Benchmark, issue #16)."""
     indicator = _outbox_indicator(context)
     if not indicator["show"]:
-        return mark_safe("")
+        return SafeString("")
     return mark_safe(render_to_string("programs/_outbox_indicator.html", indicator))  # noqa: S308  # nosec B308 B703 - rendered (and escaped) by its template
 
 

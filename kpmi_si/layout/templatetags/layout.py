@@ -253,7 +253,7 @@ def pagination(context: template.Context, page: Any) -> SafeString:
     in Python: the included template with its tags took ~5% of a dashboard's time (README, Benchmark,
     issue #16)."""
     if not hasattr(page, "has_other_pages") or not page.has_other_pages():  # also none in the context
-        return mark_safe("")
+        return SafeString("")
     given = getattr(context.get("request"), "GET", None) or QueryDict()
 
     def link(number: int) -> str:

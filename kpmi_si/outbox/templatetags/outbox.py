@@ -16,5 +16,5 @@ register = template.Library()
 def jobs_delayed_notice() -> SafeString:
     """The notice while jobs wait for the broker; nothing otherwise, without rendering its template."""
     if not selectors.jobs_delayed():
-        return mark_safe("")
+        return SafeString("")
     return mark_safe(render_to_string("outbox/jobs_delayed_notice.html", {"delayed": True}))  # noqa: S308  # nosec B308 B703 - rendered (and escaped) by its template
