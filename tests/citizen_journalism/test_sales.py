@@ -32,7 +32,11 @@ from tests import factories
 
 from .conftest import article_data
 
-TODAY = timezone.localdate()
+
+def today():
+    # When the test runs, not when pytest collects it: a suite that crosses midnight must not sell on a
+    # stale date.
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -42,8 +46,10 @@ def buyer(officer_entrepreneurs):
     )
 
 
-def sell(actor, article, buyer, amount="100000", kind="licence", date=TODAY):
-    return services.sale_record(actor=actor, article=article, buyer=buyer, kind=kind, amount=Decimal(amount), date=date)
+def sell(actor, article, buyer, amount="100000", kind="licence", date=None):
+    return services.sale_record(
+        actor=actor, article=article, buyer=buyer, kind=kind, amount=Decimal(amount), date=date or today()
+    )
 
 
 # --- the split ---------------------------------------------------------------------------------------------
@@ -102,7 +108,7 @@ def test_a_sale_splits_the_fee_posts_the_kpmi_share_and_credits_the_author(
     assert AuthorBalance.objects.get(author=pioneer.member).balance == Decimal("93750.01")
     assert AuditEntry.objects.filter(action="sale.record").exists()
     # Content sales are earned income of the group (the coverage counts them).
-    row = money_per_kpmi(TODAY.replace(day=1), TODAY).get(kpmi_id=kpmi_a.pk)
+    row = money_per_kpmi(today().replace(day=1), today()).get(kpmi_id=kpmi_a.pk)
     assert row["earned"] == Decimal("56250.00")
 
     # A later change of the share leaves the recorded split alone.
@@ -166,11 +172,11 @@ def test_a_payout_above_the_balance_is_refused(officer_entrepreneurs, published,
     author = pioneer.member
     with pytest.raises(ValidationError) as refused:
         services.payout_record(
-            actor=officer_entrepreneurs, author=author, amount=Decimal("50000.01"), date=TODAY, method="cash"
+            actor=officer_entrepreneurs, author=author, amount=Decimal("50000.01"), date=today(), method="cash"
         )
     assert "amount" in refused.value.error_dict
     services.payout_record(
-        actor=officer_entrepreneurs, author=author, amount=Decimal("30000"), date=TODAY, method="cash"
+        actor=officer_entrepreneurs, author=author, amount=Decimal("30000"), date=today(), method="cash"
     )
     assert AuthorBalance.objects.get(author=author).balance == Decimal("20000.00")
     assert Payout.objects.count() == 1 and AuditEntry.objects.filter(action="payout.record").exists()
@@ -179,14 +185,14 @@ def test_a_payout_above_the_balance_is_refused(officer_entrepreneurs, published,
 def test_the_statement_carries_the_balance_month_by_month(officer_entrepreneurs, published, buyer, pioneer):
     from citizen_journalism.selectors import earnings_statement
 
-    year = TODAY.year
+    year = today().year
     sell(officer_entrepreneurs, published, buyer, amount="100000", date=dt.date(year - 1, 12, 31))
     sell(officer_entrepreneurs, published, buyer, amount="40000", date=dt.date(year, 1, 1))
     author = pioneer.member
     services.payout_record(
         actor=officer_entrepreneurs, author=author, amount=Decimal("60000"), date=dt.date(year, 1, 2), method="transfer"
     )
-    found = earnings_statement(author=author, year=year, today=TODAY)
+    found = earnings_statement(author=author, year=year, today=today())
     assert found.opening == Decimal("50000.00")
     january = found.months[0]
     assert (january.sale_count, january.earned, january.paid, january.closing) == (
@@ -210,7 +216,7 @@ def test_the_officer_records_a_sale_from_the_page_once(client, officer_entrepren
         "buyer": buyer.pk,
         "kind": "licence",
         "amount": "Rp 250.000",
-        "date": TODAY.isoformat(),
+        "date": today().isoformat(),
         "idempotency_key": form["idempotency_key"].value(),
     }
     assert client.post(url, data).status_code == 302
@@ -231,7 +237,7 @@ def test_a_bad_fee_gets_a_field_message_and_saves_nothing(
     client, officer_entrepreneurs, published, buyer, amount, kind, message
 ):
     client.force_login(officer_entrepreneurs)
-    data = {"article": published.pk, "buyer": buyer.pk, "kind": kind, "amount": amount, "date": TODAY.isoformat()}
+    data = {"article": published.pk, "buyer": buyer.pk, "kind": kind, "amount": amount, "date": today().isoformat()}
     response = client.post(reverse("citizen_journalism:sale_create"), data)
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors["amount"])
@@ -240,7 +246,13 @@ def test_a_bad_fee_gets_a_field_message_and_saves_nothing(
 
 def test_an_unpublished_article_gets_a_field_message(client, officer_entrepreneurs, submitted, buyer):
     client.force_login(officer_entrepreneurs)
-    data = {"article": submitted.pk, "buyer": buyer.pk, "kind": "licence", "amount": "1000", "date": TODAY.isoformat()}
+    data = {
+        "article": submitted.pk,
+        "buyer": buyer.pk,
+        "kind": "licence",
+        "amount": "1000",
+        "date": today().isoformat(),
+    }
     response = client.post(reverse("citizen_journalism:sale_create"), data)
     assert "diterbitkan" in " ".join(response.context["form"].errors["article"])
     assert not Sale.objects.exists()
@@ -257,7 +269,7 @@ def test_a_120_percent_share_gets_a_field_message(client, officer_entrepreneurs)
 def test_a_payout_above_the_balance_gets_a_field_message(client, officer_entrepreneurs, pioneer):
     client.force_login(officer_entrepreneurs)
     url = reverse("citizen_journalism:payout_create", args=[pioneer.member.pk])
-    response = client.post(url, {"amount": "1000", "date": TODAY.isoformat(), "method": "cash", "reference": ""})
+    response = client.post(url, {"amount": "1000", "date": today().isoformat(), "method": "cash", "reference": ""})
     assert response.status_code == 200
     assert "saldo" in " ".join(response.context["form"].errors["amount"])
     assert not Payout.objects.exists()

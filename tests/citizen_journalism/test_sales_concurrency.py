@@ -22,7 +22,11 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TODAY = timezone.localdate()
+
+def today():
+    # When the test runs, not when pytest collects it: a suite that crosses midnight must not sell on a
+    # stale date.
+    return timezone.localdate()
 
 
 def _at_once(n: int, work: Callable[[int], Any]) -> list[Any]:
@@ -67,7 +71,7 @@ def test_concurrent_sales_lose_nothing(sellers, buyers, published, pioneer, kpmi
 
     def sell(i: int) -> Sale:
         return services.sale_record(
-            actor=sellers[i % 2], article=published, buyer=buyers[i], kind="licence", amount=fees[i], date=TODAY
+            actor=sellers[i % 2], article=published, buyer=buyers[i], kind="licence", amount=fees[i], date=today()
         )
 
     answers = _at_once(8, sell)
@@ -85,7 +89,12 @@ def test_concurrent_sales_lose_nothing(sellers, buyers, published, pioneer, kpmi
 def test_two_exclusive_purchases_at_once_make_one(sellers, buyers, published):
     def buy(i: int) -> Sale:
         return services.sale_record(
-            actor=sellers[i], article=published, buyer=buyers[i], kind="exclusive", amount=Decimal("500000"), date=TODAY
+            actor=sellers[i],
+            article=published,
+            buyer=buyers[i],
+            kind="exclusive",
+            amount=Decimal("500000"),
+            date=today(),
         )
 
     answers = _at_once(2, buy)
@@ -97,13 +106,13 @@ def test_two_exclusive_purchases_at_once_make_one(sellers, buyers, published):
 
 def test_two_payouts_at_once_cannot_overdraw(sellers, buyers, published, pioneer):
     services.sale_record(
-        actor=sellers[0], article=published, buyer=buyers[0], kind="licence", amount=Decimal("200000"), date=TODAY
+        actor=sellers[0], article=published, buyer=buyers[0], kind="licence", amount=Decimal("200000"), date=today()
     )
     author = pioneer.member  # Rp 100.000 to pay out; each payout asks for Rp 60.000
 
     def pay(i: int) -> Payout:
         return services.payout_record(
-            actor=sellers[i], author=author, amount=Decimal("60000"), date=TODAY, method="transfer"
+            actor=sellers[i], author=author, amount=Decimal("60000"), date=today(), method="transfer"
         )
 
     answers = _at_once(2, pay)
@@ -122,7 +131,7 @@ def test_payouts_to_an_author_who_never_earned(sellers, kpmi_a):
     answers = _at_once(
         2,
         lambda i: services.payout_record(
-            actor=sellers[i], author=author, amount=Decimal("1000"), date=TODAY, method="cash"
+            actor=sellers[i], author=author, amount=Decimal("1000"), date=today(), method="cash"
         ),
     )
     assert all(isinstance(a, ValidationError) and "amount" in a.error_dict for a in answers), answers

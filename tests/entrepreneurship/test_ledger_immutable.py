@@ -5,11 +5,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
+from django.utils import timezone
 
 from entrepreneurship.models import Category, ImmutablePostingError, Posting
 from entrepreneurship.services.ledger import posting_record, posting_reverse
 
-YESTERDAY = dt.date.today() - dt.timedelta(days=1)
+
+def yesterday() -> dt.date:
+    # Computed when a test runs, in the site's time zone: a constant taken at collection goes stale when
+    # the suite crosses midnight, and the machine's UTC date is not Garut's between 17:00 and 24:00 UTC.
+    return timezone.localdate() - dt.timedelta(days=1)
 
 
 @pytest.fixture
@@ -17,7 +22,7 @@ def rent(kpmi_a, manager_a):
     return posting_record(
         actor=manager_a,
         kpmi=kpmi_a,
-        date=YESTERDAY,
+        date=yesterday(),
         category=Category.RENT,
         amount=Decimal("250000"),
         description="Sewa sekretariat",
@@ -78,7 +83,7 @@ def test_a_manager_of_another_kpmi_cannot_post_or_reverse(rent, manager_b, kpmi_
         posting_record(
             actor=manager_b,
             kpmi=kpmi_a,
-            date=YESTERDAY,
+            date=yesterday(),
             category=Category.RENT,
             amount=Decimal("1"),
             description="x",
