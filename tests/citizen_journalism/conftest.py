@@ -3,9 +3,11 @@ editor of Cibatu only, and an editor who also writes (a pioneer of KPMI A with t
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from citizen_journalism import services
 from citizen_journalism.models import Category, EditorRole
@@ -55,6 +57,12 @@ def writing_editor(kpmi_a):
 def category(db):
     # get_or_create: transactional tests (live server, the job) flush what the migration seeded.
     return Category.objects.get_or_create(slug="teknologi", defaults={"name": "Teknologi & TIK"})[0]
+
+
+def today() -> dt.date:
+    """Garut's date when a test runs, not when pytest collects it: a suite that crosses midnight must not
+    sell on a stale day."""
+    return timezone.localdate()
 
 
 def article_data(kpmi, category, **overrides: Any) -> dict[str, Any]:

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
@@ -17,14 +16,7 @@ from citizen_journalism.api.throttling import BuyerTokenThrottle
 from citizen_journalism.models import BuyerToken, token_hash
 from kpmi_si.audit.models import AuditEntry
 
-from .conftest import article_data, with_photo
-
-
-def today():
-    # When the test runs, not when pytest collects it: a suite that crosses midnight must not sell on a
-    # stale date.
-    return timezone.localdate()
-
+from .conftest import article_data, today, with_photo
 
 LIST = "/api/v1/articles/"
 

@@ -10,7 +10,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.urls import reverse
-from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -30,13 +29,7 @@ from entrepreneurship.models import Category, Posting
 from kpmi_si.audit.models import AuditEntry
 from tests import factories
 
-from .conftest import article_data
-
-
-def today():
-    # When the test runs, not when pytest collects it: a suite that crosses midnight must not sell on a
-    # stale date.
-    return timezone.localdate()
+from .conftest import article_data, today
 
 
 @pytest.fixture

@@ -13,20 +13,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.db.models import Sum
-from django.utils import timezone
 
 from citizen_journalism import services
 from citizen_journalism.models import AuthorBalance, Earning, Payout, Sale
 from entrepreneurship.models import Posting
 from tests import factories
 
+from .conftest import today
+
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def today():
-    # When the test runs, not when pytest collects it: a suite that crosses midnight must not sell on a
-    # stale date.
-    return timezone.localdate()
 
 
 def _at_once(n: int, work: Callable[[int], Any]) -> list[Any]:
