@@ -45,6 +45,18 @@ def sell(actor, article, buyer, amount="100000", kind="licence", date=None):
     )
 
 
+def sale_form(article, buyer, amount: str = "1000", kind: str = "licence", **extra) -> dict:
+    """What the officer's sale page posts, dated today."""
+    return {
+        "article": article.pk,
+        "buyer": buyer.pk,
+        "kind": kind,
+        "amount": amount,
+        "date": today().isoformat(),
+        **extra,
+    }
+
+
 # --- the split ---------------------------------------------------------------------------------------------
 
 
@@ -204,14 +216,7 @@ def test_the_officer_records_a_sale_from_the_page_once(client, officer_entrepren
     client.force_login(officer_entrepreneurs)
     url = reverse("citizen_journalism:sale_create")
     form = client.get(url, {"artikel": published.pk}).context["form"]
-    data = {
-        "article": published.pk,
-        "buyer": buyer.pk,
-        "kind": "licence",
-        "amount": "Rp 250.000",
-        "date": today().isoformat(),
-        "idempotency_key": form["idempotency_key"].value(),
-    }
+    data = sale_form(published, buyer, amount="Rp 250.000", idempotency_key=form["idempotency_key"].value())
     assert client.post(url, data).status_code == 302
     assert client.post(url, data).status_code == 302  # the same page sent twice
     assert Sale.objects.get().amount == Decimal("250000.00")
@@ -230,7 +235,7 @@ def test_a_bad_fee_gets_a_field_message_and_saves_nothing(
     client, officer_entrepreneurs, published, buyer, amount, kind, message
 ):
     client.force_login(officer_entrepreneurs)
-    data = {"article": published.pk, "buyer": buyer.pk, "kind": kind, "amount": amount, "date": today().isoformat()}
+    data = sale_form(published, buyer, amount=amount, kind=kind)
     response = client.post(reverse("citizen_journalism:sale_create"), data)
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors["amount"])
@@ -239,13 +244,7 @@ def test_a_bad_fee_gets_a_field_message_and_saves_nothing(
 
 def test_an_unpublished_article_gets_a_field_message(client, officer_entrepreneurs, submitted, buyer):
     client.force_login(officer_entrepreneurs)
-    data = {
-        "article": submitted.pk,
-        "buyer": buyer.pk,
-        "kind": "licence",
-        "amount": "1000",
-        "date": today().isoformat(),
-    }
+    data = sale_form(submitted, buyer)
     response = client.post(reverse("citizen_journalism:sale_create"), data)
     assert "diterbitkan" in " ".join(response.context["form"].errors["article"])
     assert not Sale.objects.exists()
